@@ -1,0 +1,73 @@
+"""Running the rules: parsed vault in, sorted diagnostics out."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from vaultkit import suppression
+from vaultkit.diagnostics import Diagnostic
+from vaultkit.rules import NoteRule, VaultRule, all_rules
+from vaultkit.selection import Selection
+from vaultkit.vault import Vault
+
+
+@dataclass
+class Result:
+    diagnostics: list[Diagnostic]
+    files_checked: int
+    internal_errors: list[str] = field(default_factory=list)
+
+
+def _failure(rule, where: str, error: Exception) -> str:
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    return (
+        f"rule {rule.code} ({rule.name}) failed on {where}: {type(error).__name__}: {error} "
+        f"[{frame.filename}:{frame.lineno}]; this is a bug in vaultkit, please report it"
+    )
+
+
+def lint(vault: Vault, selection: Selection, reported: Callable[[str], bool]) -> Result:
+    """Run every enabled rule; keep only findings on reported notes that are not suppressed."""
+    rules = [cls() for cls in all_rules() if cls.code in selection.enabled]
+    note_rules = [rule for rule in rules if isinstance(rule, NoteRule)]
+    vault_rules = [rule for rule in rules if isinstance(rule, VaultRule)]
+    found: list[Diagnostic] = []
+    errors: list[str] = []
+    checked = 0
+    for note in vault.notes:
+        if not reported(note.rel):
+            continue
+        checked += 1
+        enabled = selection.for_path(note.rel)
+        settings = vault.config.settings_for(note.rel)
+        for rule in note_rules:
+            if rule.code not in enabled or (note.source is None and not rule.checks_unreadable):
+                continue
+            try:
+                found.extend(rule.check(note, settings))
+            except Exception as error:  # a rule bug must not stop the run
+                errors.append(_failure(rule, note.rel, error))
+    for rule in vault_rules:
+        try:
+            for diagnostic in rule.check_vault(vault):
+                if reported(diagnostic.path) and rule.code in selection.for_path(diagnostic.path):
+                    found.append(diagnostic)
+        except Exception as error:
+            errors.append(_failure(rule, "the vault", error))
+    return Result(_unsuppressed(vault, found), checked, errors)
+
+
+def _unsuppressed(vault: Vault, found: list[Diagnostic]) -> list[Diagnostic]:
+    cache: dict[str, suppression.Suppressions] = {}
+    kept = []
+    for diagnostic in found:
+        note = vault.by_rel.get(diagnostic.path)
+        if note is not None and (note.html or note.frontmatter):
+            if note.rel not in cache:
+                cache[note.rel] = suppression.parse(note)
+            if cache[note.rel].covers(diagnostic):
+                continue
+        kept.append(diagnostic)
+    return sorted(kept, key=lambda d: d.sort_key)
