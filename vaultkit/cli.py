@@ -14,13 +14,13 @@ from pathlib import Path
 import click
 
 from vaultkit import __version__
-from vaultkit import config as config_module
-from vaultkit import vault as vault_module
-from vaultkit.linter import lint
+from vaultkit.config import ConfigError
+from vaultkit.linter import check_paths
 from vaultkit.report import FORMATS, Report
 from vaultkit.report.text import render_statistics
 from vaultkit.rules import all_rules, get
-from vaultkit.selection import Selection, SelectorError, validate
+from vaultkit.selection import SelectorError
+from vaultkit.vault import InputError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -81,46 +81,22 @@ def check(
     output_file: Path | None,
 ) -> None:
     """Check the notes of a vault, or the given notes against their whole vault."""
-    inputs = [Path(os.path.abspath(p)) for p in (paths or (Path("."),))]
-    missing = [
-        str(p)
-        for p, given in zip(inputs, paths or (Path("."),), strict=True)
-        if not p.exists() and not p.is_symlink()
-    ]
-    if missing:
-        _fail(f"no such file or folder: {', '.join(missing)}")
-    root = vault_module.find_root(inputs)
     try:
-        config = config_module.Config() if isolated else config_module.load(root, config_path)
-        cli_select, cli_extend, cli_ignore = _codes(select), _codes(extend_select), _codes(ignore)
-        validate(
-            [
-                *cli_select,
-                *cli_extend,
-                *cli_ignore,
-                *(config.select or []),
-                *config.extend_select,
-                *config.ignore,
-            ]
+        run = check_paths(
+            list(paths or (Path("."),)),
+            select=_codes(select) or None,
+            extend_select=_codes(extend_select),
+            ignore=_codes(ignore),
+            config_path=config_path,
+            isolated=isolated,
         )
-        if cli_select:
-            config.select = cli_select
-        config.extend_select += cli_extend
-        config.ignore += cli_ignore
-        selection = Selection(config)
-    except (config_module.ConfigError, SelectorError) as error:
+    except (InputError, ConfigError, SelectorError) as error:
         _fail(str(error))
-
-    files = [p for p in inputs if not p.is_dir()]
-    folders = [p for p in inputs if p.is_dir()]
-    vault = vault_module.load(root, config, extra=files)
-    wanted_files = {vault_module.relative(p, root) for p in files}
-    prefixes = [vault_module.relative(p, root) + "/" if p != root else "" for p in folders]
-
-    def reported(rel: str) -> bool:
-        return rel in wanted_files or any(rel.startswith(prefix) for prefix in prefixes)
-
-    result = lint(vault, selection, reported)
+    except Exception as error:  # a bug in vaultkit: say so without a traceback
+        if os.environ.get("VAULTKIT_DEBUG"):
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
+    root, vault, result = run.root, run.vault, run.result
     if result.files_checked == 0:
         click.echo(f"vaultkit: warning: no Markdown files to check under {root}", err=True)
     color = (

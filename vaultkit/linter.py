@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from vaultkit import config as config_module
 from vaultkit import suppression
+from vaultkit import vault as vault_module
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.rules import NoteRule, VaultRule, all_rules
-from vaultkit.selection import Selection
-from vaultkit.vault import Vault
+from vaultkit.selection import Selection, validate
+from vaultkit.vault import InputError, Vault
 
 
 @dataclass
@@ -18,6 +22,55 @@ class Result:
     diagnostics: list[Diagnostic]
     files_checked: int
     internal_errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """A whole check: where the vault is, what was read, what was found."""
+
+    root: Path
+    vault: Vault
+    result: Result
+
+
+def check_paths(
+    paths: list[Path],
+    *,
+    select: list[str] | None = None,
+    extend_select: list[str] = (),
+    ignore: list[str] = (),
+    config_path: Path | None = None,
+    isolated: bool = False,
+) -> Run:
+    """Check notes or folders against their whole vault.
+
+    Raises `InputError` for a path that does not exist, `ConfigError` or
+    `SelectorError` for bad configuration or rule selectors.
+    """
+    inputs = [Path(os.path.abspath(p)) for p in paths]
+    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    root = vault_module.find_root(inputs)
+    config = config_module.Config() if isolated else config_module.load(root, config_path)
+    validate([*(select or []), *extend_select, *ignore])
+    validate([*(config.select or []), *config.extend_select, *config.ignore])
+    if select:
+        config.select = list(select)
+    config.extend_select += extend_select
+    config.ignore += ignore
+    selection = Selection(config)
+
+    files = [p for p in inputs if not p.is_dir()]
+    folders = [p for p in inputs if p.is_dir()]
+    vault = vault_module.load(root, config, extra=files)
+    wanted = {vault_module.relative(p, root) for p in files}
+    prefixes = [vault_module.relative(p, root) + "/" if p != root else "" for p in folders]
+
+    def reported(rel: str) -> bool:
+        return rel in wanted or any(rel.startswith(prefix) for prefix in prefixes)
+
+    return Run(root, vault, lint(vault, selection, reported))
 
 
 def _failure(rule, where: str, error: Exception) -> str:
