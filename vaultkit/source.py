@@ -1,13 +1,18 @@
 """Reading a file's bytes safely and mapping byte offsets to lines and columns.
 
 Nothing here raises for a user's file: every way a read can go wrong becomes a
-`ReadProblem` that a rule later turns into a diagnostic.
+`ReadProblem` that a rule later turns into a diagnostic. Only regular files are
+opened (a FIFO, socket or device named `x.md` would block or have side
+effects), never more than the size limit is read, and nothing is ever written.
 """
 
 from __future__ import annotations
 
+import codecs
+import errno
 import os
 import re
+import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -15,16 +20,37 @@ from pathlib import Path
 
 from vaultkit.diagnostics import Position
 
-BOM = b"\xef\xbb\xbf"
+BOM = codecs.BOM_UTF8
 _NEWLINE = re.compile(b"\n")
+# Bytes 0x80-0xBF continue a UTF-8 character; every other byte starts one.
+_CONTINUATION = bytes(range(0x80, 0xC0))
+_BLOCK = 4096  # long lines get a column checkpoint every _BLOCK bytes
+_GBK_SAMPLE = 100_000  # characters looked at to tell GBK text from other bytes
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the stat must not block
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+# Checked longest first: a UTF-32 LE BOM starts with the UTF-16 LE one.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32", "little-endian"),
+    (codecs.BOM_UTF32_BE, "UTF-32", "big-endian"),
+    (codecs.BOM_UTF16_LE, "UTF-16", "little-endian"),
+    (codecs.BOM_UTF16_BE, "UTF-16", "big-endian"),
+)
 
 
 class ProblemKind(StrEnum):
     NOT_UTF8 = "not-utf8"
     GBK = "gbk"
+    UTF16 = "utf16"  # UTF-16 or UTF-32 (the detail says which)
+    BAD_NAME = "bad-name"  # the file name itself is not UTF-8
     BINARY = "binary"
     TOO_LARGE = "too-large"
     UNREADABLE = "unreadable"
+    NOT_REGULAR = "not-regular"  # a FIFO, socket or device with a note's name
     BROKEN_SYMLINK = "broken-symlink"
     SYMLINK_LOOP = "symlink-loop"
 
@@ -41,14 +67,24 @@ class ReadProblem:
     position: Position = FILE_START
 
 
-class LineIndex:
-    """Maps UTF-8 byte offsets of a text to 1-based (line, character column)."""
+def _chars(data: bytes) -> int:
+    """The number of characters in valid UTF-8 `data` (a cut-off character counts as one)."""
+    return len(data.translate(None, _CONTINUATION))
 
-    __slots__ = ("_data", "_starts")
+
+class LineIndex:
+    """Maps UTF-8 byte offsets of a text to 1-based (line, character column).
+
+    Columns on long lines are found from checkpoints, so reporting many
+    findings on one megabyte-long line stays linear.
+    """
+
+    __slots__ = ("_data", "_marks", "_starts")
 
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._starts: list[int] | None = None
+        self._marks: dict[int, list[int]] = {}
 
     @property
     def starts(self) -> list[int]:
@@ -65,8 +101,23 @@ class LineIndex:
     def position(self, offset: int) -> Position:
         line = self.line_of(offset)
         start = self.starts[line - 1]
-        column = len(self._data[start:offset].decode("utf-8", "replace")) + 1
-        return Position(line, column)
+        if offset - start <= _BLOCK:
+            return Position(line, _chars(self._data[start:offset]) + 1)
+        block = (offset - start) // _BLOCK
+        marks = self._line_marks(line, start)
+        base = start + block * _BLOCK
+        return Position(line, marks[block] + _chars(self._data[base:offset]) + 1)
+
+    def _line_marks(self, line: int, start: int) -> list[int]:
+        """Characters before each _BLOCK-byte checkpoint of a line."""
+        marks = self._marks.get(line)
+        if marks is None:
+            end = self.starts[line] if line < len(self.starts) else len(self._data)
+            marks = [0]
+            for base in range(start, end - _BLOCK + 1, _BLOCK):
+                marks.append(marks[-1] + _chars(self._data[base : base + _BLOCK]))
+            self._marks[line] = marks
+        return marks
 
 
 @dataclass(slots=True)
@@ -84,43 +135,121 @@ class SourceText:
         self.lines = LineIndex(self.data)
 
 
-def _bad_utf8(raw: bytes, error: UnicodeDecodeError) -> ReadProblem:
-    offset = error.start
-    line = raw.count(b"\n", 0, offset) + 1
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
-    where = Position(line, column)
+def _position(data: bytes, offset: int) -> Position:
+    """Line and character column of `offset` in bytes that may not all be UTF-8."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return Position(data.count(b"\n", 0, offset) + 1, column)
+
+
+def looks_like_gbk(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 read as Chinese text in GBK (GB18030).
+
+    GB18030 decodes almost any byte string, so decoding is not enough. The
+    text must hold no control characters and at least two non-ASCII
+    characters; 90% of those must come from the common GB2312 set (hanzi and
+    CJK punctuation), at least half must be hanzi, and 70% of the hanzi must
+    be level-1 (the 3,755 most frequent ones, which make up nearly all real
+    text). Only the first 100,000 characters are counted. Latin-1 or
+    Windows-1252 text and binary junk fail this.
+    """
     try:
-        raw.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
-        return ReadProblem(
-            ProblemKind.NOT_UTF8,
-            f"byte 0x{raw[offset]:02x} at offset {offset} is not valid UTF-8",
-            where,
-        )
-    return ReadProblem(
-        ProblemKind.GBK,
-        f"first non-UTF-8 byte at offset {offset}",
-        where,
+        return False
+    if _CONTROL.search(text):
+        return False
+    wide = [char.encode("gb18030") for char in text[:_GBK_SAMPLE] if ord(char) > 0x7F]
+    if len(wide) < 2:
+        return False
+    common = [c for c in wide if len(c) == 2 and 0xA1 <= c[0] <= 0xF7 and 0xA1 <= c[1] <= 0xFE]
+    hanzi = [c for c in common if c[0] >= 0xB0]
+    level1 = [c for c in hanzi if c[0] <= 0xD7]
+    return (
+        len(common) >= 0.9 * len(wide)
+        and len(hanzi) >= 0.5 * len(wide)
+        and len(level1) >= 0.7 * len(hanzi)
     )
 
 
-def decode(raw: bytes) -> SourceText | ReadProblem:
-    """Decode a note's bytes, or say why they are not a text note."""
-    if b"\x00" in raw:
-        offset = raw.index(b"\x00")
-        line = raw.count(b"\n", 0, offset) + 1
+def _bad_utf8(data: bytes, skipped: int, error: UnicodeDecodeError) -> ReadProblem:
+    """The problem for `data` (the file after `skipped` BOM bytes) failing to decode."""
+    offset = error.start
+    where = _position(data, offset)
+    file_offset = offset + skipped
+    if looks_like_gbk(data):
         return ReadProblem(
-            ProblemKind.BINARY,
-            f"NUL byte at offset {offset}: this is a binary file",
-            Position(line, 1),
+            ProblemKind.GBK,
+            f"first non-UTF-8 byte 0x{data[offset]:02x} at byte offset {file_offset}",
+            where,
         )
+    if error.reason == "unexpected end of data":
+        detail = (
+            f"the file ends inside a UTF-8 character (byte 0x{data[offset]:02x} at byte offset "
+            f"{file_offset}); it was probably cut off"
+        )
+    else:
+        detail = f"byte 0x{data[offset]:02x} at byte offset {file_offset} is not valid UTF-8"
+    if not data[:offset].isascii():
+        detail += " (the text before it is UTF-8: the file mixes encodings)"
+    return ReadProblem(ProblemKind.NOT_UTF8, detail, where)
+
+
+def _wide_unicode(raw: bytes) -> ReadProblem | None:
+    """UTF-16 or UTF-32 text: with a BOM, or UTF-16 without one (every other byte NUL)."""
+    for bom, name, order in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return ReadProblem(ProblemKind.UTF16, f"{name} ({order}, with a byte order mark)")
+    if len(raw) < 4 or len(raw) % 2 or b"\x00" not in raw:
+        return None
+    half = len(raw) // 2
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)  # ASCII in UTF-16 LE: 'a' is 61 00
+    for nuls, others, codec, order in (
+        (odd, even, "utf-16-le", "little-endian"),
+        (even, odd, "utf-16-be", "big-endian"),
+    ):
+        if nuls < 0.2 * half or others * 3 > nuls:
+            continue
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):  # binary data of 16-bit numbers holds control characters
+            return ReadProblem(ProblemKind.UTF16, f"UTF-16 ({order}, without a byte order mark)")
+    return None
+
+
+def _nul(raw: bytes) -> ReadProblem:
+    offset = raw.index(b"\x00")
+    rest = raw.replace(b"\x00", b"")
+    try:
+        text = rest.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and raw.count(0) <= 8 and not _CONTROL.search(text):
+        detail = (
+            f"NUL byte at byte offset {offset} in otherwise plain text; "
+            "remove the NUL bytes (the file is otherwise a note)"
+        )
+    else:
+        detail = f"NUL byte at byte offset {offset}: this is a binary file"
+    skipped = len(BOM) if raw.startswith(BOM) else 0
+    return ReadProblem(ProblemKind.BINARY, detail, _position(raw[skipped:], offset - skipped))
+
+
+def decode(raw: bytes) -> SourceText | ReadProblem:
+    """Decode a note's bytes, or say why they are not a UTF-8 text note."""
+    wide = _wide_unicode(raw)
+    if wide is not None:
+        return wide
+    if b"\x00" in raw:
+        return _nul(raw)
     has_bom = raw.startswith(BOM)
     data = raw[len(BOM) :] if has_bom else raw
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return _bad_utf8(raw, error)
+        return _bad_utf8(data, len(BOM) if has_bom else 0, error)
     crlf = data.count(b"\r\n")
     return SourceText(
         text=text,
@@ -131,29 +260,83 @@ def decode(raw: bytes) -> SourceText | ReadProblem:
     )
 
 
+_SPECIAL = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(mode: int) -> ReadProblem:
+    what = next((name for test, name in _SPECIAL if test(mode)), "a special file")
+    return ReadProblem(
+        ProblemKind.NOT_REGULAR, f"this is {what}, not a regular file, so it was not read"
+    )
+
+
+def _too_large(size: int, max_size: int) -> ReadProblem:
+    return ReadProblem(
+        ProblemKind.TOO_LARGE,
+        f"file is {size:,} bytes, over the limit of {max_size:,} bytes",
+    )
+
+
+def _missing_or_link(path: Path, error: OSError) -> ReadProblem:
+    """The problem for a failed `stat` or `open` of `path`."""
+    if error.errno == errno.ELOOP:
+        return ReadProblem(ProblemKind.SYMLINK_LOOP, "symbolic link loop")
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            return ReadProblem(
+                ProblemKind.UNREADABLE, "the file disappeared while the vault was being read"
+            )
+        return ReadProblem(ProblemKind.BROKEN_SYMLINK, f"symbolic link to missing {target!r}")
+    return ReadProblem(ProblemKind.UNREADABLE, error.strerror or str(error))
+
+
+def read_capped(fd: int, limit: int) -> bytes:
+    """Read from `fd` until the end or until more than `limit` bytes were read."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
 def read(path: Path, max_size: int) -> SourceText | ReadProblem:
     """Read and decode one file; never raises for the file's content or state."""
+    max_size = max(max_size, 0)
     try:
-        if path.is_symlink() and not path.exists():
-            try:
-                path.resolve(strict=True)
-            except RuntimeError:
-                return ReadProblem(ProblemKind.SYMLINK_LOOP, "symbolic link loop")
-            except OSError:
-                pass
-            return ReadProblem(
-                ProblemKind.BROKEN_SYMLINK,
-                f"symbolic link to missing target {os.readlink(path)!r}",
-            )
-        size = path.stat().st_size
-        if size > max_size:
-            return ReadProblem(
-                ProblemKind.TOO_LARGE,
-                f"file is {size:,} bytes, over the limit of {max_size:,} bytes",
-            )
-        raw = path.read_bytes()
+        info = os.stat(path)
     except OSError as error:
-        if error.errno == 40:  # ELOOP
-            return ReadProblem(ProblemKind.SYMLINK_LOOP, "symbolic link loop")
+        return _missing_or_link(path, error)
+    except ValueError as error:  # e.g. a NUL in the path
+        return ReadProblem(ProblemKind.UNREADABLE, str(error))
+    if not stat.S_ISREG(info.st_mode):
+        return _not_regular(info.st_mode)
+    if info.st_size > max_size:
+        return _too_large(info.st_size, max_size)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return _missing_or_link(path, error)
+    try:
+        info = os.fstat(fd)  # what was opened may not be what was stat'ed
+        if not stat.S_ISREG(info.st_mode):
+            return _not_regular(info.st_mode)
+        raw = read_capped(fd, max_size)
+    except OSError as error:
         return ReadProblem(ProblemKind.UNREADABLE, error.strerror or str(error))
+    finally:
+        os.close(fd)
+    if len(raw) > max_size:  # the file grew after the stat
+        return _too_large(max(len(raw), info.st_size), max_size)
     return decode(raw)

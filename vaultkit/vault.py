@@ -1,16 +1,29 @@
 """Finding the vault root and its files, and the index rules look things up in.
 
 The vault root is the nearest folder at or above the inputs that holds
-`.obsidian/` or a vaultkit config; without one, the inputs' common parent.
-Everything is resolved against the whole vault, even when only some files are
-reported on (pre-commit passes just the staged ones).
+`.obsidian/`; without one, the nearest that holds a vaultkit config
+(`vaultkit.toml`, `.vaultkit.toml`, or `pyproject.toml` with `[tool.vaultkit]`);
+without either, the inputs' common parent. Everything is resolved against the
+whole vault, even when only some files are reported on (pre-commit passes just
+the staged ones).
+
+The walk never hangs and never raises for what it finds: hidden and excluded
+folders are skipped, symbolic links to folders are followed once (after every
+real folder, so a note keeps its real path), a link that loops or leads to a
+folder already walked is reported instead of followed, and a name that is not
+UTF-8 is reported instead of read. A symbolic link that leads out of the vault
+(to a note or a folder) is followed for reading, as Obsidian does, and listed
+in `Vault.outside_links` so it can be reported; nothing may ever be written
+through it (`resolves_inside` is the test a writer must pass).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,23 +42,88 @@ class InputError(Exception):
     """A path given on the command line does not exist."""
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _has_config(folder: Path) -> bool:
+    for name in config_module.CONFIG_FILES:
+        candidate = folder / name
+        if _is_file(candidate) and (
+            name != "pyproject.toml" or config_module._has_table(candidate)
+        ):
+            return True
+    return False
+
+
 def find_root(paths: list[Path]) -> Path:
-    """The vault root for the given (absolute) inputs."""
-    folders = [p if p.is_dir() else p.parent for p in paths]
-    common = Path(os.path.commonpath([str(f) for f in folders]))
-    for folder in (common, *common.parents):
-        if (folder / ".obsidian").is_dir():
+    """The vault root for the given (absolute) inputs.
+
+    `.obsidian/` wins over a vaultkit config even when the config is nearer:
+    the vault is what Obsidian opens, and links resolve against all of it.
+    """
+    if not paths:
+        raise InputError("no paths to check")
+    folders = [p if _is_dir(p) else p.parent for p in paths]
+    try:
+        common = Path(os.path.commonpath([str(f) for f in folders]))
+    except ValueError as error:  # different drives on Windows, or relative and absolute mixed
+        raise InputError(f"the paths have no common folder: {error}") from error
+    chain = (common, *common.parents)
+    for folder in chain:
+        if _is_dir(folder / ".obsidian"):
             return folder
-        if any((folder / name).is_file() for name in config_module.CONFIG_FILES[:2]):
-            return folder
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and config_module._has_table(pyproject):
+    for folder in chain:
+        if _has_config(folder):
             return folder
     return common
 
 
 def relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()
+    """`path` relative to the vault root, '/'-separated, printable (see `display_name`)."""
+    return display_name(path.relative_to(root).as_posix())
+
+
+def display_name(name: str) -> str:
+    """A file name as printable UTF-8: bytes that are not UTF-8 become `\\xNN`."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _real(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _is_within(inner: str, outer: str) -> bool:
+    """Whether real path `inner` is `outer` or below it."""
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def resolves_inside(path: Path, root: Path) -> bool:
+    """Whether `path`, with every symbolic link resolved, lies inside the vault at `root`.
+
+    A fixer must pass this before writing a file: a note reached through a
+    link out of the vault is read and checked, never written.
+    """
+    return _is_within(_real(path), _real(root))
 
 
 @dataclass
@@ -53,57 +131,163 @@ class Discovery:
     notes: list[Path] = field(default_factory=list)  # Markdown files, sorted
     attachments: list[Path] = field(default_factory=list)  # every other file
     problems: dict[Path, ReadProblem] = field(default_factory=dict)  # e.g. symlink loops
+    outside: dict[Path, str] = field(default_factory=dict)  # link -> its real target
+
+
+def _bad_name(path: Path, root: Path) -> ReadProblem:
+    shown = relative(path, root)
+    return ReadProblem(
+        ProblemKind.BAD_NAME,
+        f"the name `{shown}` is not valid UTF-8, so it was not read",
+    )
+
+
+def _name_ok(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _Walk:
+    """One walk of the vault: real folders first, then symbolic links to folders."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.root_real = _real(root)
+        self.config = config
+        self.found = Discovery()
+        self.seen: set[tuple[int, int]] = set()
+        self.real_folders: dict[tuple[int, int], Path] = {}
+
+    def run(self) -> Discovery:
+        stack: list[Path] = [self.root]
+        links: deque[Path] = deque()
+        while stack or links:
+            if not stack:
+                link = links.popleft()
+                if self._follow(link):
+                    stack.append(link)
+                continue
+            self._visit(stack.pop(), stack, links)
+        self.found.notes.sort()
+        self.found.attachments.sort()
+        return self.found
+
+    def _problem(self, path: Path, kind: ProblemKind, detail: str) -> None:
+        self.found.problems[path] = ReadProblem(kind, detail)
+
+    def _rel(self, path: Path) -> str:
+        return relative(path, self.root) if path != self.root else "."
+
+    def _visit(self, folder: Path, stack: list[Path], links: deque[Path]) -> None:
+        try:
+            info = folder.stat()
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            self._problem(
+                folder,
+                ProblemKind.UNREADABLE,
+                f"cannot list folder {self._rel(folder)}: {error.strerror or error}",
+            )
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.real_folders[key] = folder
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in SKIPPED_DIRS:
+                continue
+            path = Path(entry.path)
+            if self.config.is_excluded(relative(path, self.root)):
+                continue
+            if not _name_ok(entry.name):
+                self.found.problems[path] = _bad_name(path, self.root)
+                continue
+            self._entry(entry, path, stack, links)
+
+    def _entry(self, entry: os.DirEntry, path: Path, stack: list, links: deque) -> None:
+        is_note = entry.name.lower().endswith(NOTE_SUFFIX)
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir()
+        except OSError as error:  # a link loop, or a target we may not look at
+            if is_note:
+                self.found.notes.append(path)  # reading it reports the reason
+            elif error.errno == errno.ELOOP:
+                self._problem(path, ProblemKind.SYMLINK_LOOP, "symbolic link loop")
+            return
+        if is_dir:
+            (links.append if is_link else stack.append)(path)
+            return
+        if is_note:
+            target = _outside_target(path, self.root_real) if is_link else None
+            if target is not None:
+                self.found.outside[path] = target
+            self.found.notes.append(path)
+        elif is_link and not _exists(path):
+            return  # a dangling link to a non-note is an attachment problem
+        else:
+            self.found.attachments.append(path)
+
+    def _follow(self, link: Path) -> bool:
+        """Whether to walk a symbolic link to a folder; reports it when not."""
+        key = _dir_key(link)
+        if key is None:
+            return False  # vanished, or no longer a folder
+        target = _real(link)
+        if _is_within(_real(link.parent), target):
+            self._problem(
+                link,
+                ProblemKind.SYMLINK_LOOP,
+                f"symbolic link to {target!r}, a folder that contains the link itself "
+                "(a loop); not followed",
+            )
+            return False
+        if key in self.seen:
+            where = self.real_folders.get(key)
+            shown = self._rel(where) if where is not None else target
+            self._problem(
+                link,
+                ProblemKind.SYMLINK_LOOP,
+                f"symbolic link to folder `{shown}`, which is already in the vault; not "
+                "followed (its notes would be checked twice)",
+            )
+            return False
+        outside = _outside_target(link, self.root_real)
+        if outside is not None:
+            self.found.outside[link] = outside
+        return True
+
+
+def _outside_target(link: Path, root_real: str) -> str | None:
+    """The real target of a symbolic link inside the vault that leads out of it."""
+    if not _exists(link) or not _is_within(_real(link.parent), root_real):
+        return None
+    target = _real(link)
+    return None if _is_within(target, root_real) else target
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def discover(root: Path, config: Config) -> Discovery:
     """Walk the vault, following symbolic links once, skipping hidden and excluded folders."""
-    found = Discovery()
-    seen_dirs: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            info = folder.stat()
-            entries = list(os.scandir(folder))
-        except OSError as error:
-            rel = relative(folder, root) if folder != root else "."
-            found.problems[folder] = ReadProblem(
-                ProblemKind.UNREADABLE, f"cannot list folder {rel}: {error.strerror}"
-            )
-            continue
-        key = (info.st_dev, info.st_ino)
-        if key in seen_dirs:
-            continue
-        seen_dirs.add(key)
-        for entry in entries:
-            path = Path(entry.path)
-            if entry.name.startswith(".") or entry.name in SKIPPED_DIRS:
-                continue
-            rel = relative(path, root)
-            if config.is_excluded(rel):
-                continue
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                target_key = _dir_key(path)
-                if target_key in seen_dirs and entry.is_symlink():
-                    found.problems[path] = ReadProblem(
-                        ProblemKind.SYMLINK_LOOP,
-                        "symbolic link to a folder already in the vault (a loop); not followed",
-                    )
-                else:
-                    stack.append(path)
-            elif entry.name.lower().endswith(NOTE_SUFFIX):
-                found.notes.append(path)
-            elif entry.is_symlink() and not path.exists():
-                continue  # a dangling link to a non-note is an attachment problem
-            else:
-                found.attachments.append(path)
-    found.notes.sort()
-    found.attachments.sort()
-    return found
+    return _Walk(root, config).run()
 
 
 def _dir_key(path: Path) -> tuple[int, int] | None:
@@ -111,7 +295,7 @@ def _dir_key(path: Path) -> tuple[int, int] | None:
         info = path.stat()
     except OSError:
         return None
-    return (info.st_dev, info.st_ino)
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
 
 
 def name_key(name: str) -> str:
@@ -127,6 +311,8 @@ class Vault:
     config: Config
     notes: list[Note]
     attachments: list[str]  # relative paths of non-note files
+    # Symbolic links (to notes or folders) that lead out of the vault: rel -> real target.
+    outside_links: dict[str, str] = field(default_factory=dict)
     by_rel: dict[str, Note] = field(init=False)
     by_name: dict[str, list[Note]] = field(init=False)
 
@@ -134,6 +320,8 @@ class Vault:
         self.by_rel = {note.rel: note for note in self.notes}
         names: dict[str, list[Note]] = defaultdict(list)
         for note in self.notes:
+            if note.problem is not None and not note.rel.lower().endswith(NOTE_SUFFIX):
+                continue  # a folder or attachment that could not be walked is no note
             names[name_key(note.path.stem)].append(note)
         self.by_name = dict(names)
 
@@ -152,11 +340,19 @@ def load(root: Path, config: Config, extra: list[Path] = ()) -> Vault:
     """Read and parse every note of the vault (and any `extra` files named explicitly)."""
     found = discover(root, config)
     paths = list(found.notes)
-    known = set(paths)
+    known = set(paths) | set(found.problems)
+    root_real = _real(root)
     for path in extra:
-        if path not in known and not config.is_excluded(relative(path, root)):
-            paths.append(path)
-            known.add(path)
+        if path in known or config.is_excluded(relative(path, root)):
+            continue
+        known.add(path)
+        if not _name_ok(path.relative_to(root).as_posix()):
+            found.problems[path] = _bad_name(path, root)
+            continue
+        target = _outside_target(path, root_real) if _is_link(path) else None
+        if target is not None:
+            found.outside[path] = target
+        paths.append(path)
     notes = [_parse(path, relative(path, root), config.max_file_size) for path in paths]
     for path, problem in found.problems.items():
         notes.append(Note(path=path, rel=relative(path, root), problem=problem))
@@ -165,4 +361,5 @@ def load(root: Path, config: Config, extra: list[Path] = ()) -> Vault:
         config=config,
         notes=notes,
         attachments=[relative(p, root) for p in found.attachments],
+        outside_links={relative(p, root): target for p, target in found.outside.items()},
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from vaultkit.diagnostics import Diagnostic, Position, Severity
 from vaultkit.note import Note
-from vaultkit.rules.base import REGISTRY, NoteRule, register
+from vaultkit.rules.base import REGISTRY, NoteRule, VaultRule, register
 from vaultkit.source import ProblemKind
 from vaultkit.suppression import parse as parse_suppressions
 
@@ -40,9 +40,11 @@ class InvalidUtf8(_ReadProblemRule):
     """File is not valid UTF-8.
 
     ## What it does
-    Reports a note whose bytes do not decode as UTF-8, at the first bad byte.
-    A note that decodes as GBK (GB18030) gets its own message, since that is
-    the usual cause in Chinese vaults.
+    Reports a note whose bytes do not decode as UTF-8, at the first bad byte
+    (its line and column, counted in the characters before it). A note that
+    reads as Chinese text in GBK (GB18030) gets its own message, since that is
+    the usual cause in Chinese vaults; so does a note saved as UTF-16 or
+    UTF-32. A file or folder whose *name* is not UTF-8 is reported here too.
 
     ## Why is this bad?
     Obsidian, git diffs and every other tool read notes as UTF-8; a GBK note
@@ -58,11 +60,18 @@ class InvalidUtf8(_ReadProblemRule):
 
     code = "ST001"
     name = "invalid-utf8"
-    kinds = (ProblemKind.NOT_UTF8, ProblemKind.GBK)
+    kinds = (ProblemKind.NOT_UTF8, ProblemKind.GBK, ProblemKind.UTF16, ProblemKind.BAD_NAME)
 
     def describe(self, kind: ProblemKind, detail: str) -> str:
         if kind is ProblemKind.GBK:
-            return f"file is GBK-encoded, not UTF-8: {detail}; re-save it as UTF-8"
+            return (
+                f"file is GBK-encoded, not UTF-8: {detail}; re-save it as UTF-8 "
+                "(`iconv -f GB18030 -t UTF-8`)"
+            )
+        if kind is ProblemKind.UTF16:
+            return f"file is {detail}, not UTF-8; re-save it as UTF-8"
+        if kind is ProblemKind.BAD_NAME:
+            return f"{detail}; rename it with a UTF-8 name"
         return f"file is not valid UTF-8: {detail}; re-save it as UTF-8"
 
 
@@ -71,7 +80,8 @@ class BinaryFile(_ReadProblemRule):
     """A `.md` file holds binary data.
 
     ## What it does
-    Reports a note that contains NUL bytes, at the first one.
+    Reports a note that contains NUL bytes, at the first one. A text note with
+    a few stray NUL bytes gets a message saying so.
 
     ## Why is this bad?
     A NUL byte never occurs in a text note: the file is an image, an archive or
@@ -89,7 +99,9 @@ class BinaryFile(_ReadProblemRule):
     kinds = (ProblemKind.BINARY,)
 
     def describe(self, kind: ProblemKind, detail: str) -> str:
-        return f"{detail}; a note must be text (give the file its real extension)"
+        if detail.endswith("this is a binary file"):
+            return f"{detail}; a note must be text (give the file its real extension)"
+        return detail
 
 
 @register
@@ -128,23 +140,28 @@ class UnreadableFile(_ReadProblemRule):
 
     ## What it does
     Reports a note or folder that the operating system refuses to read
-    (permissions, I/O errors), with the system's reason.
+    (permissions, I/O errors, a file that vanished during the check), with the
+    system's reason. Also reports a named pipe, socket or device that has a
+    note's name: vaultkit reads only regular files, since reading those could
+    block forever or have side effects.
 
     ## Why is this bad?
     Whatever is in it is invisible to vaultkit, to search and probably to sync.
 
     ## Example
-    A note with mode `000`.
+    A note with mode `000`; a FIFO created as `inbox.md` by a script.
 
     ## Use instead
-    Fix the permissions (`chmod u+r`).
+    Fix the permissions (`chmod u+r`); remove or rename the special file.
     """
 
     code = "ST004"
     name = "unreadable-file"
-    kinds = (ProblemKind.UNREADABLE,)
+    kinds = (ProblemKind.UNREADABLE, ProblemKind.NOT_REGULAR)
 
     def describe(self, kind: ProblemKind, detail: str) -> str:
+        if kind is ProblemKind.NOT_REGULAR:
+            return f"{detail}; a note must be a regular file (remove or rename it)"
         return f"cannot read this file: {detail}"
 
 
@@ -178,8 +195,10 @@ class SymlinkLoop(_ReadProblemRule):
     """A symbolic link leads back into itself.
 
     ## What it does
-    Reports a link that loops (`a -> b -> a`) or a folder link that leads back
-    to a folder already in the vault. vaultkit follows each folder once.
+    Reports a link that loops (`a -> b -> a`), a folder link that leads to a
+    folder containing itself, or a folder link to a folder already in the
+    vault. vaultkit walks each folder once, real folders first, and reports
+    each such link once.
 
     ## Why is this bad?
     Tools that follow links naively never finish; sync and backup tools copy
@@ -311,3 +330,48 @@ class UnknownSuppressionCode(NoteRule):
                     f"unknown rule code '{ref.code}' in a suppression comment "
                     "(see `vaultkit rules`)",
                 )  # fmt: skip
+
+
+@register
+class SymlinkOutsideVault(VaultRule):
+    """A symbolic link leads out of the vault.
+
+    ## What it does
+    Reports a note or folder of the vault that is a symbolic link to a place
+    outside the vault root. vaultkit still reads and checks what it leads to
+    (Obsidian shows it), reports the link once (not every note under a linked
+    folder), and never writes through it.
+
+    ## Why is this bad?
+    The vault is no longer self-contained: git stores only the link, sync and
+    backups miss the target, other devices see a broken link, and an edit
+    made in the vault changes a file elsewhere.
+
+    ## Example
+    `01-博客/shared -> /home/me/other-vault/01-博客`
+
+    ## Use instead
+    Move the notes into the vault, or keep them outside and link to them by
+    URL.
+    """
+
+    code = "ST010"
+    name = "symlink-outside-vault"
+    category = "structure"
+    severity = Severity.WARNING
+
+    def check_vault(self, vault) -> Iterator[Diagnostic]:
+        for rel, target in sorted(vault.outside_links.items()):
+            yield Diagnostic(
+                path=rel,
+                start=Position(1, 1),
+                end=Position(1, 1),
+                code=self.code,
+                name=self.name,
+                category=self.category,
+                severity=self.severity,
+                message=(
+                    f"symbolic link to {target!r}, outside the vault; vaultkit reads it but "
+                    "never writes through it: move the target into the vault or remove the link"
+                ),
+            )
