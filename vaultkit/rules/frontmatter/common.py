@@ -1,0 +1,147 @@
+"""What the frontmatter rules share: which blocks they look at and where a value sits in the file.
+
+YAML marks give each node's start and end (line, character column). A value's
+text is not always its source text: quotes and escapes (`'it''s'`, `"\\u0026"`)
+shift columns, so `locate` maps a piece of a decoded value back to the file.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from vaultkit.config import FrontmatterOptions
+from vaultkit.diagnostics import Position
+from vaultkit.frontmatter import Field, Frontmatter
+from vaultkit.note import Note
+
+NULL_TAG = "tag:yaml.org,2002:null"
+STR_TAG = "tag:yaml.org,2002:str"
+_ESCAPE_LENGTH = {"x": 2, "u": 4, "U": 8}
+
+
+def fields_of(note: Note) -> Frontmatter | None:
+    """The frontmatter when its fields can be checked: closed, valid YAML, a mapping (or empty)."""
+    fm = note.frontmatter
+    if fm is None or not fm.closed or fm.error is not None:
+        return None
+    if fm.root is not None and not isinstance(fm.root, yaml.MappingNode):
+        return None
+    return fm
+
+
+def values_of(note: Note) -> Frontmatter | None:
+    """As `fields_of`, and without aliases (whose values are never constructed)."""
+    fm = fields_of(note)
+    return fm if fm is not None and fm.alias is None else None
+
+
+def is_plain(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and not node.style
+
+
+def is_blank(node: yaml.Node) -> bool:
+    """No value: nothing written, `""`, `null`, `~`, `[]`, `{}` or a list of blanks."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag == NULL_TAG or (node.tag == STR_TAG and not node.value.strip())
+    if isinstance(node, yaml.SequenceNode):
+        return all(is_blank(item) for item in node.value)
+    return not node.value
+
+
+def needs_value(options: FrontmatterOptions, key: str) -> bool:
+    """A field whose emptiness is a finding (FM008): required, a date or a URL."""
+    return key in options.required or key in options.date_fields or key in options.url_fields
+
+
+def show(text: str, limit: int = 60) -> str:
+    """`text` in backticks for a message, shortened."""
+    text = text.replace("\n", " ").replace("`", "'")
+    return f"`{text if len(text) <= limit else text[: limit - 1] + '…'}`"
+
+
+def quoted(text: str) -> str:
+    """`text` as a double-quoted YAML scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# ---------------------------------------------------------------- positions
+
+
+def node_span(note: Note, fm: Frontmatter, node: yaml.Node) -> tuple[Position, Position]:
+    """Where a node is written (a span ending at the start of a line ends on the line before)."""
+    start = fm.position(node.start_mark)
+    end = fm.position(node.end_mark)
+    if end.line > start.line and end.column == 1:
+        line = end.line - 1
+        end = Position(line, len(note.lines[line - 1]) + 1)
+    return start, end
+
+
+def key_span(note: Note, fm: Frontmatter, entry: Field) -> tuple[Position, Position]:
+    return node_span(note, fm, entry.key_node)
+
+
+def value_span(note: Note, fm: Frontmatter, entry: Field) -> tuple[Position, Position]:
+    """Where the value is written; the key when nothing is (`作者:`)."""
+    if entry.node.start_mark.index == entry.node.end_mark.index:
+        return key_span(note, fm, entry)
+    return node_span(note, fm, entry.node)
+
+
+def _columns(source: str, style: str | None) -> list[int] | None:
+    """For each character of a one-line scalar's value, its 0-based index in `source`."""
+    if not style:
+        return list(range(len(source)))
+    if style not in ("'", '"') or len(source) < 2:
+        return None
+    columns: list[int] = []
+    index, end = 1, len(source) - 1
+    while index < end:
+        char = source[index]
+        columns.append(index)
+        if style == "'" and char == "'":
+            index += 2  # '' is one quote
+        elif style == '"' and char == "\\":
+            index += 2 + _ESCAPE_LENGTH.get(source[index + 1] if index + 1 < end else "", 0)
+        else:
+            index += 1
+    return columns
+
+
+def locate(
+    note: Note, fm: Frontmatter, node: yaml.ScalarNode, start: int, end: int
+) -> tuple[Position, Position]:
+    """The file span of `node.value[start:end]`."""
+    first = fm.position(node.start_mark)
+    last = fm.position(node.end_mark)
+    if first.line == last.line:
+        line = note.lines[first.line - 1]
+        source = line[first.column - 1 : last.column - 1]
+        columns = _columns(source, node.style)
+        if columns is not None and len(columns) == len(node.value) and start < len(columns):
+            stop = columns[end] if end < len(columns) else len(source) - (1 if node.style else 0)
+            return (
+                Position(first.line, first.column + columns[start]),
+                Position(first.line, first.column + stop),
+            )
+    return _search(note, node.value, start, end, first, last)
+
+
+def _search(
+    note: Note, value: str, start: int, end: int, first: Position, last: Position
+) -> tuple[Position, Position]:
+    """A folded or multi-line scalar: find the piece's text in the lines the node spans."""
+    needle = value[start:end]
+    skip = value[:start].count(needle) if needle else 0
+    for number in range(first.line, last.line + 1):
+        line = note.lines[number - 1]
+        offset = first.column - 1 if number == first.line else 0
+        while needle:
+            found = line.find(needle, offset)
+            if found < 0:
+                break
+            if skip == 0:
+                return Position(number, found + 1), Position(number, found + 1 + len(needle))
+            skip -= 1
+            offset = found + len(needle)
+    return first, Position(first.line, first.column + 1)

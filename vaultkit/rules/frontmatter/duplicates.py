@@ -1,0 +1,132 @@
+"""Two notes of the same article, found by their normalised source URLs."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, unquote_plus
+
+import yaml
+
+from vaultkit import urls
+from vaultkit.diagnostics import Diagnostic
+from vaultkit.rules.base import VaultRule, register
+from vaultkit.rules.frontmatter.common import value_span, values_of
+
+if TYPE_CHECKING:
+    from vaultkit.config import Config
+    from vaultkit.note import Note
+    from vaultkit.vault import Vault
+
+_SHOWN = 3  # other paths named in a message
+_ROUGH = re.compile(r"\s*https?://(?:[^/?#@]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?", re.IGNORECASE)
+_DEFAULT_PORT = re.compile(r":0*(?:80|443)$")
+_WECHAT_ID = re.compile(r"[?&](__biz|mid|idx|sn)=([^&#]*)")
+
+
+@register
+class DuplicateArticle(VaultRule):
+    """Two or more notes archive the same article.
+
+    ## What it does
+    Normalises the URL fields (`原文链接`) of every note and reports each note
+    of a group that shares one, at its URL, naming the others. URLs match when
+    they differ only in `http`/`https`, host case, a default port, a trailing
+    slash, the fragment (unless it is a route, `#/…`), tracking parameters
+    (`utm_*`, WeChat's `chksm`, `scene`…) or the order of the query. A WeChat article
+    (`mp.weixin.qq.com/s?__biz=…&mid=…&idx=…&sn=…`) is identified by those
+    four parameters alone.
+
+    ## Why is this bad?
+    Duplicates split links, summaries and topics between two notes that drift
+    apart; the vault counts the article twice.
+
+    ## Example
+    `01-博客/甲/文章.md` and `01-博客/乙/文章（转载）.md`, both with
+    `原文链接: "https://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=Y&chksm=…"`.
+
+    ## Use instead
+    Keep one note; merge what the other adds and point its links at the kept one.
+
+    ## Options
+    `frontmatter.url-fields`, `frontmatter.tracking-parameters`.
+    """
+
+    code = "FM017"
+    name = "duplicate-article"
+    category = "frontmatter"
+
+    def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
+        # A cheap key first (host and path, plus `sn` for WeChat): notes whose URLs
+        # normalise alike share it, so the full normal form and each note's own options
+        # (its URL fields and tracking parameters) are computed only for those that collide.
+        keys = _url_keys(vault.config)
+        loose: dict[str, list[tuple[Note, str, str]]] = defaultdict(list)
+        for note in vault.notes:
+            fm = values_of(note) if note.frontmatter is not None else None
+            if fm is None or not fm.fields:
+                continue
+            for key in keys:
+                entry = fm.fields.get(key)
+                if entry is None or not isinstance(entry.node, yaml.ScalarNode):
+                    continue
+                text = entry.node.value
+                rough = _rough_key(text) if "://" in text else None
+                if rough is not None:
+                    loose[rough].append((note, key, text))
+        groups: dict[str, dict[str, tuple[Note, str]]] = defaultdict(dict)
+        for members in loose.values():
+            if len(members) < 2 or len({id(note) for note, _, _ in members}) < 2:
+                continue
+            for note, key, text in members:
+                options = vault.config.settings_for(note.rel).frontmatter
+                normal = urls.normalize(text, options.tracking_parameters)
+                if normal is not None and key in options.url_fields:
+                    groups[normal].setdefault(note.rel, (note, key))
+        for normal, by_rel in sorted(groups.items()):
+            if len(by_rel) >= 2:
+                yield from self._report(normal, list(by_rel.values()))
+
+    def _report(self, normal: str, members: list[tuple[Note, str]]) -> Iterator[Diagnostic]:
+        for note, key in members:
+            others = [other.rel for other, _ in members if other is not note]
+            named = ", ".join(f"`{rel}`" for rel in others[:_SHOWN])
+            if len(others) > _SHOWN:
+                named += f" and {len(others) - _SHOWN} more"
+            fm = note.frontmatter
+            start, end = value_span(note, fm, fm.fields[key])
+            yield self.diagnostic(
+                note, start, end,
+                f"same article as {named} (`{key}` is `{normal}` once normalised); "
+                "keep one note and merge the other into it",
+            )  # fmt: skip
+
+
+def _url_keys(config: Config) -> list[str]:
+    """Every URL field that any part of the vault uses."""
+    keys = dict.fromkeys(config.settings.frontmatter.url_fields)
+    for override in config.overrides:
+        keys.update(dict.fromkeys(override.tables.get("frontmatter", {}).get("url_fields", ())))
+    return list(keys)
+
+
+def _rough_key(url: str) -> str | None:
+    """Host and path of an http(s) URL, roughly normalised (alike when `normalize` is equal)."""
+    match = _ROUGH.match(url)
+    if match is None:
+        return None
+    host = match.group(1).lower()
+    if ":" in host:
+        host = _DEFAULT_PORT.sub("", host)
+    host = host.rstrip(".")
+    path = match.group(2)
+    if "%" in path:
+        path = unquote(path)
+    path = path.rstrip("/")
+    if host == urls.WECHAT_HOST and path == "/s":
+        ids = dict(_WECHAT_ID.findall((match.group(3) or "").replace("&amp;", "&")))
+        if len(ids) == len(urls.WECHAT_ARTICLE_KEYS):
+            return f"{host}/s?sn={unquote_plus(ids['sn'])}"
+    return host + path

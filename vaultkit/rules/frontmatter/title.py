@@ -1,0 +1,302 @@
+"""The `title` field: no HTML entities, noise or banned words, and (optionally) the file name."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+import yaml
+
+from vaultkit.config import Settings
+from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.frontmatter import Frontmatter
+from vaultkit.note import Note
+from vaultkit.rules.base import NoteRule, register
+from vaultkit.rules.frontmatter import emoji
+from vaultkit.rules.frontmatter.common import locate, quoted, show, value_span, values_of
+
+TITLE = "title"
+_ENTITY = re.compile(r"&(amp;)?(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SPACES = re.compile(r"\s+")
+_EMPTY_BRACKETS = re.compile(r"[(（\[【「『《<]\s*[)）\]】」』》>]")
+_EDGE_JUNK = " \t-—–_:：|｜·•,，、"
+
+
+def _title(note: Note) -> tuple[Frontmatter, yaml.ScalarNode] | None:
+    fm = values_of(note)
+    if fm is None:
+        return None
+    entry = fm.fields.get(TITLE)
+    if entry is None or not isinstance(entry.node, yaml.ScalarNode) or not entry.node.value:
+        return None
+    return fm, entry.node
+
+
+def _describe(char: str) -> str:
+    if char == "\u00a0":
+        return "a no-break space (write a normal space)"
+    if char.isprintable() and not char.isspace():
+        return f"`{char}`"
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'a control character')}"
+
+
+def _without(title: str, spans: list[tuple[int, int]]) -> str:
+    """The title with the spans removed and the leftovers tidied."""
+    for start, end in sorted(spans, reverse=True):
+        title = title[:start] + " " + title[end:]
+    title = _EMPTY_BRACKETS.sub(" ", title)
+    return _SPACES.sub(" ", title).strip(_EDGE_JUNK)
+
+
+@register
+class TitleHtmlEntity(NoteRule):
+    """The title contains an HTML entity.
+
+    ## What it does
+    Reports every HTML entity (`&quot;`, `&amp;`, `&#39;`, `&#x27;`, `&nbsp;`…)
+    in `title`, at its exact column, and says which character it stands for.
+    A double-escaped entity (`&amp;quot;`) is reported once.
+
+    ## Why is this bad?
+    Entities are left over from scraping HTML; Obsidian and every reader show
+    them literally (`他说&quot;你好&quot;`), and search does not find the words.
+
+    ## Example
+    ```yaml
+    title: "OpenAI &amp; 微软：新协议"
+    ```
+
+    ## Use instead
+    ```yaml
+    title: "OpenAI & 微软：新协议"
+    ```
+    """
+
+    code = "FM013"
+    name = "title-html-entity"
+    category = "frontmatter"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        found = _title(note)
+        if found is None or "&" not in found[1].value:
+            return
+        fm, node = found
+        for match in _ENTITY.finditer(node.value):
+            entity = f"&{match.group(2)};"
+            char = html.unescape(entity)
+            if char == entity:
+                continue  # not an entity HTML knows
+            what = f"the HTML entity `{entity}`"
+            if match.group(1):
+                what = f"the double-escaped HTML entity `{match.group()}` (`{entity}`)"
+            advice = "write the character itself"
+            if char == '"' and node.style == '"':
+                advice = 'write the character itself (`\\"` inside double quotes) or use `“”`'
+            start, end = locate(note, fm, node, match.start(), match.end())
+            yield self.diagnostic(
+                note, start, end,
+                f"`title` has {what}, which stands for {_describe(char)}; {advice}",
+            )  # fmt: skip
+
+
+@register
+class TitleNoise(NoteRule):
+    """The title carries separators, symbols or emoji.
+
+    ## What it does
+    Reports each occurrence in `title` of the strings in `title_noise`
+    (default `•`, `|`, `｜`, `★`, `☆`) and of every emoji, at its column.
+
+    ## Why is this bad?
+    `| 站点名`, `•` and emoji are marketing noise copied from the page's
+    `<title>`; they make titles inconsistent, clutter links and file names, and
+    hide the same article under two titles.
+
+    ## Example
+    ```yaml
+    title: "🔥 重磅发布 | 某某科技"
+    ```
+
+    ## Use instead
+    ```yaml
+    title: "重磅发布"
+    ```
+
+    ## Options
+    `frontmatter.title-noise`.
+    """
+
+    code = "FM014"
+    name = "title-noise"
+    category = "frontmatter"
+    severity = Severity.WARNING
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        found = _title(note)
+        if found is None:
+            return
+        fm, node = found
+        title = node.value
+        spans: list[tuple[int, int, str]] = []
+        for noise in settings.frontmatter.title_noise:
+            start = title.find(noise) if noise else -1
+            while start >= 0:
+                spans.append((start, start + len(noise), "noise"))
+                start = title.find(noise, start + len(noise))
+        for match in emoji.find(title):
+            if not any(s < match.end() and match.start() < e for s, e, _ in spans):
+                spans.append((match.start(), match.end(), "emoji"))
+        if not spans:
+            return
+        emoji_free = _without(title, [(s, e) for s, e, kind in spans if kind == "emoji"])
+        for start, end, kind in sorted(spans):
+            text = title[start:end]
+            if kind == "emoji":
+                advice = f"remove it, e.g. {show(emoji_free)}" if emoji_free else "remove it"
+                message = f"`title` contains the emoji `{text}`; {advice}"
+            else:
+                message = (
+                    f"`title` contains `{text}`, noise copied from the page; remove it "
+                    "(and the site name it separates, if any)"
+                )
+            first, last = locate(note, fm, node, start, end)
+            yield self.diagnostic(note, first, last, message)
+
+
+@lru_cache(maxsize=32)
+def _banned(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = tuple(word for word in words if word)
+    if not words:
+        return None
+    longest_first = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, longest_first)), re.IGNORECASE)
+
+
+@register
+class TitleBannedWord(NoteRule):
+    """The title contains a banned filler word.
+
+    ## What it does
+    Reports each occurrence in `title` of the words in `title_banned_words`
+    (default `项目档案`), ignoring case.
+
+    ## Why is this bad?
+    Filler words say what kind of note this is, which the folder already says;
+    they make titles longer and inconsistent and break sorting by name.
+
+    ## Example
+    ```yaml
+    title: "Ollama 项目档案"
+    ```
+
+    ## Use instead
+    ```yaml
+    title: "Ollama"
+    ```
+
+    ## Options
+    `frontmatter.title-banned-words`.
+    """
+
+    code = "FM015"
+    name = "title-banned-word"
+    category = "frontmatter"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        found = _title(note)
+        regex = _banned(tuple(settings.frontmatter.title_banned_words))
+        if found is None or regex is None:
+            return
+        fm, node = found
+        matches = list(regex.finditer(node.value))
+        if not matches:
+            return
+        clean = _without(node.value, [m.span() for m in matches])
+        suggestion = f", e.g. {show(clean)}" if clean else ""
+        for match in matches:
+            start, end = locate(note, fm, node, match.start(), match.end())
+            yield self.diagnostic(
+                note, start, end,
+                f"`title` contains the banned word `{match.group()}`; remove it{suggestion}",
+            )  # fmt: skip
+
+
+# A character a file name cannot hold (or Obsidian links cannot), and what stands in for it.
+_STAND_INS = {
+    "/": "／_- ", "\\": "＼_- ", ":": "：_- ", "?": "？_", '"': "＂'“”_", "*": "＊_-",
+    "<": "＜《_", ">": "＞》_", "|": "｜_- ", "#": "＃_ ", "^": "＾_", "[": "［【(_", "]": "］】)_",
+}  # fmt: skip
+_KEEPABLE = "#^[]"  # allowed in file names, only risky in links
+_TRUNCATED_BYTES = 180  # a name this long may be a title cut to fit the file system
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).rstrip(". ")
+
+
+def title_matches(title: str, name: str) -> bool:
+    """Whether `name` (a file name without `.md`) is what `title` becomes as a file name."""
+    title, name = _normal(title), _normal(name)
+    truncated = len(name.encode()) >= _TRUNCATED_BYTES
+    positions = {0}
+    for char in title:
+        if truncated and len(name) in positions:
+            return True
+        choices = _STAND_INS.get(char)
+        options = [char] if choices is None else [*choices, ""]
+        if choices is not None and char in _KEEPABLE:
+            options.append(char)
+        positions = {
+            j + len(option) for j in positions for option in options if name.startswith(option, j)
+        }
+        if not positions:
+            return False
+    return len(name) in positions
+
+
+@register
+class TitleFilenameMismatch(NoteRule):
+    """The title differs from the note's file name.
+
+    ## What it does
+    Compares `title` with the file name (without `.md`), after Unicode NFC,
+    trimming, collapsing runs of spaces and dropping trailing dots, and allows
+    for what a file name forces: a character no file system (or no Obsidian
+    link) accepts, `/ \\ : ? " * < > | # ^ [ ]`, may be left out or replaced by
+    its full-width form (`／` `：` `？`…), `_`, `-` or a space, and a very long
+    name may be the title cut short. Off by default.
+
+    ## Why is this bad?
+    Links show the file name and the note shows the title: when they drift
+    apart, search, `[[links]]` and the reader disagree about what the note is.
+
+    ## Example
+    `01-博客/某人/旧标题.md` with `title: "新标题"`.
+
+    ## Use instead
+    Rename the file to `新标题.md`, or set `title` to the file name.
+    """
+
+    code = "FM016"
+    name = "title-filename-mismatch"
+    category = "frontmatter"
+    default_enabled = False
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        found = _title(note)
+        if found is None:
+            return
+        fm, node = found
+        name = note.path.name[: -len(".md")] if note.path.name.lower().endswith(".md") else ""
+        if not name or title_matches(node.value, name):
+            return
+        entry = fm.fields[TITLE]
+        start, end = value_span(note, fm, entry)
+        yield self.diagnostic(
+            note, start, end,
+            f"`title` {show(node.value)} does not match the file name {show(name)}; rename the "
+            f"file or set `title: {quoted(name)}`",
+        )  # fmt: skip
