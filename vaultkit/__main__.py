@@ -1,3 +1,3 @@
 from vaultkit.cli import main
 
-main()
+main(prog_name="vaultkit")

@@ -6,7 +6,6 @@ configuration error, a path that does not exist, or an internal error.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -17,7 +16,8 @@ from vaultkit import __version__
 from vaultkit.config import ConfigError
 from vaultkit.linter import check_paths
 from vaultkit.report import FORMATS, Report
-from vaultkit.report.text import render_statistics
+from vaultkit.report.rules import RULES_FORMATS, render_rule
+from vaultkit.report.statistics import render as render_statistics
 from vaultkit.rules import all_rules, get
 from vaultkit.selection import SelectorError
 from vaultkit.vault import InputError
@@ -51,19 +51,30 @@ def main() -> None:
     help="How to print the findings.",
 )
 @click.option(
-    "--select", multiple=True, help="Rule codes or prefixes to enable (replaces the defaults)."
+    "--select",
+    multiple=True,
+    help="Rules to run: codes, prefixes or ALL, comma-separated (replaces the config's choice).",
 )
 @click.option(
-    "--extend-select", multiple=True, help="Rule codes or prefixes to enable in addition."
+    "--extend-select",
+    multiple=True,
+    help="Rules to run in addition (full codes turn on rules that are off by default).",
 )
-@click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead.")
+@click.option("--ignore", multiple=True, help="Rules not to run: codes, prefixes or ALL.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule instead (as JSON with --output-format json).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option(
     "--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too)."
 )
 @click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Use this config file (vaultkit.toml, or a pyproject.toml with [tool.vaultkit]).",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option("-o", "--output-file", type=click.Path(path_type=Path), help="Write the report here.")
@@ -81,6 +92,8 @@ def check(
     output_file: Path | None,
 ) -> None:
     """Check the notes of a vault, or the given notes against their whole vault."""
+    if isolated and config_path is not None:
+        raise click.UsageError("--config and --isolated cannot be used together")
     try:
         run = check_paths(
             list(paths or (Path("."),)),
@@ -99,35 +112,30 @@ def check(
     root, vault, result = run.root, run.vault, run.result
     if result.files_checked == 0:
         click.echo(f"vaultkit: warning: no Markdown files to check under {root}", err=True)
-    color = (
-        not no_color
-        and "NO_COLOR" not in os.environ
-        and output_file is None
-        and sys.stdout.isatty()
-    )
     report = Report(
         root=root,
         diagnostics=result.diagnostics,
         files_checked=result.files_checked,
         version=__version__,
-        color=color,
+        color=output_file is None and use_color(no_color),
         source_lines={
             d.path: vault.by_rel[d.path].lines
             for d in result.diagnostics
             if d.path in vault.by_rel and vault.by_rel[d.path].source
         },
+        cwd=Path.cwd(),
     )
     if statistics:
-        rules = all_rules()
-        output = render_statistics(
-            report, {r.code: r.name for r in rules}, {r.code: r.fix is not None for r in rules}
-        )
+        output = render_statistics(report, output_format)
     else:
         output = FORMATS[output_format](report)
     if output_file is not None:
-        output_file.write_text(output, encoding="utf-8")
+        try:
+            output_file.write_text(output, encoding="utf-8")
+        except OSError as error:
+            _fail(f"cannot write {output_file}: {error.strerror or error}")
     else:
-        click.echo(output, nl=False)
+        _echo(output)
     for message in result.internal_errors:
         click.echo(f"vaultkit: internal error: {message}", err=True)
     if result.internal_errors:
@@ -135,34 +143,32 @@ def check(
     sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)
 
 
-def _rule_record(rule) -> dict:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "category": rule.category,
-        "severity": rule.severity.value,
-        "default": "on" if rule.default_enabled else "off",
-        "fix": rule.fix,
-        "summary": rule.summary(),
-    }
+def use_color(no_color: bool) -> bool:
+    """Colour only on a terminal, and never with `--no-color` or a non-empty `NO_COLOR`."""
+    return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def _echo(output: str) -> None:
+    """Print the report; a reader that went away (`| head`) is not an error."""
+    try:
+        click.echo(output, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)
 
 
 @main.command("rules")
 @click.option(
-    "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--output-format",
+    type=click.Choice(sorted(RULES_FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: one line per rule; json: records; markdown: the README's table.",
 )
 def list_rules(output_format: str) -> None:
-    """List every rule: code, name, category, default state and fix."""
-    records = [_rule_record(rule) for rule in all_rules()]
-    if output_format == "json":
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-        return
-    for r in records:
-        fix = r["fix"] or "-"
-        click.echo(
-            f"{r['code']:<6} {r['name']:<32} {r['category']:<12} {r['default']:<4} {fix:<7}"
-            f" {r['summary']}"
-        )
+    """List every rule: code, name, category, default state, fix and summary."""
+    _echo(RULES_FORMATS[output_format](all_rules()))
 
 
 @main.command("rule")
@@ -171,24 +177,8 @@ def list_rules(output_format: str) -> None:
     "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def show_rule(code: str, output_format: str) -> None:
-    """Print a rule's documentation."""
-    rule = get(code)
+    """Print a rule's documentation (its docstring)."""
+    rule = get(code.strip())
     if rule is None:
         _fail(f"unknown rule code '{code}' (see `vaultkit rules`)")
-    if output_format == "json":
-        click.echo(
-            json.dumps(
-                {**_rule_record(rule), "documentation": rule.documentation()},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return
-    fix = {None: "not fixable", "safe": "fixable (safe)", "unsafe": "fixable (unsafe)"}[rule.fix]
-    default = "on by default" if rule.default_enabled else "off by default"
-    click.echo(f"# {rule.name} ({rule.code})\n")
-    click.echo(
-        f"Category: {rule.category}. Severity: {rule.severity.value}. "
-        f"{default.capitalize()}. {fix.capitalize()}.\n"
-    )
-    click.echo(rule.documentation())
+    _echo(render_rule(rule, output_format))

@@ -9,10 +9,12 @@ vault with `[[overrides]]` entries whose `include` globs match a note's path.
 from __future__ import annotations
 
 import difflib
+import functools
 import tomllib
+import types
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from wcmatch import glob
 
@@ -103,15 +105,21 @@ class Config:
     )
     exclude: list[str] = field(default_factory=list)
     max_file_size: int = 10 * 1024 * 1024
+    # The options outside any override: the defaults with the file's option tables applied.
     settings: Settings = field(default_factory=Settings)
+    # Applied in order to the defaults: the built-in overrides, the file's option tables
+    # (as an override for `**`), then the file's `[[overrides]]`; so a table the user
+    # writes beats a built-in override, and the user's overrides beat both.
     overrides: list[Override] = field(default_factory=lambda: list(DEFAULT_OVERRIDES))
+    # Where each rule-selection key was read ("vaultkit.toml: select"), for error messages.
+    origins: dict[str, str] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, repr=False)
 
     def settings_for(self, rel: str) -> Settings:
-        """The options for a note at `rel`: the base settings with matching overrides applied."""
-        matched = tuple(i for i, o in enumerate(self.overrides) if _matches(o, rel))
+        """The options for a note at `rel`: the defaults with matching overrides applied."""
+        matched = tuple(i for i, o in enumerate(self.overrides) if _matches(o.include, rel))
         if matched not in self._cache:
-            settings = self.settings
+            settings = Settings()
             for index in matched:
                 settings = _apply(settings, self.overrides[index].tables)
             self._cache[matched] = settings
@@ -121,16 +129,39 @@ class Config:
         """Rule selectors that `per-file-ignores` switches off for `rel`."""
         found: list[str] = []
         for pattern, codes in self.per_file_ignores.items():
-            if glob.globmatch(rel, pattern, flags=_GLOB_FLAGS):
+            if _matches([pattern], rel):
                 found += codes
         return found
 
     def is_excluded(self, rel: str) -> bool:
-        return bool(self.exclude) and glob.globmatch(rel, self.exclude, flags=_GLOB_FLAGS)
+        """Whether `exclude` covers `rel` or one of the folders it is in."""
+        if not self.exclude:
+            return False
+        parts = rel.split("/")
+        return any(_matches(self.exclude, "/".join(parts[:n])) for n in range(1, len(parts) + 1))
 
 
-def _matches(override: Override, rel: str) -> bool:
-    return glob.globmatch(rel, override.include, flags=_GLOB_FLAGS)
+def _matches(patterns: list[str], rel: str) -> bool:
+    """Glob match against the vault-relative path; a pattern without `/` also matches the name.
+
+    As in ruff and .gitignore: `README.md` matches every note called so, `drafts/**`
+    only the top `drafts` folder. `**` crosses folders, `*` does not.
+    """
+    by_path, by_name = _matchers(tuple(patterns))
+    return bool(
+        (by_path and by_path.match(rel)) or (by_name and by_name.match(rel.rsplit("/", 1)[-1]))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _matchers(patterns: tuple[str, ...]) -> tuple[Any, Any]:
+    """Compiled matchers for whole paths and for names (globmatch per call is slow)."""
+    cleaned = [p.removeprefix("./").rstrip("/") or "**" for p in patterns]
+    names = [p for p in cleaned if "/" not in p]
+    return (
+        glob.compile(cleaned, flags=_GLOB_FLAGS) if cleaned else None,
+        glob.compile(names, flags=_GLOB_FLAGS) if names else None,
+    )
 
 
 def _apply(settings: Settings, tables: dict[str, dict[str, Any]]) -> Settings:
@@ -145,154 +176,284 @@ def _key(name: str) -> str:
     return name.replace("_", "-")
 
 
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
 def _unknown(where: str, key: str, known: list[str]) -> ConfigError:
-    close = difflib.get_close_matches(key, known, n=1)
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
-    return ConfigError(f"{where}: unknown key '{key}'{hint}")
+    place = f" in [{where}]" if where else ""
+    return ConfigError(f"unknown key '{key}'{place}{hint}")
+
+
+_TOML_TYPES = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "an array",
+    dict: "a table",
+}
+
+
+def _toml_type(value: Any) -> str:
+    for kind, name in _TOML_TYPES.items():
+        if isinstance(value, kind):
+            return name
+    return f"a {type(value).__name__}"  # a TOML date or time
+
+
+def _describe(hint: Any) -> str:
+    origin, args = get_origin(hint), get_args(hint)
+    if hint is bool:
+        return "true or false"
+    if hint is int:
+        return "a whole number >= 0"
+    if hint is float:
+        return "a number"
+    if hint is str:
+        return "a string"
+    if origin in (list, tuple, set, frozenset):
+        return f"an array of {_plural(args[0]) if args else 'values'}"
+    if origin is dict:
+        return f"a table of {_plural(args[1]) if len(args) == 2 else 'values'}"
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    if origin in (Union, types.UnionType):
+        return " or ".join(_describe(a) for a in args if a is not type(None))
+    return "a value"
+
+
+def _plural(hint: Any) -> str:
+    simple = {bool: "booleans", int: "whole numbers", float: "numbers", str: "strings"}
+    if hint in simple:
+        return simple[hint]
+    first, _, rest = _describe(hint).removeprefix("an ").removeprefix("a ").partition(" ")
+    return f"{first}s {rest}".rstrip()
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    origin, args = get_origin(hint), get_args(hint)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin in (list, tuple, set, frozenset):
+        item = args[0] if args else Any
+        return isinstance(value, list) and all(_conforms(v, item) for v in value)
+    if origin is dict:
+        item = args[1] if len(args) == 2 else Any
+        return isinstance(value, dict) and all(_conforms(v, item) for v in value.values())
+    if origin is Literal:
+        return value in args
+    if origin in (Union, types.UnionType):
+        return any(_conforms(value, a) for a in args if a is not type(None))
+    return True  # Any, or a type this checker does not know: accept
 
 
 def _check_type(where: str, value: Any, hint: Any) -> Any:
-    if hint is bool:
-        ok = isinstance(value, bool)
-    elif hint is int:
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    elif hint is str:
-        ok = isinstance(value, str)
-    else:  # list[str]
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if not ok:
-        expected = {bool: "true or false", int: "a whole number >= 0", str: "a string"}
+    """Return `value` (arrays converted to the hinted container) or raise naming `where`."""
+    if not _conforms(value, hint):
         raise ConfigError(
-            f"{where}: expected {expected.get(hint, 'a list of strings')}, got {value!r}"
+            f"{where}: expected {_describe(hint)}, got {_toml_type(value)}: {value!r}"
         )
+    origin = get_origin(hint)
+    if origin in (tuple, set, frozenset):
+        return origin(value)
     return value
 
 
 def _table(where: str, cls: type, raw: Any) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: expected a table, got {raw!r}")
+        raise ConfigError(f"{where}: expected a table, got {_toml_type(raw)}: {raw!r}")
     hints = get_type_hints(cls)
     names = {_key(f.name): f.name for f in fields(cls)}
     values = {}
     for key, value in raw.items():
         if key not in names:
             raise _unknown(where, key, sorted(names))
-        values[names[key]] = _check_type(f"{where}.{key}", value, hints[names[key]])
+        values[names[key]] = _check_type(_join(where, key), value, hints[names[key]])
     return values
 
 
-_SECTIONS = {"frontmatter": FrontmatterOptions, "structure": StructureOptions}
+def _sections() -> dict[str, type]:
+    """The option tables: one per field of `Settings` (`frontmatter`, `structure`, …)."""
+    hints = get_type_hints(Settings)
+    return {_key(f.name): hints[f.name] for f in fields(Settings)}
+
+
 _TOP = {
-    "select": list,
-    "extend-select": list,
-    "ignore": list,
-    "exclude": list,
-    "extend-exclude": list,
-    "per-file-ignores": dict,
-    "extend-per-file-ignores": dict,
+    "select": list[str],
+    "extend-select": list[str],
+    "ignore": list[str],
+    "exclude": list[str],
+    "extend-exclude": list[str],
+    "per-file-ignores": dict[str, list[str]],
+    "extend-per-file-ignores": dict[str, list[str]],
     "max-file-size": int,
     "overrides": list,
 }
+_SELECTION_KEYS = {"select": "select", "extend-select": "extend_select", "ignore": "ignore"}
 
 
-def _per_file(where: str, raw: Any) -> dict[str, list[str]]:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: expected a table of glob = [codes], got {raw!r}")
-    return {k: _check_type(f"{where}.{k}", v, list[str]) for k, v in raw.items()}
+def from_mapping(raw: dict[str, Any], where: str = "", path: Path | None = None) -> Config:
+    """Build a validated `Config` from the `[tool.vaultkit]` table (or a vaultkit.toml).
 
-
-def from_mapping(raw: dict[str, Any], where: str, path: Path | None = None) -> Config:
-    """Build a validated `Config` from the `[tool.vaultkit]` table (or a vaultkit.toml)."""
+    `where` is the key path of `raw` in its file (`tool.vaultkit`, or "" at the top);
+    errors name the offending key from there.
+    """
+    sections = _sections()
     config = Config(path=path)
-    base = {}
+    base: dict[str, dict[str, Any]] = {}
+    user_overrides: list[Override] = []
+    per_file: dict[str, dict[str, list[str]]] = {}
+    source = f"{path}: " if path else ""
     for key, value in raw.items():
-        name = f"{where}.{key}"
-        if key in _SECTIONS:
-            base[key] = _table(name, _SECTIONS[key], value)
+        name = _join(where, key)
+        if key in sections:
+            base[_field_name(key)] = _table(name, sections[key], value)
         elif key not in _TOP:
-            raise _unknown(where, key, sorted([*_TOP, *_SECTIONS]))
+            raise _unknown(where, key, sorted([*_TOP, *sections]))
         elif key == "overrides":
-            config.overrides += _overrides(name, value)
-        elif key in ("per-file-ignores", "extend-per-file-ignores"):
-            if key == "per-file-ignores":
-                config.per_file_ignores = {}
-            config.per_file_ignores.update(_per_file(name, value))
-        elif key == "max-file-size":
-            config.max_file_size = _check_type(name, value, int)
+            user_overrides = _overrides(name, value, sections)
         else:
-            values = _check_type(name, value, list[str])
-            if key == "select":
-                config.select = values
+            value = _check_type(name, value, _TOP[key])
+            if key in _SELECTION_KEYS:
+                setattr(config, _SELECTION_KEYS[key], list(value))
+                config.origins[_SELECTION_KEYS[key]] = f"{source}{name}"
             elif key in ("exclude", "extend-exclude"):
-                config.exclude += values
-            else:
-                setattr(config, key.replace("-", "_"), values)
+                config.exclude += value
+            elif key == "max-file-size":
+                config.max_file_size = value
+            else:  # per-file-ignores, extend-per-file-ignores
+                per_file[key] = value
+                for pattern in value:
+                    config.origins[f"per-file-ignores:{pattern}"] = f'{source}{name}."{pattern}"'
+    if "per-file-ignores" in per_file:  # replaces the defaults; extend-… adds to them
+        config.per_file_ignores = {}
+    for key in ("per-file-ignores", "extend-per-file-ignores"):
+        for pattern, codes in per_file.get(key, {}).items():
+            config.per_file_ignores[pattern] = [*config.per_file_ignores.get(pattern, []), *codes]
     config.settings = _apply(config.settings, base)
+    if base:
+        config.overrides.append(Override(["**"], base))
+    config.overrides += user_overrides
     return config
 
 
-def _overrides(where: str, raw: Any) -> list[Override]:
+def _field_name(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def _overrides(where: str, raw: Any, sections: dict[str, type]) -> list[Override]:
     if not isinstance(raw, list):
-        raise ConfigError(f"{where}: expected an array of tables ([[overrides]])")
+        raise ConfigError(f"{where}: expected an array of tables ([[overrides]]), got {raw!r}")
     result = []
     for index, entry in enumerate(raw):
         name = f"{where}[{index}]"
         if not isinstance(entry, dict):
-            raise ConfigError(f"{name}: expected a table, got {entry!r}")
-        include = entry.get("include")
-        if include is None:
-            raise ConfigError(f"{name}: missing key 'include' (a list of globs)")
-        include = _check_type(f"{name}.include", include, list[str])
+            raise ConfigError(f"{name}: expected a table, got {_toml_type(entry)}: {entry!r}")
+        if "include" not in entry:
+            raise ConfigError(f"{name}: missing key 'include' (an array of globs)")
+        include = _check_type(f"{name}.include", entry["include"], list[str])
+        if not include:
+            raise ConfigError(f"{name}.include: name at least one glob")
         tables = {}
         for key, value in entry.items():
             if key == "include":
                 continue
-            if key not in _SECTIONS:
-                raise _unknown(name, key, ["include", *_SECTIONS])
-            tables[key] = _table(f"{name}.{key}", _SECTIONS[key], value)
+            if key not in sections:
+                raise _unknown(name, key, ["include", *sections])
+            tables[_field_name(key)] = _table(f"{name}.{key}", sections[key], value)
         result.append(Override(include, tables))
     return result
 
 
+# ---------------------------------------------------------------- files
+
+
+def _parse_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        if message.endswith("(at end of document)"):  # say which line that is
+            message = message.removesuffix(")") + f", line {len(text.splitlines()) or 1})"
+        raise ConfigError(f"{path}: invalid TOML: {message}") from None
+
+
 def read_file(path: Path) -> Config | None:
     """Read a config file; None for a pyproject.toml without `[tool.vaultkit]`."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    data = _parse_toml(path)
+    where = ""
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("vaultkit")
-        if table is None:
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict) or "vaultkit" not in tool:
             return None
-        return from_mapping(table, f"{path}: tool.vaultkit", path)
-    return from_mapping(data, str(path), path)
+        data, where = tool["vaultkit"], "tool.vaultkit"
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: tool.vaultkit: expected a table, got {data!r}")
+    try:
+        return from_mapping(data, where, path)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
 
 
 def find(start: Path) -> Path | None:
-    """The nearest config file at or above `start`."""
+    """The nearest config file at or above `start`.
+
+    A `pyproject.toml` counts only when it has a `[tool.vaultkit]` table; one that is
+    not valid TOML but mentions `tool.vaultkit` is an error rather than skipped.
+    """
     for folder in (start, *start.parents):
         for name in CONFIG_FILES:
             candidate = folder / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml" or _has_table(candidate):
                 return candidate
+            if _mentions_vaultkit(candidate):
+                _parse_toml(candidate)  # raises the TOML error with its line
     return None
+
+
+def _mentions_vaultkit(pyproject: Path) -> bool:
+    try:
+        return "tool.vaultkit" in pyproject.read_text("utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def _has_table(pyproject: Path) -> bool:
     try:
-        return "vaultkit" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
+        tool = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
+    return isinstance(tool, dict) and "vaultkit" in tool
 
 
 def load(start: Path, explicit: Path | None = None) -> Config:
-    """The configuration for a vault rooted at `start` (or from `explicit`)."""
-    path = explicit or find(start)
+    """The configuration for a vault rooted at `start` (or from the file `explicit`)."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such config file")
+        config = read_file(explicit)
+        if config is None:
+            raise ConfigError(
+                f"{explicit}: has no [tool.vaultkit] table; add one, or point --config "
+                "at a vaultkit.toml"
+            )
+        return config
+    path = find(start)
     if path is None:
         return Config()
-    if explicit is not None and not explicit.is_file():
-        raise ConfigError(f"{explicit}: no such config file")
     config = read_file(path)
     return config if config is not None else Config()

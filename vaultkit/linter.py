@@ -13,7 +13,7 @@ from vaultkit import suppression
 from vaultkit import vault as vault_module
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.rules import NoteRule, VaultRule, all_rules
-from vaultkit.selection import Selection, validate
+from vaultkit.selection import CLI_ORIGINS, Selection, Stage
 from vaultkit.vault import InputError, Vault
 
 
@@ -53,13 +53,8 @@ def check_paths(
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     root = vault_module.find_root(inputs)
     config = config_module.Config() if isolated else config_module.load(root, config_path)
-    validate([*(select or []), *extend_select, *ignore])
-    validate([*(config.select or []), *config.extend_select, *config.ignore])
-    if select:
-        config.select = list(select)
-    config.extend_select += extend_select
-    config.ignore += ignore
-    selection = Selection(config)
+    cli = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
+    selection = Selection(config, cli)
 
     files = [p for p in inputs if not p.is_dir()]
     folders = [p for p in inputs if p.is_dir()]

@@ -4,9 +4,22 @@
     <!-- vaultkit-disable ST107 --> … <!-- vaultkit-enable ST107 -->
     <!-- vaultkit-disable-file ST108 -->
 
-and, in the frontmatter, `vaultkit-disable: [ST108]` for the whole file. A
-directive without codes applies to every rule. Codes may be full codes or
-prefixes (`ST1`, `FM`), as in `--select`.
+and, in the frontmatter, `vaultkit-disable: [ST108]` for the whole file.
+
+- A directive without codes applies to every rule (so does `ALL`). Codes may be
+  full codes or prefixes (`ST1`, `FM`), as in `--select`, separated by spaces
+  or commas; text after ` -- ` is a comment (`… ST107 -- quoted on purpose`).
+- Only real HTML comments count: the same text in a code block, a code span or
+  math is an example, not a directive. A comment may span lines.
+- `disable-next-line` covers the line after the one that closes the comment.
+- `disable` takes effect on its own line, `enable` on its own line. They are
+  switches, not a stack: the last directive before a line that names a rule
+  decides (`disable` … `enable ST107` turns ST107 back on and leaves the rest
+  off; an `enable` with nothing disabled does nothing). A `disable` never
+  closed runs to the end of the note.
+- In the frontmatter, `vaultkit-disable:` with no value (or `true`, or `ALL`)
+  covers every rule, a code or list of codes covers those, `false` or `[]`
+  covers none.
 """
 
 from __future__ import annotations
@@ -19,9 +32,14 @@ import yaml
 from vaultkit.diagnostics import Diagnostic, Position
 from vaultkit.note import Note
 
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _DIRECTIVE = re.compile(
-    r"<!--\s*vaultkit-(disable-next-line|disable-file|disable|enable)\b(?P<codes>[^>]*?)\s*-->"
+    r"\s*vaultkit-(?P<kind>disable-next-line|disable-file|disable|enable)(?=[\s,]|$)"
+    r"(?P<codes>.*)",
+    re.DOTALL,
 )
+_NEAR_MISS = re.compile(r"\s*(?P<name>vaultkit-[\w-]*)")
+_REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
 _CODE = re.compile(r"[A-Za-z0-9]+")
 FRONTMATTER_KEY = "vaultkit-disable"
 ALL = "ALL"
@@ -29,7 +47,7 @@ ALL = "ALL"
 
 @dataclass(frozen=True, slots=True)
 class CodeRef:
-    """A code written in a directive, and where."""
+    """A code written in a directive (or an unknown directive's name), and where."""
 
     code: str
     position: Position
@@ -39,17 +57,24 @@ class CodeRef:
 class Suppressions:
     file_codes: set[str] = field(default_factory=set)
     next_line: dict[int, set[str]] = field(default_factory=dict)
-    ranges: list[tuple[str, int, int]] = field(default_factory=list)  # code, first, last line
+    # (line, disable?, codes) in the order written: `disable` is True, `enable` False
+    switches: list[tuple[int, bool, frozenset[str]]] = field(default_factory=list)
     references: list[CodeRef] = field(default_factory=list)
+    # comments that look like a directive but are not one (`vaultkit-disable-nextline`)
+    unknown_directives: list[CodeRef] = field(default_factory=list)
 
     def covers(self, diagnostic: Diagnostic) -> bool:
-        line = diagnostic.start.line
-        code = diagnostic.code
-        if _any_match(self.file_codes, code):
+        """Whether a directive suppresses this finding (by its code and start line)."""
+        line, code = diagnostic.start.line, diagnostic.code
+        if _any_match(self.file_codes, code) or _any_match(self.next_line.get(line, ()), code):
             return True
-        if _any_match(self.next_line.get(line, ()), code):
-            return True
-        return any(first <= line <= last and _match(c, code) for c, first, last in self.ranges)
+        disabled = False
+        for at, disable, codes in self.switches:
+            if at > line:
+                break
+            if _any_match(codes, code):
+                disabled = disable
+        return disabled
 
 
 def _match(selector: str, code: str) -> bool:
@@ -60,43 +85,54 @@ def _any_match(selectors, code: str) -> bool:
     return any(_match(s, code) for s in selectors)
 
 
-def _codes(note: Note, text: str, offset: int) -> list[CodeRef]:
-    refs = []
-    for match in _CODE.finditer(text):
-        position = note.position(offset + len(text[: match.start()].encode()))
-        refs.append(CodeRef(match.group().upper(), position))
-    return refs
+def _blocks(note: Note) -> list[tuple[int, int]]:
+    """Byte ranges of raw HTML, with the lines of one HTML block joined together."""
+    merged: list[list[int]] = []
+    for region in note.html:
+        if merged and merged[-1][1] == region.start:
+            merged[-1][1] = region.end
+        else:
+            merged.append([region.start, region.end])
+    return [(start, end) for start, end in merged]
 
 
 def parse(note: Note) -> Suppressions:
-    """Read every directive of a note (in HTML comments outside code)."""
+    """Read every directive of a note (HTML comments outside code, and the frontmatter key)."""
     found = Suppressions()
     if note.source is None:
         return found
     _frontmatter_codes(note, found)
-    open_ranges: dict[str, int] = {}
-    last_line = len(note.lines)
-    for region in note.html:
-        chunk = note.slice(region.start, region.end)
-        for match in _DIRECTIVE.finditer(chunk):
-            kind = match.group(1)
-            codes_at = region.start + len(chunk[: match.start("codes")].encode())
-            refs = _codes(note, match.group("codes"), codes_at)
+    for start, end in _blocks(note):
+        chunk = note.slice(start, end)
+
+        def offset(index: int, chunk: str = chunk, start: int = start) -> int:
+            return start + len(chunk[:index].encode())
+
+        for comment in _COMMENT.finditer(chunk):
+            directive = _DIRECTIVE.match(comment.group(1))
+            if directive is None:
+                near = _NEAR_MISS.match(comment.group(1))
+                if near is not None:
+                    where = note.position(offset(comment.start(1) + near.start("name")))
+                    found.unknown_directives.append(CodeRef(near.group("name"), where))
+                continue
+            text = _REASON.split(directive.group("codes"), maxsplit=1)[0]
+            codes_at = comment.start(1) + directive.start("codes")
+            refs = [
+                CodeRef(m.group().upper(), note.position(offset(codes_at + m.start())))
+                for m in _CODE.finditer(text)
+            ]
             found.references += refs
-            codes = {r.code for r in refs} or {ALL}
-            line = note.line_of(region.start + len(chunk[: match.start()].encode()))
+            codes = frozenset(r.code for r in refs) or frozenset({ALL})
+            kind = directive.group("kind")
             if kind == "disable-file":
                 found.file_codes |= codes
             elif kind == "disable-next-line":
-                found.next_line.setdefault(line + 1, set()).update(codes)
-            elif kind == "disable":
-                for code in codes:
-                    open_ranges.setdefault(code, line)
+                after = note.line_of(offset(comment.end()) - 1) + 1
+                found.next_line.setdefault(after, set()).update(codes)
             else:
-                for code in codes if codes != {ALL} else list(open_ranges):
-                    if code in open_ranges:
-                        found.ranges.append((code, open_ranges.pop(code), line))
-    found.ranges += [(code, first, last_line) for code, first in open_ranges.items()]
+                line = note.line_of(offset(comment.start()))
+                found.switches.append((line, kind == "disable", codes))
     return found
 
 
@@ -105,10 +141,27 @@ def _frontmatter_codes(note: Note, found: Suppressions) -> None:
     entry = fm.get(FRONTMATTER_KEY) if fm else None
     if entry is None:
         return
-    nodes = entry.node.value if isinstance(entry.node, yaml.SequenceNode) else [entry.node]
-    for node in nodes:
-        if isinstance(node, yaml.ScalarNode):
-            for match in _CODE.finditer(node.value):
-                found.file_codes.add(match.group().upper())
-                position = fm.position(node.start_mark)
-                found.references.append(CodeRef(match.group().upper(), position))
+    node = entry.node
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:null" or node.value.strip() == "":
+            found.file_codes.add(ALL)
+            return
+        if node.tag == "tag:yaml.org,2002:bool":
+            if entry.value is True:
+                found.file_codes.add(ALL)
+            return
+        nodes = [node]
+    elif isinstance(node, yaml.SequenceNode):
+        nodes = [item for item in node.value if isinstance(item, yaml.ScalarNode)]
+    else:
+        return
+    for item in nodes:
+        start = fm.position(item.start_mark)
+        # columns inside a one-line plain or quoted scalar (escapes aside) are exact
+        shift = 1 if item.style in ("'", '"') else 0
+        exact = item.start_mark.line == item.end_mark.line
+        for match in _CODE.finditer(item.value):
+            column = start.column + shift + match.start() if exact else start.column
+            code = match.group().upper()
+            found.file_codes.add(code)
+            found.references.append(CodeRef(code, Position(start.line, column)))

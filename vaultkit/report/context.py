@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ class Report:
     version: str
     color: bool = False
     source_lines: dict[str, list[str]] = field(default_factory=dict)  # rel path -> lines
+    # The working directory, for formats whose paths must be relative to it (github).
+    cwd: Path | None = None
 
     def summary(self) -> dict:
         by_severity = Counter(d.severity for d in self.diagnostics)
@@ -27,3 +30,21 @@ class Report:
             "warnings": by_severity[Severity.WARNING],
             "by_code": dict(sorted(Counter(d.code for d in self.diagnostics).items())),
         }
+
+    def cwd_path(self, rel: str) -> str:
+        """`rel` (vault-relative) as a path relative to `cwd` when the note lies under it.
+
+        GitHub resolves annotation paths against the repository root, which is the
+        working directory of a workflow step; a vault is often a folder of the repo.
+        """
+        if self.cwd is None:
+            return rel
+        full = os.path.normpath(self.root / rel)
+        try:
+            return Path(full).relative_to(self.cwd).as_posix()
+        except ValueError:
+            return rel
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

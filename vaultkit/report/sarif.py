@@ -1,13 +1,22 @@
-"""SARIF 2.1.0 output, for code-scanning dashboards."""
+"""SARIF 2.1.0 output, for code-scanning dashboards.
+
+Locations are vault-relative URIs (percent-encoded: notes have CJK names) against
+the `VAULTROOT` base, whose absolute `file://` URI is in `originalUriBaseIds`.
+Columns count Unicode code points and end columns point just past the region,
+as SARIF defines them.
+"""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from vaultkit.report.context import Report
 from vaultkit.rules import all_rules
 
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 
 
 def _rule(rule) -> dict:
@@ -38,7 +47,10 @@ def render(report: Report) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": d.path, "uriBaseId": "VAULTROOT"},
+                        "artifactLocation": {
+                            "uri": quote(d.path, safe="/"),
+                            "uriBaseId": "VAULTROOT",
+                        },
                         "region": {
                             "startLine": d.start.line,
                             "startColumn": d.start.column,

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import click
 
 from vaultkit.diagnostics import Diagnostic, Severity
-from vaultkit.report.context import Report
+from vaultkit.report.context import Report, plural
 
 
 def _style(report: Report, value: str, **styles) -> str:
     return click.style(value, **styles) if report.color else value
+
+
+def width(text: str) -> int:
+    """Terminal cells `text` takes: CJK and other wide characters take two, marks none."""
+    cells = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        cells += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return cells
 
 
 def _head(report: Report, d: Diagnostic) -> str:
@@ -24,28 +36,30 @@ def _context(report: Report, d: Diagnostic) -> list[str]:
     lines = report.source_lines.get(d.path)
     if not lines or not 1 <= d.start.line <= len(lines):
         return []
-    source = lines[d.start.line - 1].expandtabs(1)
-    width = len(str(d.start.line))
-    end = d.end.column if d.end.line == d.start.line else len(source) + 1
-    marker = " " * (d.start.column - 1) + "^" * max(1, end - d.start.column)
-    gutter = _style(report, f"{' ' * width} |", fg="blue")
+    source = lines[d.start.line - 1].replace("\t", " ")  # one cell per tab keeps columns
+    first = d.start.column - 1
+    last = d.end.column - 1 if d.end.line == d.start.line else len(source)
+    pad = width(source[:first])
+    carets = max(1, width(source[first:last]))
+    number = str(d.start.line)
+    gutter = _style(report, f"{' ' * len(number)} |", fg="blue")
     return [
-        f"{_style(report, f'{d.start.line} |', fg='blue')} {source}",
-        f"{gutter} {_style(report, marker, fg='red')}",
+        f"{_style(report, f'{number} |', fg='blue')} {source}",
+        f"{gutter} {' ' * pad}{_style(report, '^' * carets, fg='red')}",
     ]
 
 
 def _footer(report: Report) -> str:
     summary = report.summary()
     count = summary["diagnostics"]
+    files = plural(report.files_checked, "file")
     if not count:
-        return f"All checks passed ({report.files_checked} files)."
-    noun = "problem" if count == 1 else "problems"
+        return f"All checks passed ({files})."
     fixable = sum(1 for d in report.diagnostics if d.fix)
     tail = f"\n[*] {fixable} fixable with `vaultkit check --fix`." if fixable else ""
     return (
-        f"Found {count} {noun} ({summary['errors']} errors, {summary['warnings']} warnings)"
-        f" in {report.files_checked} files.{tail}"
+        f"Found {plural(count, 'problem')} ({plural(summary['errors'], 'error')}, "
+        f"{plural(summary['warnings'], 'warning')}) in {files}.{tail}"
     )
 
 
@@ -63,15 +77,3 @@ def render_concise(report: Report) -> str:
     out = [_head(report, d) for d in report.diagnostics]
     out.append(_footer(report))
     return "\n".join(out) + "\n"
-
-
-def render_statistics(report: Report, names: dict[str, str], fixable: dict[str, bool]) -> str:
-    """`--statistics`: how many findings each rule made, most first."""
-    counts = report.summary()["by_code"]
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    width = max((len(str(n)) for _, n in rows), default=1)
-    lines = [
-        f"{n:>{width}}\t{code}\t{'[*] ' if fixable.get(code) else ''}{names.get(code, '')}"
-        for code, n in rows
-    ]
-    return "\n".join(lines) + ("\n" if lines else "")
