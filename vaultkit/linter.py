@@ -33,6 +33,20 @@ class Run:
     result: Result
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists() or path.is_symlink()
+    except OSError:  # e.g. a parent folder we may not enter: let discovery report it
+        return True
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def check_paths(
     paths: list[Path],
     *,
@@ -48,7 +62,7 @@ def check_paths(
     `SelectorError` for bad configuration or rule selectors.
     """
     inputs = [Path(os.path.abspath(p)) for p in paths]
-    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
+    missing = [str(p) for p in inputs if not _exists(p)]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     root = vault_module.find_root(inputs)
@@ -56,8 +70,8 @@ def check_paths(
     cli = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     selection = Selection(config, cli)
 
-    files = [p for p in inputs if not p.is_dir()]
-    folders = [p for p in inputs if p.is_dir()]
+    folders = [p for p in inputs if _is_dir(p)]
+    files = [p for p in inputs if p not in folders]
     vault = vault_module.load(root, config, extra=files)
     wanted = {vault_module.relative(p, root) for p in files}
     prefixes = [vault_module.relative(p, root) + "/" if p != root else "" for p in folders]

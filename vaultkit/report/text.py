@@ -32,6 +32,9 @@ def _head(report: Report, d: Diagnostic) -> str:
     return f"{_style(report, where, bold=True)} {code}{fixable} {d.message}"
 
 
+CONTEXT_CHARS = 160
+
+
 def _context(report: Report, d: Diagnostic) -> list[str]:
     lines = report.source_lines.get(d.path)
     if not lines or not 1 <= d.start.line <= len(lines):
@@ -39,6 +42,13 @@ def _context(report: Report, d: Diagnostic) -> list[str]:
     source = lines[d.start.line - 1].replace("\t", " ")  # one cell per tab keeps columns
     first = d.start.column - 1
     last = d.end.column - 1 if d.end.line == d.start.line else len(source)
+    if len(source) > CONTEXT_CHARS:  # show a window of a very long line, not all of it
+        begin = max(0, first - CONTEXT_CHARS // 2)
+        end = min(len(source), max(last, begin + CONTEXT_CHARS))
+        end = min(end, begin + 2 * CONTEXT_CHARS)
+        prefix = "…" if begin else ""
+        source = prefix + source[begin:end] + ("…" if end < len(source) else "")
+        first, last = first - begin + len(prefix), min(last, end) - begin + len(prefix)
     pad = width(source[:first])
     carets = max(1, width(source[first:last]))
     number = str(d.start.line)
@@ -56,7 +66,7 @@ def _footer(report: Report) -> str:
     if not count:
         return f"All checks passed ({files})."
     fixable = sum(1 for d in report.diagnostics if d.fix)
-    tail = f"\n[*] {fixable} fixable with `vaultkit check --fix`." if fixable else ""
+    tail = f"\n[*] {plural(fixable, 'finding')} with a mechanical fix." if fixable else ""
     return (
         f"Found {plural(count, 'problem')} ({plural(summary['errors'], 'error')}, "
         f"{plural(summary['warnings'], 'warning')}) in {files}.{tail}"

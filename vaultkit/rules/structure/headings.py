@@ -1,0 +1,488 @@
+"""Structure rules about headings and sections: H1, blank lines, duplicates, fences, emptiness."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from vaultkit.config import Settings
+from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.note import Heading, Note
+from vaultkit.rules.base import NoteRule, register
+from vaultkit.rules.structure._scan import line_matches, lowered
+
+# `##x`: two to six `#` then a character that is not a space, a tab, `#` or a line end.
+_NO_SPACE = re.compile(rb" {0,3}(#{2,6})([^ \t#\r\n])")
+_NO_SPACE_ANYWHERE = re.compile(rb"##+[^ \t#\r\n]")  # a literal prefix: a fast scan
+_NON_SPACE = re.compile(rb"[^ \t\r\n\f\v]")
+_SPACE_BYTES = b" \t\r\n"
+_BLANK_STARTS = (b"", b" ", b"\t", b"\r", b"\n")  # a line that may be blank, or the end
+_IDEOGRAPHIC_SPACE = "\u3000".encode()
+_ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_FENCE = re.compile(r"`{3,}|~{3,}")
+_MAX_LISTED = 5
+
+
+def _heading_line(note: Note, heading: Heading) -> int:
+    return note.line_of(heading.start)
+
+
+def _label(heading: Heading) -> str:
+    return f"`{'#' * heading.level} {heading.text}`"
+
+
+def _on_line(rule: NoteRule, note: Note, heading: Heading, message: str, fix=None) -> Diagnostic:
+    """A diagnostic spanning the heading's (first) line."""
+    line = _heading_line(note, heading)
+    return rule.at_line(note, line, 1, len(note.lines[line - 1]), message, fix)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@register
+class H1InBody(NoteRule):
+    """An H1 heading in the body.
+
+    ## What it does
+    Reports every level-1 heading (`# Title` or a setext `===` heading) after
+    the frontmatter.
+
+    ## Why is this bad?
+    The title lives in the frontmatter's `title`; an H1 repeats it (and drifts
+    from it), and it breaks the outline where `##` sections are the top level.
+
+    ## Example
+    ```markdown
+    # OpenAI 发布 o3
+
+    ## 摘要
+    ```
+
+    ## Use instead
+    ```markdown
+    ## 摘要
+    ```
+    """
+
+    code = "ST101"
+    name = "h1-in-body"
+    category = "structure"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        for heading in note.headings:
+            if heading.level == 1:
+                yield _on_line(
+                    self, note, heading,
+                    f"H1 heading `{heading.text}` in the body: the title belongs in "
+                    "frontmatter `title`; remove the line or make it a `##` section",
+                )  # fmt: skip
+
+
+@register
+class HeadingBlankLines(NoteRule):
+    """A `##` heading without exactly one blank line before and after it.
+
+    ## What it does
+    Counts the blank lines right before and right after every H2 heading and
+    reports a heading with none or more than one on either side. A heading
+    directly under the frontmatter's closing `---` needs the blank line too; a
+    heading that starts the note needs none before, and one that ends the note
+    needs none after. Headings inside lists or block quotes are left alone.
+
+    ## Why is this bad?
+    The vault's notes are written and rewritten by scripts and LLM agents that
+    find sections by this exact layout; without the blank line some renderers
+    and converters glue the heading to the paragraph, and extra blank lines
+    are noise in every diff.
+
+    ## Example
+    ```markdown
+    ---
+    title: "…"
+    ---
+    ## 摘要
+    一句话总结。
+
+
+    ## 正文
+    ```
+
+    ## Use instead
+    ```markdown
+    ---
+    title: "…"
+    ---
+
+    ## 摘要
+
+    一句话总结。
+
+    ## 正文
+    ```
+
+    ## Fix safety
+    Safe: only blank lines are added or removed.
+    """
+
+    code = "ST102"
+    name = "heading-blank-lines"
+    category = "structure"
+    fix = "safe"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        data = note.data
+        body = note.body_start
+        has_frontmatter = note.frontmatter is not None
+        for heading in note.headings:
+            if heading.level != 2:
+                continue
+            line_start = data.rfind(b"\n", 0, heading.start) + 1
+            if data[line_start : heading.start].strip(b" \t"):
+                continue  # inside a list item or a block quote
+            if (
+                line_start - 1 > body
+                and line_start >= 3
+                and data.startswith(b"\n\n", line_start - 2)
+                and data[line_start - 3] not in _SPACE_BYTES
+                and data.startswith(b"\n", heading.end)
+                and data[heading.end + 1 : heading.end + 2] not in _BLANK_STARTS
+            ):
+                continue  # the usual layout, with LF endings: exactly 1 blank line each side
+            before, at_start = _blank_lines_before(data, line_start, body)
+            if at_start and not has_frontmatter:
+                before = 1  # the note starts with this heading
+            after, at_end = _blank_lines_after(data, heading.end)
+            if at_end:
+                after = 1  # the note ends with this heading
+            if before == 1 and after == 1:
+                continue
+            found, fixes = [], []
+            for count, side in ((before, "before"), (after, "after")):
+                if count != 1:
+                    found.append(f"{count} blank lines {side}")
+                    fixes.append(
+                        f"add a blank line {side} it"
+                        if count == 0
+                        else f"remove {_plural(count - 1, 'blank line')} {side} it"
+                    )
+            yield _on_line(
+                self, note, heading,
+                f"found {' and '.join(found)} {_label(heading)}; want exactly 1 "
+                "blank line before and after a `##` heading",
+                fix=" and ".join(fixes),
+            )  # fmt: skip
+
+
+def _blank_lines_before(data: bytes, line_start: int, body_start: int) -> tuple[int, bool]:
+    """Blank lines right above the line at `line_start`, and whether they reach the body's top."""
+    count = 0
+    while line_start > body_start:
+        previous = data.rfind(b"\n", 0, line_start - 1) + 1
+        if data[previous : line_start - 1].strip(b" \t\r"):
+            return count, False
+        count += 1
+        line_start = previous
+    return count, True
+
+
+def _blank_lines_after(data: bytes, line_start: int) -> tuple[int, bool]:
+    """Blank lines from `line_start` on, and whether they run to the end of the note."""
+    count = 0
+    while line_start < len(data):
+        end = data.find(b"\n", line_start)
+        end = len(data) if end < 0 else end
+        if data[line_start:end].strip(b" \t\r"):
+            return count, False
+        count += 1
+        line_start = end + 1
+    return count, True
+
+
+@register
+class HeadingMissingSpace(NoteRule):
+    """`##text` without a space: Markdown reads it as text, not as a heading.
+
+    ## What it does
+    Reports a line that starts with two to six `#` followed directly by
+    something other than a space (a letter, a CJK character, a full-width
+    space), outside code blocks. A single `#tag` is an Obsidian tag and is not
+    reported.
+
+    ## Why is this bad?
+    CommonMark (and Obsidian) need a space or tab after the `#`s; without it
+    the line is an ordinary paragraph, so the section it was meant to open is
+    missing from the outline and from every rule that looks for it.
+
+    ## Example
+    ```markdown
+    ##正文
+    ##　关联主题
+    ```
+
+    ## Use instead
+    ```markdown
+    ## 正文
+    ## 关联主题
+    ```
+
+    ## Fix safety
+    Safe: a space is inserted (or a full-width space replaced) after the `#`s.
+    """
+
+    code = "ST103"
+    name = "heading-missing-space"
+    category = "structure"
+    fix = "safe"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        for match in line_matches(note, (_NO_SPACE_ANYWHERE,), _NO_SPACE):
+            start = note.position(match.start(1))
+            line = note.lines[start.line - 1]
+            index = start.column - 1
+            hashes = match.group(1).decode()
+            shown = line[index:].strip()
+            if len(shown) > 30:
+                shown = shown[:30] + "…"
+            rest = line[index + len(hashes) :].lstrip("\u3000 \t")
+            if note.data.startswith(_IDEOGRAPHIC_SPACE, match.start(2)):
+                what = (
+                    f"`{hashes}` is followed by a full-width space, which Markdown does not accept"
+                )
+            else:
+                what = f"`{shown}` is not a heading: Markdown needs a space after `{hashes}`"
+            yield self.at_line(
+                note, start.line, start.column, len(hashes) + 1,
+                f"{what}; write `{hashes} {rest[:20]}`",
+                fix=f"put an ASCII space after `{hashes}`",
+            )  # fmt: skip
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip(":：")
+
+
+@lru_cache(maxsize=16)
+def _keys(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(key for key in map(_key, names) if key)
+
+
+@register
+class DuplicateSection(NoteRule):
+    """The same heading twice at the same level under the same parent.
+
+    ## What it does
+    Reports a heading whose text (ignoring case and extra spaces) repeats an
+    earlier heading of the same level with the same parent section, e.g. two
+    `## 关联主题` sections, at the later one, naming the line of the first.
+    Sub-headings with the same name under *different* parents (`### 安装`
+    under two tools) are fine.
+
+    ## Why is this bad?
+    A second `## 关联主题` or `## 正文` usually comes from a script appending
+    to a note twice. Tools and readers take the first section and miss the
+    second; Obsidian links to `#关联主题` reach only the first.
+
+    ## Example
+    ```markdown
+    ## 关联主题
+
+    - [[00-元语/AI]]
+
+    ## 关联主题
+
+    - [[00-元语/llm]]
+    ```
+
+    ## Use instead
+    ```markdown
+    ## 关联主题
+
+    - [[00-元语/AI]]
+    - [[00-元语/llm]]
+    ```
+    """
+
+    code = "ST104"
+    name = "duplicate-section"
+    category = "structure"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        if len(note.headings) < 2:
+            return
+        seen: dict[tuple[int, int, str], Heading] = {}
+        parents: list[tuple[int, int]] = []  # (level, index) of the open headings
+        for index, heading in enumerate(note.headings):
+            while parents and parents[-1][0] >= heading.level:
+                parents.pop()
+            key = (parents[-1][1] if parents else -1, heading.level, _key(heading.text))
+            parents.append((heading.level, index))
+            if not key[2]:
+                continue
+            first = seen.setdefault(key, heading)
+            if first is not heading:
+                yield _on_line(
+                    self, note, heading,
+                    f"duplicate section {_label(heading)}: the same heading is on line "
+                    f"{_heading_line(note, first)}; merge the two sections into one",
+                )  # fmt: skip
+
+
+@register
+class UnclosedCodeFence(NoteRule):
+    """A code fence that is never closed.
+
+    ## What it does
+    Reports a fenced code block (```` ``` ```` or `~~~`) that has no closing
+    fence and so runs to the end of the note, at its opening fence. The
+    message lists the section headings the block swallows.
+
+    ## Why is this bad?
+    Everything after the opening fence becomes code: the `## 正文` and
+    `## 关联主题` sections, links and images vanish from the rendered note and
+    from every rule that looks for them.
+
+    ## Example
+    ````markdown
+    ```python
+    print("hi")
+
+    ## 关联主题
+
+    - [[00-元语/AI]]
+    ````
+
+    ## Use instead
+    ````markdown
+    ```python
+    print("hi")
+    ```
+
+    ## 关联主题
+    ````
+    """
+
+    code = "ST105"
+    name = "unclosed-code-fence"
+    category = "structure"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        for region in note.code:
+            if region.kind != "fenced" or region.closed or note.data[region.end :].strip():
+                continue
+            opening = note.position(region.start)
+            line_text = note.lines[opening.line - 1]
+            fence = _FENCE.search(line_text, opening.column - 1)
+            if fence is None:
+                continue
+            last = note.line_of(max(region.start, region.end - 1))
+            swallowed = [
+                f"`{note.lines[n - 1].strip()}` (line {n})"
+                for n in range(opening.line + 1, last + 1)
+                if _ATX.match(note.lines[n - 1])
+            ]
+            if swallowed:
+                more = len(swallowed) - _MAX_LISTED
+                listed = ", ".join(swallowed[:_MAX_LISTED]) + (
+                    f" and {more} more" if more > 0 else ""
+                )
+                what = f"swallows the headings {listed}"
+            else:
+                what = f"turns the remaining {_plural(last - opening.line, 'line')} into code"
+            yield self.at_line(
+                note, opening.line, fence.start() + 1, len(fence.group()),
+                f"code fence {fence.group()} is never closed: it runs to the end of the note "
+                f"and {what}; close it with a {fence.group()} line after the code",
+            )  # fmt: skip
+
+
+@register
+class EmptySection(NoteRule):
+    """A heading with nothing under it.
+
+    ## What it does
+    Reports a heading whose section holds only whitespace before the next
+    heading of the same or a higher level (or the end of the note). A section
+    that holds only sub-sections is not empty; an empty sub-section is.
+
+    ## Why is this bad?
+    An empty `## 相关文档` or `## 摘要` is a leftover of a template or of a
+    script that failed half-way: readers see a promise of content that is not
+    there.
+
+    ## Example
+    ```markdown
+    ## 相关文档
+
+    ## 关联主题
+    ```
+
+    ## Use instead
+    Fill the section, or remove its heading.
+    """
+
+    code = "ST106"
+    name = "empty-section"
+    category = "structure"
+    severity = Severity.WARNING
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        data = note.data
+        for section in note.sections:
+            if _NON_SPACE.search(data, section.heading.end, section.end):
+                continue
+            yield _on_line(
+                self, note, section.heading,
+                f"section {_label(section.heading)} is empty: "
+                "write its content or remove the heading",
+            )  # fmt: skip
+
+
+@register
+class ForbiddenSection(NoteRule):
+    """A section the vault does not allow, such as `## 文档信息`.
+
+    ## What it does
+    Reports headings (of any level) whose text is one of `forbidden-sections`,
+    ignoring case, extra spaces and a trailing colon.
+
+    ## Why is this bad?
+    A `## 文档信息` section repeats metadata (author, date, source) in the
+    body, where it drifts from the frontmatter that scripts and Obsidian
+    actually read.
+
+    ## Example
+    ```markdown
+    ## 文档信息
+
+    - 作者：某人
+    ```
+
+    ## Use instead
+    Put the facts into frontmatter fields (`作者`, `发布日期`, `来源`) and
+    remove the section.
+
+    ## Options
+    `structure.forbidden-sections` (default `["文档信息"]`).
+    """
+
+    code = "ST110"
+    name = "forbidden-section"
+    category = "structure"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        forbidden = _keys(tuple(settings.structure.forbidden_sections))
+        if not note.headings or not forbidden:
+            return
+        low = lowered(note)
+        if not any(low.find(key.split()[0].encode(), note.body_start) >= 0 for key in forbidden):
+            return
+        for heading in note.headings:
+            if _key(heading.text) in forbidden:
+                yield _on_line(
+                    self, note, heading,
+                    f"section {_label(heading)} is not allowed in notes: the note's metadata "
+                    "belongs in the frontmatter; remove the section",
+                )  # fmt: skip

@@ -1,0 +1,355 @@
+"""Structure rules about risky links in the body: scripts, credentials, glued punctuation.
+
+The small URL helpers here are private on purpose (`vaultkit.urls` is the
+shared URL module); they only split a URL into host, path and parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+from vaultkit.config import Settings
+from vaultkit.diagnostics import Diagnostic
+from vaultkit.note import Link, Note
+from vaultkit.rules.base import NoteRule, register
+from vaultkit.rules.structure._scan import (
+    ASCII_PUNCT,
+    CJK_PUNCT,
+    bare_urls,
+    glued,
+    lowered,
+    split_target,
+    target_offset,
+)
+
+# Hosts whose `/<owner>/<name>` pages are projects, not files (`github.com/mrdoob/three.js`).
+_PROJECT_HOSTS = frozenset(
+    {
+        "github.com", "gitlab.com", "gitee.com", "codeberg.org", "bitbucket.org",
+        "sourceforge.net", "huggingface.co", "www.npmjs.com", "npmjs.com",
+    }
+)  # fmt: skip
+_PARAM = re.compile(r"(?:^|[?&;#])([^=&;#?]+)=")
+_LAST = CJK_PUNCT | ASCII_PUNCT | {")", "]"}  # a target ending otherwise is fine
+_HOST_MARKER = re.compile(r"\[?[0-9a-z.:-]+\]?")
+
+
+def _url_links(note: Note, images: bool) -> Iterator[Link]:
+    """Links with a URL or path target: not wikilinks, not e-mail; images only if asked."""
+    for link in note.links:
+        if link.is_wikilink or link.kind == "email" or (link.embed and not images):
+            continue
+        yield link
+
+
+def _split(url: str):
+    try:
+        return urlsplit(url)
+    except ValueError:  # e.g. an unclosed `[` of an IPv6 host
+        return None
+
+
+def _link_target_span(note: Note, link: Link, target: str) -> tuple[int, int]:
+    """The bytes of `target` inside the link, or the whole link when it is not verbatim there."""
+    offset = target_offset(note, link.start, link.end, target)
+    if offset is None:
+        return link.start, link.end
+    return offset, offset + len(target.encode())
+
+
+# ---------------------------------------------------------------- ST112
+
+
+def _script_path(target: str) -> str | None:
+    """The file path a link target names (decoded, without query or fragment), if it is a file."""
+    parts = _split(target.strip())
+    if parts is None:
+        return None
+    if parts.scheme and parts.scheme.lower() not in ("http", "https", "file", "ftp"):
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return None
+    host = (parts.hostname or "").lower()
+    if host in _PROJECT_HOSTS and len(segments) == 2 and not parts.path.endswith("/"):
+        return None  # a project page, named like a file (`discord.py`, `three.js`)
+    if parts.path.endswith("/"):
+        return None
+    return unquote(parts.path)
+
+
+@register
+class ScriptLink(NoteRule):
+    """A clickable Markdown link to a script or notebook (`.py`, `.sh`, `.ipynb`, …).
+
+    ## What it does
+    Reports Markdown links (inline, reference and `<…>` autolinks; not images)
+    whose target path, URL-decoded and without query or fragment, ends in one
+    of `script-extensions`. Project pages named like files
+    (`https://github.com/mrdoob/three.js`) are not reported.
+
+    Wikilinks are not checked: `[[Node.js]]` names a note far more often than
+    a script, and Obsidian resolves it to `Node.js.md`.
+
+    ## Why is this bad?
+    Archived READMEs carry relative links such as `[train.py](train.py)` that
+    point nowhere in the vault, and a click on a raw script link downloads or
+    runs code. A note should name the file, not make it clickable.
+
+    ## Example
+    ```markdown
+    运行 [setup.sh](https://example.com/install/setup.sh) 即可。
+    ```
+
+    ## Use instead
+    ```markdown
+    运行 `setup.sh`（见 [安装说明](https://example.com/install/)）即可。
+    ```
+
+    ## Options
+    `structure.script-extensions` (default `[".py", ".sh", ".ipynb", ".js", ".ts", ".ps1"]`).
+    """
+
+    code = "ST112"
+    name = "script-link"
+    category = "structure"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        if not note.links:
+            return
+        extensions = tuple(
+            ext.lower() if ext.startswith(".") else f".{ext.lower()}"
+            for ext in settings.structure.script_extensions
+            if ext
+        )
+        if not extensions:
+            return
+        for link in _url_links(note, images=False):
+            low = (unquote(link.target) if "%" in link.target else link.target).lower()
+            if not any(ext in low for ext in extensions):  # a cheap test before `urlsplit`
+                continue
+            path = _script_path(link.target)
+            if path is None or not path.lower().endswith(extensions):
+                continue
+            name = path.rsplit("/", 1)[-1]
+            yield self.at_bytes(
+                note, link.start, link.end,
+                f"link to the script `{name}` (`{link.target}`): scripts should not be "
+                f"clickable in notes; write `{name}` as code, or link the page that describes it",
+            )  # fmt: skip
+
+
+# ---------------------------------------------------------------- ST113
+
+
+@lru_cache(maxsize=32)
+def _markers(markers: tuple[str, ...]):
+    """Sort markers into schemes (`blob:`), parameters (`jwt=`), hosts and other text."""
+    schemes, params, hosts, texts, quick = [], [], [], [], ["@"]
+    for marker in markers:
+        low = marker.strip().lower()
+        if not low:
+            continue
+        quick.append(low)
+        if low.endswith(":") and low[:-1].isalpha():
+            schemes.append(low)
+        elif low.endswith("="):
+            params.append(low[:-1])
+        elif _HOST_MARKER.fullmatch(low) and (low == "localhost" or "." in low or ":" in low):
+            hosts.append(low.strip("[]"))
+        else:
+            texts.append((low, marker.strip()))
+    # Every marker's text must occur in a URL that has it: a cheap test before `urlsplit`.
+    quick_test = re.compile("|".join(map(re.escape, quick))).search
+    quick_bytes = tuple(marker.encode() for marker in quick)
+    return tuple(schemes), frozenset(params), tuple(hosts), tuple(texts), quick_test, quick_bytes
+
+
+def _host_matches(host: str, marker: str) -> bool:
+    if marker.endswith("."):  # an address prefix such as `192.168.`
+        return host.startswith(marker)
+    return host == marker or host.endswith("." + marker)
+
+
+_ADVICE = {
+    "local": "it only works on the author's machine; link a public page or remove the link",
+    "token": "it leaks access (and signed links expire); link the public page without it",
+    "password": "it leaks the password; remove `user:password@` from the URL",
+}
+
+
+def _sensitive(url: str, markers: tuple[str, ...]) -> list[tuple[str, str]]:
+    """What makes `url` sensitive: (short phrase, kind of problem: a key of `_ADVICE`) pairs."""
+    low = url.lower()
+    schemes, params, hosts, texts, quick_test, _ = _markers(markers)
+    if quick_test(low) is None:
+        return []
+    found = [(f"the `{s}` scheme", "local") for s in schemes if low.startswith(s)]
+    parts = _split(url)
+    if parts is None:
+        return found
+    host = (parts.hostname or "").lower()
+    if host:
+        found += [(f"the local address `{h}`", "local") for h in hosts if _host_matches(host, h)]
+    if parts.password:
+        found.append(("a user name and password before `@`", "password"))
+    after_host = low.split(parts.netloc.lower(), 1)[-1] if parts.netloc else low
+    if params and "=" in after_host:
+        query = f"?{parts.query}#{parts.fragment}".lower()
+        names = {match.group(1) for match in _PARAM.finditer(query)}
+        found += [(f"a `{p}=` parameter", "token") for p in sorted(params & names)]
+    found += [(f"`{shown}`", "token") for text, shown in texts if text in after_host]
+    return found
+
+
+@register
+class SensitiveUrl(NoteRule):
+    """A URL that carries credentials or points at a local address.
+
+    ## What it does
+    Checks the URLs of links, images, `<…>` autolinks and bare URLs in the
+    body's text for the `sensitive-url-markers` and for a `user:password@`
+    part. Each marker is matched where it means something, so the words alone
+    in a path or in prose are not reported:
+
+    - `localhost`, IP addresses and names with a dot (`127.0.0.1`, `0.0.0.0`)
+      must be the URL's host (`localhost` also matches `app.localhost`; a
+      marker ending in `.` such as `192.168.` is an address prefix);
+    - a marker ending in `=` (`jwt=`) is a query or fragment parameter name;
+    - a marker ending in `:` (`blob:`) is the URL's scheme;
+    - any other marker (`X-Amz-`, `unsubscribe-auth`) is matched, ignoring
+      case, anywhere after the host.
+
+    ## Why is this bad?
+    Saved pages and e-mails carry signed links: `jwt=` tokens, AWS
+    `X-Amz-Signature` parameters, GitHub `unsubscribe-auth` links. In a
+    shared vault they leak access, and they expire anyway. `localhost` and
+    `blob:` links only ever worked on the author's machine.
+
+    ## Example
+    ```markdown
+    [报告](https://files.example.com/r.pdf?X-Amz-Signature=abc123)
+    演示：http://localhost:3000/demo
+    ```
+
+    ## Use instead
+    ```markdown
+    [报告](https://example.com/reports/r)
+    演示：`npm run dev` 后在本地打开。
+    ```
+
+    ## Options
+    `structure.sensitive-url-markers` (default `["jwt=", "X-Amz-", "unsubscribe-auth",
+    "127.0.0.1", "localhost", "blob:", "0.0.0.0"]`).
+    """
+
+    code = "ST113"
+    name = "sensitive-url"
+    category = "structure"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        markers = tuple(settings.structure.sensitive_url_markers)
+        low, body = lowered(note), note.body_start
+        if not any(low.find(marker, body) >= 0 for marker in _markers(markers)[-1]):
+            return  # no marker and no `@` anywhere in the body
+        found: list[tuple[int, int, str, list[tuple[str, str]]]] = []
+        for link in _url_links(note, images=True):
+            reasons = _sensitive(link.target, markers)
+            if reasons:
+                found.append((*_link_target_span(note, link, link.target), link.target, reasons))
+        for bare in bare_urls(note):
+            reasons = _sensitive(bare.url, markers)
+            if reasons:
+                found.append((bare.start, bare.end, bare.url, reasons))
+        for start, end, _url, reasons in sorted(found, key=lambda item: item[0]):
+            advice = _ADVICE[reasons[0][1]]
+            yield self.at_bytes(
+                note, start, end,
+                f"URL carries {' and '.join(text for text, _ in reasons)}: {advice}",
+            )  # fmt: skip
+
+
+# ---------------------------------------------------------------- ST114
+
+
+def _describe(punct: str) -> str:
+    kind = "full-width punctuation" if any(c in CJK_PUNCT for c in punct) else "punctuation"
+    return f"{kind} `{punct}`"
+
+
+@register
+class UrlTrailingPunctuation(NoteRule):
+    """Punctuation glued to the end of a URL (`https://x.com/page）`, `…/a。`).
+
+    ## What it does
+    Reports a bare URL in text, or the target of a link or `<…>` autolink,
+    that has punctuation glued to its end: full-width punctuation (`）`, `。`,
+    `，`, `”`) or ASCII `.`, `,`, `;`, `:`, `!`, `?` at the end of a
+    sentence. Balanced parentheses stay part of the URL
+    (`https://en.wikipedia.org/wiki/Foo_(bar)`), a trailing `/` is fine, and
+    an ASCII `)` closing the surrounding sentence's parenthesis is not
+    reported. Full-width punctuation ends a bare URL wherever it is, since a
+    browser copies such characters percent-encoded.
+
+    ## Why is this bad?
+    Obsidian and most tools take every non-space character after `https://`
+    into the link, so the punctuation becomes part of the address and the
+    link leads to a page that does not exist.
+
+    ## Example
+    ```markdown
+    （见 https://example.com/page）
+    详情：https://example.com/a。
+    [官网](https://example.com/b，)
+    ```
+
+    ## Use instead
+    ```markdown
+    （见 https://example.com/page ）
+    详情：<https://example.com/a>。
+    [官网](https://example.com/b)，
+    ```
+
+    ## Fix safety
+    Safe: the punctuation is moved out of the URL; the address itself does
+    not change.
+    """
+
+    code = "ST114"
+    name = "url-trailing-punctuation"
+    category = "structure"
+    fix = "safe"
+
+    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        found: list[tuple[int, str, str, bool]] = []  # start, url, punctuation, in a link
+        for link in _url_links(note, images=False):
+            if not link.target or link.target[-1] not in _LAST:
+                continue
+            url, rest = split_target(link.target)
+            punct = glued(rest)
+            if punct and "://" in url[:12]:
+                offset = target_offset(note, link.start, link.end, link.target)
+                if offset is not None:
+                    found.append((offset + len(url.encode()), url, punct, True))
+        for bare in bare_urls(note):
+            punct = glued(bare.rest)
+            if punct:
+                found.append((bare.end, bare.url, punct, False))
+        for start, url, punct, in_link in sorted(found):
+            end = start + len(punct.encode())
+            if in_link:
+                message = (
+                    f"link target ends with {_describe(punct)}: it should end with `{url}`; "
+                    "move the punctuation out of the link"
+                )
+                fix = f"move `{punct}` after the link"
+            else:
+                message = (
+                    f"{_describe(punct)} is glued to the URL `{url}`: the URL should end "
+                    "before it; put a space after the URL or write it as `<…>`"
+                )
+                fix = f"write the URL as `<{url}>`"
+            yield self.at_bytes(note, start, end, message, fix)
