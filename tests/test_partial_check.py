@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, check, run_cli, where
+from conftest import ARTICLE, check, run_cli, where, write_vault
 
 from vaultkit.linter import check_paths
 from vaultkit.rules import get
@@ -145,3 +145,22 @@ def test_a_passed_file_under_extend_exclude_is_not_reported(make_vault):
     done = run_cli("check", old)
     assert done.returncode == 0, done.stdout
     assert "no Markdown files to check" in done.stderr
+
+
+def test_files_from_a_vault_and_outside_it_are_checked_each_against_their_own_root(tmp_path):
+    repo = tmp_path / "repo"
+    write_vault(repo / "notes", {"01-博客/a/x.md": '---\ntitle: "x"\n---\n\n正文\n'})
+    (repo / "README.md").write_text("# Readme\n", encoding="utf-8")
+    found = check(repo / "README.md", repo / "notes" / "01-博客" / "a" / "x.md", select=["FM"])
+    # the note gets its vault's 01-博客/** override (five required fields); paths are relative
+    # to the common parent of the two roots
+    assert ("notes/01-博客/a/x.md", 1, 1, "FM007") in where(found)
+    assert len(where(found, "FM007")) == 4
+    assert where(found, "FM001") == [("README.md", 1, 1, "FM001")]
+
+
+def test_a_file_named_inside_a_hidden_folder_is_not_checked(make_vault):
+    root = make_vault({".trash/old.md": "# 旧笔记\n", "a.md": '---\ntitle: "a"\n---\n'})
+    run = check_paths([root / ".trash" / "old.md"])
+    assert run.result.files_checked == 0
+    assert run.result.diagnostics == []

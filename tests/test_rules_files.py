@@ -347,6 +347,15 @@ def test_st009_unknown_code_in_a_comment(make_vault):
     assert "'FM07'" in d.message
 
 
+def test_st009_misspelt_directive(make_vault):
+    text = NOTE + "\n<!-- vaultkit-disable-nextline ST107 -->\n"
+    d = one(check(make_vault({"a.md": text}), select=["ST009"]), "ST009")
+    name = "vaultkit-disable-nextline"
+    assert (d.start, d.end) == (Position(7, 6), Position(7, 6 + len(name)))
+    assert f"`{name}` is not a vaultkit directive" in d.message
+    assert "`vaultkit-disable-next-line`" in d.message
+
+
 def test_st009_misses_known_codes_and_prefixes(make_vault):
     text = NOTE + "\n<!-- vaultkit-disable-next-line FM009 ST1 -->\n"
     assert where(check(make_vault({"a.md": text}), select=["ST009"])) == []

@@ -109,7 +109,7 @@ def check(
         if os.environ.get("VAULTKIT_DEBUG"):
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
-    root, vault, result = run.root, run.vault, run.result
+    root, result = run.root, run.result
     if result.files_checked == 0:
         click.echo(f"vaultkit: warning: no Markdown files to check under {root}", err=True)
     report = Report(
@@ -118,11 +118,7 @@ def check(
         files_checked=result.files_checked,
         version=__version__,
         color=output_file is None and use_color(no_color),
-        source_lines={
-            d.path: vault.by_rel[d.path].lines
-            for d in result.diagnostics
-            if d.path in vault.by_rel and vault.by_rel[d.path].source
-        },
+        source_lines={d.path: run.lines(d.path) for d in result.diagnostics},
         cwd=Path.cwd(),
     )
     if statistics:

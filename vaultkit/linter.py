@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vaultkit import config as config_module
@@ -26,11 +26,32 @@ class Result:
 
 @dataclass
 class Run:
-    """A whole check: where the vault is, what was read, what was found."""
+    """A whole check: where the vault is, what was read, what was found.
+
+    Inputs from several vaults give one run per vault, merged: `root` is then
+    the vaults' common parent and paths are relative to it.
+    """
 
     root: Path
-    vault: Vault
+    vaults: list[Vault]
     result: Result
+
+    @property
+    def vault(self) -> Vault:
+        return self.vaults[0]
+
+    def lines(self, path: str) -> list[str] | None:
+        """The source lines of a reported note, for context in reports."""
+        for vault in self.vaults:
+            prefix = (
+                vault_module.relative(vault.root, self.root) + "/"
+                if vault.root != self.root
+                else ""
+            )
+            note = vault.by_rel.get(path.removeprefix(prefix)) if path.startswith(prefix) else None
+            if note is not None and note.source is not None:
+                return note.lines
+        return None
 
 
 def _exists(path: Path) -> bool:
@@ -65,11 +86,27 @@ def check_paths(
     missing = [str(p) for p in inputs if not _exists(p)]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
-    root = vault_module.find_root(inputs)
-    config = config_module.Config() if isolated else config_module.load(root, config_path)
     cli = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
-    selection = Selection(config, cli)
+    groups = vault_module.group_by_root(inputs)
+    runs = [_check_vault(root, paths, cli, config_path, isolated) for root, paths in groups.items()]
+    if len(runs) == 1:
+        return runs[0]
+    base = Path(os.path.commonpath([str(run.root) for run in runs]))
+    diagnostics, checked, errors = [], 0, []
+    for run in runs:
+        prefix = vault_module.relative(run.root, base) + "/" if run.root != base else ""
+        diagnostics += [replace(d, path=prefix + d.path) for d in run.result.diagnostics]
+        checked += run.result.files_checked
+        errors += run.result.internal_errors
+    diagnostics.sort(key=lambda d: d.sort_key)
+    return Run(base, [run.vault for run in runs], Result(diagnostics, checked, errors))
 
+
+def _check_vault(
+    root: Path, inputs: list[Path], cli: Stage, config_path: Path | None, isolated: bool
+) -> Run:
+    config = config_module.Config() if isolated else config_module.load(root, config_path)
+    selection = Selection(config, cli)
     folders = [p for p in inputs if _is_dir(p)]
     files = [p for p in inputs if p not in folders]
     vault = vault_module.load(root, config, extra=files)
@@ -79,7 +116,7 @@ def check_paths(
     def reported(rel: str) -> bool:
         return rel in wanted or any(rel.startswith(prefix) for prefix in prefixes)
 
-    return Run(root, vault, lint(vault, selection, reported))
+    return Run(root, [vault], lint(vault, selection, reported))
 
 
 def _failure(rule, where: str, error: Exception) -> str:

@@ -66,27 +66,63 @@ def _has_config(folder: Path) -> bool:
     return False
 
 
-def find_root(paths: list[Path]) -> Path:
-    """The vault root for the given (absolute) inputs.
-
-    `.obsidian/` wins over a vaultkit config even when the config is nearer:
-    the vault is what Obsidian opens, and links resolve against all of it.
-    """
-    if not paths:
-        raise InputError("no paths to check")
+def _common_folder(paths: list[Path]) -> Path:
     folders = [p if _is_dir(p) else p.parent for p in paths]
     try:
-        common = Path(os.path.commonpath([str(f) for f in folders]))
+        return Path(os.path.commonpath([str(f) for f in folders]))
     except ValueError as error:  # different drives on Windows, or relative and absolute mixed
         raise InputError(f"the paths have no common folder: {error}") from error
-    chain = (common, *common.parents)
+
+
+def _marked_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` with `.obsidian/`, else with a vaultkit config."""
+    chain = (start, *start.parents)
     for folder in chain:
         if _is_dir(folder / ".obsidian"):
             return folder
     for folder in chain:
         if _has_config(folder):
             return folder
-    return common
+    return None
+
+
+def find_root(paths: list[Path]) -> Path:
+    """The vault root for the given (absolute) inputs.
+
+    `.obsidian/` wins over a vaultkit config even when the config is nearer:
+    the vault is what Obsidian opens, and links resolve against all of it.
+    Without either, the inputs' common parent.
+    """
+    if not paths:
+        raise InputError("no paths to check")
+    common = _common_folder(paths)
+    return _marked_root(common) or common
+
+
+def group_by_root(paths: list[Path]) -> dict[Path, list[Path]]:
+    """Inputs grouped by the vault each belongs to.
+
+    pre-commit may pass a repository's `README.md` together with notes of a
+    vault in a subfolder: each note is checked against its own vault (its
+    overrides and links), not against the repository as one big vault. Inputs
+    in no marked vault form one group rooted at their common parent.
+    """
+    if not paths:
+        raise InputError("no paths to check")
+    common = _common_folder(paths)
+    if _marked_root(common) is not None:
+        return {_marked_root(common): list(paths)}
+    groups: dict[Path, list[Path]] = {}
+    unmarked: list[Path] = []
+    for path in paths:
+        root = _marked_root(path if _is_dir(path) else path.parent)
+        if root is None:
+            unmarked.append(path)
+        else:
+            groups.setdefault(root, []).append(path)
+    if unmarked:
+        groups.setdefault(_common_folder(unmarked), []).extend(unmarked)
+    return groups
 
 
 def relative(path: Path, root: Path) -> str:
@@ -336,6 +372,12 @@ def _parse(path: Path, rel: str, max_size: int) -> Note:
         return Note(path=path, rel=rel, problem=problem)
 
 
+def _in_skipped_folder(rel: str) -> bool:
+    """A file named on the command line inside a folder the walk skips (`.trash/`, `.git/`)."""
+    folders = rel.split("/")[:-1]
+    return any(part.startswith(".") or part in SKIPPED_DIRS for part in folders)
+
+
 def load(root: Path, config: Config, extra: list[Path] = ()) -> Vault:
     """Read and parse every note of the vault (and any `extra` files named explicitly)."""
     found = discover(root, config)
@@ -343,7 +385,8 @@ def load(root: Path, config: Config, extra: list[Path] = ()) -> Vault:
     known = set(paths) | set(found.problems)
     root_real = _real(root)
     for path in extra:
-        if path in known or config.is_excluded(relative(path, root)):
+        rel = relative(path, root)
+        if path in known or config.is_excluded(rel) or _in_skipped_folder(rel):
             continue
         known.add(path)
         if not _name_ok(path.relative_to(root).as_posix()):

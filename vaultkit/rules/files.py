@@ -293,14 +293,20 @@ class MixedLineEndings(NoteRule):
                 return
 
 
+DIRECTIVES = ", ".join(
+    f"`vaultkit-{kind}`" for kind in ("disable-next-line", "disable", "enable", "disable-file")
+)
+
+
 @register
 class UnknownSuppressionCode(NoteRule):
-    """A suppression comment names a rule code that does not exist.
+    """A suppression comment names a rule code or a directive that does not exist.
 
     ## What it does
     Checks the codes in `<!-- vaultkit-disable… CODE -->` comments and in the
     `vaultkit-disable` frontmatter key against the known rules (codes or
-    prefixes).
+    prefixes), and reports comments that look like a directive but are not
+    one (`vaultkit-disable-nextline`).
 
     ## Why is this bad?
     A typo in a suppression silently suppresses nothing, and the finding it
@@ -322,7 +328,8 @@ class UnknownSuppressionCode(NoteRule):
     def check(self, note: Note, settings) -> Iterator[Diagnostic]:
         if not note.html and not note.frontmatter:
             return
-        for ref in parse_suppressions(note).references:
+        found = parse_suppressions(note)
+        for ref in found.references:
             if ref.code != "ALL" and not any(code.startswith(ref.code) for code in REGISTRY):
                 end = Position(ref.position.line, ref.position.column + len(ref.code))
                 yield self.diagnostic(
@@ -330,6 +337,12 @@ class UnknownSuppressionCode(NoteRule):
                     f"unknown rule code '{ref.code}' in a suppression comment "
                     "(see `vaultkit rules`)",
                 )  # fmt: skip
+        for ref in found.unknown_directives:
+            end = Position(ref.position.line, ref.position.column + len(ref.code))
+            yield self.diagnostic(
+                note, ref.position, end,
+                f"`{ref.code}` is not a vaultkit directive: write one of {DIRECTIVES}",
+            )  # fmt: skip
 
 
 @register
