@@ -1,0 +1,202 @@
+"""The benchmark vault generator: deterministic, shaped like a real vault, faults as recorded.
+
+No timing here: the benchmark itself is `python benchmarks/run.py` (see benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from conftest import REPO, run_cli
+
+from vaultkit.rules import all_rules
+
+BENCH = REPO / "benchmarks"
+BLOG_FIELDS = ["title", "发布日期", "作者", "来源", "原文链接"]
+FRONTMATTER = re.compile(r"---\n(.*?)^---\n", re.DOTALL | re.MULTILINE)
+WIKILINK = re.compile(r"\[\[([^\]|#]+)")
+TOPIC_FAULTS = {
+    "missing-topic",
+    "banned-topic",
+    "synonym-topic",
+    "tag-line",
+    "near-duplicate-topic",
+}
+FIELD_FAULTS = {"missing-field", "no-frontmatter", "invalid-yaml"}
+
+
+@pytest.fixture(scope="module")
+def bench() -> SimpleNamespace:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(BENCH))
+        import make_vault
+        import recall
+    return SimpleNamespace(make_vault=make_vault, recall=recall)
+
+
+@pytest.fixture(scope="module")
+def vault60(bench, tmp_path_factory) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("bench") / "vault"
+    return root, bench.make_vault.generate(60, root, seed=7)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def decoded(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def kinds_by_note(manifest: dict) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for fault in manifest["faults"]:
+        found.setdefault(fault["note"], set()).add(fault["kind"])
+    return found
+
+
+def test_same_seed_gives_a_byte_identical_vault(bench, tmp_path):
+    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
+        bench.make_vault.generate(40, tmp_path / name, seed=seed)
+    first, again, other = (tree(tmp_path / name) for name in "abc")
+    assert len(first) > 40
+    assert first == again
+    assert first != other
+
+
+def test_refuses_to_replace_a_folder_it_did_not_generate(bench, tmp_path):
+    (tmp_path / "keep.md").write_text("mine", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a generated vault"):
+        bench.make_vault.generate(40, tmp_path, seed=0)
+    assert (tmp_path / "keep.md").read_text(encoding="utf-8") == "mine"
+
+
+def test_vault_has_the_folders_and_counts_of_a_real_vault(vault60):
+    root, manifest = vault60
+    notes = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md"))
+    assert len(notes) == manifest["notes"] == 60
+    for folder, count in manifest["counts"].items():
+        assert sum(n.startswith(folder + "/") for n in notes) == count
+    assert manifest["counts"] == {"00-元语": 10, "01-博客": 49, "02-资源": 1}
+    assert json.loads((root / ".obsidian" / "app.json").read_text(encoding="utf-8"))
+    attachments = list((root / "附件").iterdir())
+    assert len(attachments) == manifest["attachments"] >= 3
+    assert all(a.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for a in attachments)
+    assert manifest["bytes"] == sum((root / n).stat().st_size for n in notes)
+
+
+def test_every_article_has_the_five_fields_unless_a_fault_says_otherwise(vault60):
+    root, manifest = vault60
+    faults = kinds_by_note(manifest)
+    details = {f["note"]: f["detail"] for f in manifest["faults"]}
+    articles = sorted(root.glob("01-博客/*/*.md"))
+    assert len(articles) == manifest["counts"]["01-博客"]
+    for path in articles:
+        rel = path.relative_to(root).as_posix()
+        text = decoded(path)
+        kinds = faults.get(rel, set())
+        match = FRONTMATTER.match(text)
+        if "no-frontmatter" in kinds:
+            assert match is None
+            continue
+        if "invalid-yaml" in kinds:
+            with pytest.raises(yaml.YAMLError):
+                yaml.safe_load(match.group(1))
+            continue
+        keys = set(yaml.safe_load(match.group(1)))
+        if "missing-field" in kinds:
+            missing = re.search(r"no `(.+)`", details[rel]).group(1)
+            assert keys & set(BLOG_FIELDS) == set(BLOG_FIELDS) - {missing}, rel
+        else:
+            assert set(BLOG_FIELDS) <= keys, rel
+        for section in ("## 摘要\n\n**", "## 正文", "## 关联主题\n\n- "):
+            assert section in text, (rel, section)
+
+
+def test_links_resolve_except_where_a_fault_was_injected(vault60):
+    root, manifest = vault60
+    faults = kinds_by_note(manifest)
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        kinds = faults.get(rel, set())
+        for target in WIKILINK.findall(decoded(path)):
+            if target.startswith("00-元语/") and kinds & TOPIC_FAULTS:
+                continue
+            if target.startswith("01-博客/不存在") and "dangling-wikilink" in kinds:
+                continue
+            if "missing-attachment" in kinds and target.startswith("Pasted image 2099"):
+                continue
+            exists = (root / f"{target}.md").is_file() or (root / "附件" / target).is_file()
+            assert exists, (rel, target)
+
+
+def test_manifest_matches_the_files(vault60):
+    root, manifest = vault60
+    faults = manifest["faults"]
+    assert {f["kind"] for f in faults} == set(manifest["kinds"])  # N=60: every kind occurs
+    assert len({f["note"] for f in faults}) == len(faults)  # one fault per note
+    for kind, entry in manifest["kinds"].items():
+        assert entry["count"] == sum(f["kind"] == kind for f in faults) >= 1
+    for fault in faults:
+        path = root / fault["note"]
+        raw = path.read_bytes()
+        lines = decoded(path).split("\n")
+        line = lines[fault["line"] - 1] if fault["line"] else None
+        kind = fault["kind"]
+        if kind == "gbk":
+            with pytest.raises(UnicodeDecodeError):
+                raw.decode("utf-8")
+        elif kind == "bom":
+            assert raw.startswith(b"\xef\xbb\xbf")
+        elif kind == "crlf":
+            assert raw.count(b"\r\n") == raw.count(b"\n") > 0
+        elif kind == "mixed-line-endings":
+            assert 0 < raw.count(b"\r\n") < raw.count(b"\n")
+        elif kind == "no-frontmatter":
+            assert not raw.startswith(b"---")
+        elif kind in ("bad-date", "future-date"):
+            assert line.startswith("发布日期: ") and not re.fullmatch(
+                r"发布日期: (19\d\d|20[0-2]\d)-\d\d-\d\d", line
+            )
+        elif kind == "h1-in-body":
+            assert line.startswith("# ")
+        elif kind == "heading-no-space":
+            assert re.fullmatch(r"##[^ #].*", line)
+        elif kind == "webvtt":
+            assert line == "WEBVTT" and "-->" in lines[fault["line"] + 1]
+        elif kind == "doc-info-section":
+            assert line == "## 文档信息"
+        elif kind == "missing-blank-line":
+            assert line == "## 正文" and lines[fault["line"]] != ""
+        elif kind == "unclosed-fence":
+            assert line == "```python" and "```" not in "\n".join(lines[fault["line"] :])
+        elif fault["line"] is not None:
+            assert 1 <= fault["line"] <= len(lines)
+
+
+def test_check_runs_cleanly_and_reports_the_faults_of_existing_rules(bench, vault60, tmp_path):
+    root, manifest = vault60
+    report_path = tmp_path / "report.json"
+    done = run_cli("check", root, "--output-format", "json", "--output-file", report_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert "internal error" not in done.stderr
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["summary"]["files_checked"] == 60
+    rules = {rule.code: rule.name for rule in all_rules()}
+    results = bench.recall.compare(manifest, report["diagnostics"], rules)
+    checked = [r for r in results if r.codes]
+    assert checked, "no injected fault kind has a registered rule (ST001/ST007/ST008 exist)"
+    for result in checked:
+        assert result.missed == [], f"{result.kind}: not reported by {result.codes}"
+    for result in results:
+        assert result.unexpected == [], f"{result.kind}: should not be reported"
