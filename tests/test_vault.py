@@ -178,9 +178,15 @@ def test_load_reads_every_note_and_keeps_problems_as_notes(make_vault):
 
 
 def test_load_adds_explicit_files_outside_the_walk(make_vault):
-    root = make_vault({"a.md": NOTE, ".hidden/h.md": NOTE})
-    vault = load(root, Config(), extra=[root / ".hidden" / "h.md", root / "a.md"])
-    assert sorted(vault.by_rel) == [".hidden/h.md", "a.md"]
+    root = make_vault({"a.md": NOTE, "b.markdown": NOTE})
+    vault = load(root, Config(), extra=[root / "b.markdown", root / "a.md"])
+    assert sorted(vault.by_rel) == ["a.md", "b.markdown"]
+
+
+def test_load_skips_explicit_files_in_folders_the_walk_skips(make_vault):
+    root = make_vault({"a.md": NOTE, ".trash/h.md": NOTE, "node_modules/x/r.md": NOTE})
+    extra = [root / ".trash" / "h.md", root / "node_modules" / "x" / "r.md"]
+    assert sorted(load(root, Config(), extra=extra).by_rel) == ["a.md"]
 
 
 def test_a_parser_failure_becomes_a_finding_not_a_crash(make_vault, monkeypatch):

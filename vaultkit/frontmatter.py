@@ -147,7 +147,7 @@ def compose(fm: Frontmatter) -> None:
         return
     if fm.root is None:
         return
-    if _first_alias(fm.root):
+    if "*" in fm.text and _first_alias(fm.root):  # an alias is always written `*name`
         fm.alias = _alias_position(fm)
     if not isinstance(fm.root, yaml.MappingNode):
         return
