@@ -3,13 +3,30 @@
 The body is parsed once with pyromark (pulldown-cmark) into headings, sections,
 links, images and code regions, each carrying UTF-8 byte offsets into the
 note's data. Rules read these records and never parse text themselves.
+
+Obsidian syntax pyromark does not know is handled here, in the same pass:
+
+- `%% … %%` comments (inline or spanning lines; an unclosed `%%` runs to the
+  end of the note, as in Obsidian) become `CodeRegion("comment", …)` entries of
+  `Note.code`; links, headings and block ids inside them are dropped, since
+  Obsidian does not see them either. `%%` inside code, math or HTML is text.
+- Block ids (`^id`: letters, digits and `-`) at the end of a paragraph, list
+  item or heading, alone on a line after a block (a table, a quote), or glued
+  to an embed (`![[x.png]]^id`, which pyromark reports as the text `^id`) are
+  recorded in `Note.blocks` (lower-cased id -> byte offset of the `^`).
+- In table cells Obsidian escapes the alias pipe, `[[Note#Head\\|alias]]`;
+  pyromark then reports the target `Note#Head\\`, and the trailing backslash
+  is dropped. A wikilink target spanning lines is not a link in Obsidian and
+  is dropped.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 import pyromark
@@ -29,6 +46,10 @@ _OPTIONS = (
 )
 _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 _FENCE_OPEN = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+# A block id at the end of a block's last line: after a space, alone, or glued to `]]`.
+_BLOCK_ID = re.compile(rb"(?:^|[ \t]|(?<=\]\]))\^([A-Za-z0-9-]+)$", re.MULTILINE)
+# Ends of blocks that may carry a block id (nested lists end their parent item's own text).
+_BLOCK_ENDS = frozenset({"Paragraph", "Item", "Heading"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +77,12 @@ class Link:
     """A link or image as written: `[[t|a]]`, `![[t]]`, `[a](t)`, `![a](t)`, `<t>`."""
 
     kind: str  # "wikilink", "inline", "autolink", "reference", "email", …
-    target: str  # the destination as the parser reports it
+    target: str  # the destination as the parser reports it (table escape `\\` dropped)
     text: str  # alias, label or alt text
     embed: bool  # an image or an embed (`!`)
     start: int
     end: int
+    alias: str | None = None  # a wikilink's text after `|` (a size for an image embed)
 
     @property
     def is_wikilink(self) -> bool:
@@ -71,7 +93,7 @@ class Link:
 class CodeRegion:
     """Text that is not prose: code blocks, code spans, math, raw HTML."""
 
-    kind: str  # "fenced", "indented", "span", "math", "html"
+    kind: str  # "fenced", "indented", "span", "math", "html", "comment" (`%% … %%`)
     start: int
     end: int
     closed: bool = True  # False for a fence that runs to the end of the note
@@ -89,6 +111,7 @@ class Note:
     links: list[Link] = field(default_factory=list)
     code: list[CodeRegion] = field(default_factory=list)
     html: list[CodeRegion] = field(default_factory=list)  # raw HTML, comments included
+    blocks: dict[str, int] = field(default_factory=dict)  # block id (lower case) -> offset of `^`
     body_start: int = 0  # byte offset where the Markdown body begins
 
     @property
@@ -122,12 +145,15 @@ class Note:
 
     @cached_property
     def code_lines(self) -> frozenset[int]:
-        """Lines that belong to code blocks (fences included) or HTML blocks."""
+        """Lines that belong to code blocks (fences included), HTML blocks or `%%` comments
+        spanning lines."""
         lines: set[int] = set()
         for region in (*self.code, *self.html):
-            if region.kind in ("fenced", "indented", "html"):
+            if region.kind in ("fenced", "indented", "html", "comment"):
+                first = self.line_of(region.start)
                 last = self.line_of(max(region.start, region.end - 1))
-                lines.update(range(self.line_of(region.start), last + 1))
+                if region.kind != "comment" or last > first:
+                    lines.update(range(first, last + 1))
         return frozenset(lines)
 
     def in_code(self, offset: int) -> bool:
@@ -163,7 +189,9 @@ def _parse_body(note: Note, body: str, base: int) -> None:
     links, code, html = note.links, note.code, note.html
     heading: tuple[int, int, int] | None = None  # level, start, end
     heading_text: list[str] = []
-    link: list | None = None  # kind, target, embed, start, end, texts
+    open_links: list[list] = []  # kind, target, embed, start, alias?, texts (innermost last)
+    block_ends: list[int] | None = [] if note.data.find(b"^", base) != -1 else None
+    items = 0  # list items open around the current event
     for event, span in pyromark.events_with_range(body, options=_OPTIONS):
         start, end = span["start"] + base, span["end"] + base
         if isinstance(event, str):
@@ -172,49 +200,122 @@ def _parse_body(note: Note, body: str, base: int) -> None:
         if kind == "Text":
             if heading is not None:
                 heading_text.append(payload)
-            if link is not None:
-                link[5].append(payload)
+            for open_link in open_links:
+                open_link[5].append(payload)
         elif kind == "Code":
             code.append(CodeRegion("span", start, end))
             if heading is not None:
                 heading_text.append(payload)
-            if link is not None:
-                link[5].append(payload)
+            for open_link in open_links:
+                open_link[5].append(payload)
         elif kind in ("InlineMath", "DisplayMath"):
             code.append(CodeRegion("math", start, end))
         elif kind in ("Html", "InlineHtml"):
             html.append(CodeRegion("html", start, end))
         elif kind == "Start":
-            if isinstance(payload, dict):
-                tag, info = next(iter(payload.items()))
-                if tag == "Heading":
-                    heading = (_LEVELS[info["level"]], start, end)
-                    heading_text = []
-                elif tag in ("Link", "Image"):
-                    link = [
-                        _link_kind(info["link_type"]),
-                        info["dest_url"],
-                        tag == "Image",
-                        start,
-                        end,
-                        [],
-                    ]
-                elif tag == "CodeBlock":
-                    if isinstance(info, dict):  # {"Fenced": lang}
-                        block = note.slice(start, end)
-                        code.append(CodeRegion("fenced", start, end, _fence_closed(block)))
-                    else:
-                        code.append(CodeRegion("indented", start, end))
+            tag, info = (payload, None) if isinstance(payload, str) else next(iter(payload.items()))
+            if tag == "Heading":
+                heading = (_LEVELS[info["level"]], start, end)
+                heading_text = []
+            elif tag in ("Link", "Image"):
+                link_type = info["link_type"]
+                wiki = isinstance(link_type, dict) and link_type.get("WikiLink")
+                has_alias = bool(wiki and wiki.get("has_pothole"))
+                kind_ = _link_kind(link_type)
+                open_links.append([kind_, info["dest_url"], tag == "Image", start, has_alias, []])
+            elif tag == "CodeBlock":
+                if isinstance(info, dict):  # {"Fenced": lang}
+                    block = note.slice(start, end)
+                    code.append(CodeRegion("fenced", start, end, _fence_closed(block)))
+                else:
+                    code.append(CodeRegion("indented", start, end))
+            elif tag == "Item":
+                items += 1
+            elif tag == "List" and items and block_ends is not None:
+                block_ends.append(start)  # the parent item's own text ends here
         elif kind == "End":
             tag = payload if isinstance(payload, str) else next(iter(payload))
             if tag == "Heading" and heading is not None:
                 level, h_start, h_end = heading
                 headings.append(Heading(level, "".join(heading_text).strip(), h_start, h_end))
                 heading = None
-            elif tag in ("Link", "Image") and link is not None:
-                kind_, target, embed, l_start, l_end, texts = link
-                links.append(Link(kind_, target, "".join(texts), embed, l_start, l_end))
-                link = None
+            elif tag in ("Link", "Image") and open_links:
+                link_kind, target, embed, l_start, has_alias, texts = open_links.pop()
+                text = "".join(texts)
+                if link_kind == "wikilink":
+                    if "\n" in target:
+                        continue  # Obsidian has no wikilinks across lines
+                    target = target.removesuffix("\\")  # `[[Note\\|alias]]` in a table
+                links.append(
+                    Link(link_kind, target, text, embed, l_start, end, text if has_alias else None)
+                )
+            elif tag == "Item":
+                items -= 1
+            if tag in _BLOCK_ENDS and block_ends is not None:
+                block_ends.append(end)
+    if any(a.start > b.start for a, b in pairwise(links)):
+        links.sort(key=lambda link: link.start)  # an image inside a link ends first
+    if block_ends:
+        _block_ids(note, block_ends)
+    if note.data.find(b"%%", base) != -1:
+        _comments(note, base)
+
+
+def _block_ids(note: Note, ends: list[int]) -> None:
+    """Record the `^id` ending the last line of each block (see the module docstring)."""
+    data, blocks = note.data, note.blocks
+    for end in ends:
+        stop = end
+        while stop > 0 and data[stop - 1] in b" \t\r\n":
+            stop -= 1
+        line_start = data.rfind(b"\n", 0, stop) + 1
+        match = _BLOCK_ID.search(data, line_start, stop)
+        if match is None:
+            continue
+        caret = match.start(1) - 1
+        glued = caret > line_start and data[caret - 1] == ord("]")
+        if glued and b"![[" not in data[line_start:caret]:
+            continue  # only an embed may carry a glued block id
+        blocks.setdefault(match.group(1).decode("ascii").lower(), caret)
+
+
+def _comments(note: Note, base: int) -> None:
+    """Find `%% … %%` comments outside code and HTML; drop what they hide."""
+    data = note.data
+    hidden = sorted((r.start, r.end) for r in (*note.code, *note.html))
+    starts = [region[0] for region in hidden]
+
+    def in_code(offset: int) -> bool:
+        index = bisect_right(starts, offset) - 1
+        return index >= 0 and offset < hidden[index][1]
+
+    comments: list[CodeRegion] = []
+    opened = -1
+    position = data.find(b"%%", base)
+    while position != -1:
+        if not in_code(position):
+            if opened < 0:
+                opened = position
+            else:
+                comments.append(CodeRegion("comment", opened, position + 2))
+                opened = -1
+        position = data.find(b"%%", position + 2)
+    if opened >= 0:
+        comments.append(CodeRegion("comment", opened, len(data), closed=False))
+    if not comments:
+        return
+    spans = [(c.start, c.end) for c in comments]
+
+    def visible(offset: int) -> bool:
+        return not any(s <= offset < e for s, e in spans)
+
+    note.links[:] = [link for link in note.links if visible(link.start)]
+    note.headings[:] = [h for h in note.headings if visible(h.start)]
+    for block_id, offset in list(note.blocks.items()):
+        if not visible(offset):
+            del note.blocks[block_id]
+    note.code.extend(comments)
+    note.code.sort(key=lambda region: region.start)
 
 
 def _sections(headings: list[Heading], end_of_note: int) -> list[Section]:

@@ -1,0 +1,576 @@
+"""Link rules (LK0xx): every wikilink and Markdown link must reach what it names.
+
+All of them read one resolution per link from `vaultkit.resolve` (built once per
+vault and shared), so they agree with each other, with `vaultkit explain` and
+with the graph. Image embeds (`![[x.png]]`, `![](x.png)`) belong to the images
+rules and are skipped here; links to other attachments (`[[paper.pdf]]`,
+`![[paper.pdf]]`) are checked.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.note import Note
+from vaultkit.resolve import LinkIndex, Resolution, Status, heading_source, index_for
+from vaultkit.rules.base import VaultRule, register
+from vaultkit.rules.topics._entries import deferred_links
+from vaultkit.vault import NOTE_SUFFIX, Vault
+
+TOPIC_FOLDER = "00-元语"  # until the topics options exist: where topic notes live
+_MAX_LISTED = 5
+_MAX_SHOWN = 80  # characters of a link quoted in a message
+
+
+def _code(text: str) -> str:
+    """`text` as inline code, with a longer fence when it holds a backtick."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _quoted(note: Note, resolution: Resolution) -> str:
+    text = note.slice(resolution.link.start, resolution.link.end).replace("\n", " ")
+    return _code(text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…")
+
+
+def _listing(items: list[str] | tuple[str, ...], limit: int = _MAX_LISTED) -> str:
+    shown = ", ".join(_code(item) for item in items[:limit])
+    more = len(items) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _where(resolution: Resolution) -> str:
+    return "this note" if resolution.rel == resolution.source else f"`{resolution.rel}`"
+
+
+def _wikilink(path: str, resolution: Resolution) -> str:
+    """The link rewritten with another path, keeping its subpath and alias."""
+    target = resolution.target
+    subpath = f"#{target.subpath}" if target.subpath else ""
+    alias = f"|{target.alias}" if target.alias is not None else ""
+    bang = "!" if target.embed else ""
+    return f"{bang}[[{path}{subpath}{alias}]]"
+
+
+def _note_path(rel: str) -> str:
+    return rel[: -len(NOTE_SUFFIX)] if rel.lower().endswith(NOTE_SUFFIX) else rel
+
+
+_HREF_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in "% #()<>^|[]"})
+
+
+def _href(source: str, rel: str) -> str:
+    """A Markdown link destination from the note `source` to the file `rel` (`%20` for spaces)."""
+    folder = posixpath.dirname(source) or "."
+    return posixpath.relpath(rel, folder).translate(_HREF_ESCAPES)
+
+
+class _LinkRule(VaultRule):
+    category = "links"
+
+    def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
+        index = index_for(vault)
+        for note, resolution in _suspects(vault, index):
+            if resolution.link.start in deferred_links(vault, note).get(self.code, ()):
+                continue  # a topics rule or LK101 reports this link (one finding per link)
+            message = self.message(note, resolution, index)
+            if message is not None:
+                link = resolution.link
+                yield self.at_bytes(note, link.start, link.end, message)
+
+    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
+        raise NotImplementedError
+
+
+def _suspects(vault: Vault, index: LinkIndex) -> list[tuple[Note, Resolution]]:
+    """The links some LK rule may report, found in one pass over the vault and kept.
+
+    Image embeds are left out (the images rules check them), and so are links
+    that reach their file, heading or block as written.
+    """
+    found = index.derived.get("links.suspects")
+    if found is None:
+        found = []
+        for note in vault.notes:
+            if note.source is None:
+                continue
+            for resolution in index.links_of(note):
+                target = resolution.target
+                if target.embed and target.is_image:
+                    continue
+                clean = resolution.status is Status.RESOLVED and resolution.ok
+                if not clean or resolution.case_mismatch is not None:
+                    found.append((note, resolution))
+        index.derived["links.suspects"] = found
+    return found
+
+
+def _missing_hint(resolution: Resolution, index: LinkIndex) -> str:
+    """What the missing target probably was meant to be."""
+    target = resolution.target
+    markdown = target.kind == "markdown"
+    wanted = target.path
+    if markdown and not wanted.startswith("/"):
+        wanted = posixpath.normpath(posixpath.join(posixpath.dirname(resolution.source), wanted))
+    wanted = wanted.lstrip("/")
+    if not posixpath.splitext(wanted)[1]:
+        extended = index.with_extension(wanted)
+        if extended:
+            if markdown:
+                better = _href(resolution.source, extended[0])
+            else:
+                shown = extended[0] if "/" in target.path else posixpath.basename(extended[0])
+                better = _wikilink(shown, resolution)
+            return f"files other than notes need their extension: `{better}`"
+    near = index.closest(wanted)
+    if near is None:
+        return "no file of the vault has a similar name; create the note or fix the link"
+    if markdown:
+        return f"did you mean `{_href(resolution.source, near)}`?"
+    shown = _note_path(near) if "/" in target.path else posixpath.basename(_note_path(near))
+    return f"did you mean `{_wikilink(shown, resolution)}`?"
+
+
+@register
+class BrokenWikilink(_LinkRule):
+    """Wikilink target does not exist.
+
+    ## What it does
+    Reports a wikilink or embed (`[[Note]]`, `[[folder/Note|alias]]`,
+    `![[paper.pdf]]`) whose target matches no file of the vault, resolving it
+    the way Obsidian does: `.md` may be left out, a path is taken from the
+    vault root or as the end of a longer path, a bare name matches a file of
+    that name in any folder, and case is ignored. The message suggests the
+    closest existing name (or the missing extension, for a file that is not
+    a note). Image embeds are left to the images rules.
+
+    ## Why is this bad?
+    A dangling link is a dead end for readers and a hole in the graph; most
+    are typos, renamed notes or topics that were never created.
+
+    ## Example
+    ```markdown
+    - [[00-元语/Agnet]]
+    ```
+
+    ## Use instead
+    ```markdown
+    - [[00-元语/Agent]]
+    ```
+
+    ## Notes
+    `vaultkit explain "[[00-元语/Agnet]]" --from NOTE` shows every look-up.
+    """
+
+    code = "LK001"
+    name = "broken-wikilink"
+
+    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
+        if resolution.target.kind != "wikilink" or resolution.status is not Status.MISSING:
+            return None
+        return (
+            f"{_quoted(note, resolution)} links to `{resolution.target.path}`, which matches no "
+            f"file of the vault; {_missing_hint(resolution, index)}"
+        )
+
+
+@register
+class BrokenMarkdownLink(_LinkRule):
+    """Markdown link target does not exist.
+
+    ## What it does
+    Reports a Markdown link (`[text](path/to/note.md)`, `[text](<a b.md>)`,
+    `[text](Some%20Note.md#heading)`, a reference definition) to a vault path
+    that matches no file. The path is URL-decoded and taken relative to the
+    note's folder; when nothing is there, it is looked up as Obsidian does for
+    wikilinks. URLs with a scheme (`https:`, `mailto:`, `obsidian:`) are not
+    vault links and are not checked here.
+
+    ## Why is this bad?
+    The link is dead in Obsidian and in every site or viewer built from the
+    vault.
+
+    ## Example
+    ```markdown
+    See [the setup](../guides/setup%20guide.md).
+    ```
+
+    ## Use instead
+    ```markdown
+    See [the setup](../guides/Setup%20Guide.md).
+    ```
+    """
+
+    code = "LK002"
+    name = "broken-markdown-link"
+
+    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
+        if resolution.target.kind != "markdown" or resolution.status is not Status.MISSING:
+            return None
+        return (
+            f"{_quoted(note, resolution)} links to `{resolution.target.path}`, which matches no "
+            f"file relative to this note or elsewhere in the vault; "
+            f"{_missing_hint(resolution, index)}"
+        )
+
+
+@register
+class AmbiguousLink(_LinkRule):
+    """Link matches several files.
+
+    ## What it does
+    Reports a link whose name or partial path matches more than one file when
+    neither an exact vault path nor a file in the note's own folder decides
+    between them. Obsidian then opens the file with the shortest path, which
+    may not be the one meant; the message lists the candidates and names the
+    one Obsidian opens. Also reports a Markdown link whose path relative to
+    the note and whose path from the vault root are two different files.
+
+    ## Why is this bad?
+    Which note the link reaches depends on which other files exist: adding a
+    note with the same name elsewhere silently moves the link, and other
+    tools may choose differently from Obsidian.
+
+    ## Example
+    ```markdown
+    [[周报]]  <!-- 01-博客/甲/周报.md and 01-博客/乙/周报.md both exist -->
+    ```
+
+    ## Use instead
+    ```markdown
+    [[01-博客/甲/周报]]
+    ```
+    """
+
+    code = "LK003"
+    name = "ambiguous-link"
+    severity = Severity.WARNING
+
+    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
+        if resolution.status is not Status.AMBIGUOUS:
+            return None
+        quoted, candidates = _quoted(note, resolution), resolution.candidates
+        if resolution.target.kind == "markdown" and len(candidates) == 2:
+            vault_path, relative = candidates
+            here = _href(resolution.source, relative)
+            return (
+                f"{quoted} reaches `{vault_path}` in Obsidian but `{relative}` in other Markdown "
+                f"tools (relative to this note); write "
+                f"`./{here}` for the one beside this note or `/{_href('', vault_path)}` for the "
+                "other, or rename one of them"
+            )
+        path = _note_path(resolution.rel)
+        if resolution.target.kind == "markdown":
+            better = f"`{_href(resolution.source, resolution.rel)}`"
+        else:
+            better = f"`{_wikilink(path, resolution)}`"
+        return (
+            f"{quoted} matches {len(candidates)} files: {_listing(candidates)}; Obsidian opens "
+            f"`{resolution.rel}` ({resolution.decided_by}); write the full path of the one you "
+            f"mean, e.g. {better}"
+        )
+
+
+@register
+class MissingHeading(_LinkRule):
+    """Link to a heading that does not exist.
+
+    ## What it does
+    Reports `[[Note#Heading]]`, `[[Note#H1#H2]]`, `[[#Heading]]` and
+    `[text](Note.md#Heading)` when the target note has no such heading. Headings
+    are compared as Obsidian compares them: punctuation such as
+    ``#|^:%[]()`?!,.`` counts as a space, runs of spaces as one, and case is
+    ignored, so `[[FAQ#How large can it be]]` reaches `### How large can it be?`.
+    Nested parts must appear in order, each deeper than the one before. The
+    message suggests the closest existing headings.
+
+    ## Why is this bad?
+    Obsidian opens the note at its top instead of the section: the reader
+    lands in the wrong place, and an embed `![[Note#Heading]]` shows nothing.
+
+    ## Example
+    ```markdown
+    [[部署指南#安装步骤]]  <!-- the note has `## 安装与配置` -->
+    ```
+
+    ## Use instead
+    ```markdown
+    [[部署指南#安装与配置]]
+    ```
+    """
+
+    code = "LK004"
+    name = "missing-heading"
+
+    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
+        problem = resolution.subpath_problem
+        if problem is None or problem.kind != "heading":
+            return None
+        where = _where(resolution)
+        if problem.after is not None:
+            return (
+                f"{_quoted(note, resolution)}: {where} has no heading `{problem.missing}` after "
+                f"{_code(problem.after)} and deeper than it (the parts of `#A#B` must name "
+                "headings in that order, each one level down or more)"
+            )
+        if problem.suggestions:
+            hint = f"did you mean {_listing(problem.suggestions, 3)}?"
+        else:
+            target = index.notes[resolution.rel]
+            shown = [f"{'#' * h.level} {heading_source(target, h)}" for h in target.headings]
+            hint = f"its headings are {_listing(shown)}" if shown else "it has no headings at all"
+        if "^" in problem.wanted:
+            hint += "; a block id cannot follow a heading: write `#^id` alone"
+        return f"{_quoted(note, resolution)}: {where} has no heading `{problem.wanted}`; {hint}"
+
+
+@register
+class MissingBlockId(_LinkRule):
+    """Link to a block id that does not exist.
+
+    ## What it does
+    Reports `[[Note#^block-id]]` and `[[#^block-id]]` when the target note
+    defines no such block id. A block id is `^id` (letters, digits and `-`)
+    at the end of a paragraph, list item or heading, alone on the line after a
+    table or quote, or glued to an embed (`![[chart.png]]^chart`); ids in
+    code and comments do not count. Case is ignored, as in Obsidian.
+
+    ## Why is this bad?
+    The link opens the note at its top and a block embed shows nothing: the
+    block was edited away or the id was mistyped.
+
+    ## Example
+    ```markdown
+    [[会议记录#^decision-1]]  <!-- the note ends a paragraph with ^decision1 -->
+    ```
+
+    ## Use instead
+    ```markdown
+    [[会议记录#^decision1]]
+    ```
+    """
+
+    code = "LK005"
+    name = "missing-block-id"
+
+    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
+        problem = resolution.subpath_problem
+        if problem is None or problem.kind != "block":
+            return None
+        where = _where(resolution)
+        if problem.suggestions:
+            hint = f"its block ids are {_listing(problem.suggestions)}"
+        else:
+            hint = f"{where} has no block ids: end the paragraph you mean with ` {problem.wanted}`"
+        return f"{_quoted(note, resolution)}: {where} has no block `{problem.wanted}`; {hint}"
+
+
+@register
+class LinkCaseMismatch(_LinkRule):
+    """Link spells the file name with different case.
+
+    ## What it does
+    Reports a link that reaches its file only because Obsidian ignores case:
+    `[[00-元语/llm]]` for `00-元语/LLM.md`. The message gives the file's own
+    spelling.
+
+    ## Why is this bad?
+    Obsidian on macOS and Windows forgives it, but case-sensitive publishers
+    and file systems (Quartz, static site generators, Linux, git) do not: the
+    link breaks when the vault is published or moved.
+
+    ## Example
+    ```markdown
+    - [[00-元语/llm]]
+    ```
+
+    ## Use instead
+    ```markdown
+    - [[00-元语/LLM]]
+    ```
+    """
+
+    code = "LK006"
+    name = "link-case-mismatch"
+    severity = Severity.WARNING
+
+    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
+        real = resolution.case_mismatch
+        if real is None or resolution.status is not Status.RESOLVED:
+            return None
+        if resolution.target.kind == "markdown":
+            better = _href(resolution.source, resolution.rel)
+        else:
+            better = _wikilink(real, resolution)
+        return (
+            f"{_quoted(note, resolution)} differs in case from the file `{resolution.rel}`; "
+            f"write `{better}` (case-sensitive publishers such as Quartz break on it)"
+        )
+
+
+@register
+class LinkOutsideVault(_LinkRule):
+    """Link leads out of the vault.
+
+    ## What it does
+    Reports a link whose path climbs above the vault root
+    (`[t](../../etc/passwd)`, `[[../../other-vault/Note]]`) or names a local
+    file elsewhere (`file:///…`, `C:\\…`). vaultkit never follows or reads
+    such a target.
+
+    ## Why is this bad?
+    The target is not part of the vault: it is missing on every other machine,
+    in sync and in publishing, and a link to a system file is a leak or a trap.
+
+    ## Example
+    ```markdown
+    [配置](../../shared/config.md)
+    ```
+
+    ## Use instead
+    Move or copy the file into the vault and link it there, or link its URL.
+    """
+
+    code = "LK007"
+    name = "link-outside-vault"
+
+    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
+        if resolution.status is not Status.OUTSIDE:
+            return None
+        escaped = resolution.escaped or resolution.target.path
+        if resolution.decided_by == "a local file path":
+            what = f"names the local file `{escaped}`, outside the vault"
+        else:
+            what = f"leads out of the vault (to `{escaped}` from the vault root)"
+        return (
+            f"{_quoted(note, resolution)} {what}; vaultkit does not follow it: move the file "
+            "into the vault and link it there, or link its URL"
+        )
+
+
+def _topic_folder(vault: Vault, rel: str) -> str:
+    options = getattr(vault.config.settings_for(rel), "topics", None)
+    folder = getattr(options, "folder", None)
+    return folder.strip("/") if isinstance(folder, str) else TOPIC_FOLDER
+
+
+@register
+class OrphanNote(VaultRule):
+    """No other note links to this note (off by default).
+
+    ## What it does
+    Reports a note that no link, embed or Markdown link of another note
+    reaches (links from the note to itself do not count). Topic notes under
+    `00-元语/` are left to the topics rules.
+
+    ## Why is this bad?
+    An orphan can only be found by search: it takes no part in the graph and
+    is often a duplicate or a forgotten draft. In an archive where articles
+    are reached through topics, many notes are orphans by design, which is why
+    the rule is off unless selected (`--extend-select LK008`).
+
+    ## Example
+    `01-博客/甲/旧文.md`, which no note links to.
+
+    ## Use instead
+    Link it from a related note (`## 相关文档`) or delete it.
+    """
+
+    code = "LK008"
+    name = "orphan-note"
+    category = "links"
+    severity = Severity.WARNING
+    default_enabled = False
+
+    def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
+        index = index_for(vault)
+        for note in vault.notes:
+            if note.source is None or note.rel not in index.notes:
+                continue
+            topics = _topic_folder(vault, note.rel)
+            if topics and (note.rel + "/").startswith(topics + "/"):
+                continue
+            if not index.incoming(note.rel):
+                yield self.at_line(
+                    note, 1, 1, 0,
+                    f"no other note links to `{note.rel}`; link it from a related note "
+                    "(e.g. its `## 相关文档`) or remove it if it is a leftover",
+                )  # fmt: skip
+
+
+@register
+class DeadEndNote(VaultRule):
+    """Note links to no other note or file (off by default).
+
+    ## What it does
+    Reports a note without a single link to another note or file: wikilinks,
+    embeds and Markdown links count (broken ones too: those are reported by
+    LK001/LK002); links into the note itself, image embeds and URLs do not.
+
+    ## Why is this bad?
+    A dead end stops navigation through the graph. In these vaults every
+    article should at least list its topics under `## 关联主题`.
+
+    ## Example
+    An article whose `## 关联主题` section is missing.
+
+    ## Use instead
+    ```markdown
+    ## 关联主题
+
+    - [[00-元语/AI]]
+    ```
+    """
+
+    code = "LK009"
+    name = "dead-end-note"
+    category = "links"
+    severity = Severity.WARNING
+    default_enabled = False
+
+    def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
+        index = index_for(vault)
+        for note in vault.notes:
+            if note.source is None or note.rel not in index.notes:
+                continue
+            if not any(_leads_out(r) for r in index.links_of(note)):
+                yield self.at_line(
+                    note, 1, 1, 0,
+                    f"`{note.rel}` links to no other note or file; link its topics under "
+                    "`## 关联主题` (e.g. `- [[00-元语/AI]]`) or related notes",
+                )  # fmt: skip
+
+
+def _leads_out(resolution: Resolution) -> bool:
+    target = resolution.target
+    if target.embed and target.is_image:
+        return False
+    return bool(target.path) and resolution.rel != resolution.source
+
+
+_LINK_RULES: tuple[type[_LinkRule], ...] = (
+    BrokenWikilink,
+    BrokenMarkdownLink,
+    AmbiguousLink,
+    MissingHeading,
+    MissingBlockId,
+    LinkCaseMismatch,
+    LinkOutsideVault,
+)
+
+
+def findings(note: Note, resolution: Resolution, index: LinkIndex) -> list[tuple[str, str, str]]:
+    """`(code, name, message)` of every link rule that reports this resolution.
+
+    `note` is the note holding the link's text (its offsets are the link's);
+    image embeds get none (the images rules check them).
+    """
+    if resolution.target.embed and resolution.target.is_image:
+        return []
+    found = []
+    for rule in _LINK_RULES:
+        message = rule().message(note, resolution, index)
+        if message is not None:
+            found.append((rule.code, rule.name, message))
+    return found
