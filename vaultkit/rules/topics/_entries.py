@@ -1,0 +1,318 @@
+"""What the topics and related-documents rules read, built once and shared.
+
+- `section_lines(note, title)`: each level-2 section of that title (all of
+  them, when a note repeats it) with its lines that hold text outside code
+  blocks, each with the links that start on it; cached on the note.
+- `related_entries(note, options)`: the entries of `## 相关文档`, each with
+  its target (the line's first link that is not an embed).
+- `topic_map(vault)`: every `## 关联主题` entry of the vault, resolved
+  (`vaultkit.resolve`) and classified once, plus the topic notes and the
+  spelling each topic should have; cached on the vault.
+
+One problem, one finding: each entry gets at most one *kind* (`banned`,
+`synonym`, `near`, `missing`, in that order of precedence), and exactly one
+rule reports each kind (TP004, TP003, TP002, TP001). The link rules leave
+these links alone (`deferred_links`): LK001 does not report a missing topic
+entry nor a missing `## 相关文档` target (LK101 does), LK002 not the latter
+either, and LK006 not a case-mismatched topic entry that TP002–TP004 report.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from vaultkit.config import TopicsOptions
+from vaultkit.note import Heading, Link, Note
+from vaultkit.resolve import LinkIndex, Resolution, Status, index_for
+from vaultkit.suggest import Names
+from vaultkit.vault import NOTE_SUFFIX, Vault
+
+_SEPARATORS = re.compile(r"[-_\s]+")
+_LIST_ITEM = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_NOTE_CACHE = "_vaultkit_sections"
+_VAULT_CACHE = "_vaultkit_topic_map"
+
+BANNED, SYNONYM, NEAR, MISSING = "banned", "synonym", "near", "missing"
+
+
+def topic_key(name: str) -> str:
+    """How topic names are compared: NFC, case folded, `-`, `_` and white space dropped."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFC", name).casefold())
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def in_folder(rel: str, folder: str) -> bool:
+    """Whether the vault path `rel` lies in `folder` (or below it), ignoring case."""
+    return fold(rel).startswith(fold(folder.strip("/")) + "/")
+
+
+def topic_name(path: str) -> str:
+    """The topic a link path names: its last part, without `.md`."""
+    name = path.rstrip("/").rpartition("/")[2]
+    return name[: -len(NOTE_SUFFIX)] if name.lower().endswith(NOTE_SUFFIX) else name
+
+
+def stem(rel: str) -> str:
+    return unicodedata.normalize("NFC", topic_name(rel))
+
+
+# ------------------------------------------------------------------ sections of one note
+
+
+@dataclass(frozen=True, slots=True)
+class SectionLine:
+    number: int  # 1-based
+    start: int  # byte offset of its first character
+    text: str  # without the line ending
+    links: tuple[Link, ...]  # links and images that start on this line
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    heading: Heading
+    lines: tuple[SectionLine, ...]  # lines with text, outside code blocks
+    blank: bool  # nothing but white space under the heading
+
+
+def section_lines(note: Note, title: str) -> list[SectionView]:
+    """Each `## title` section of the note (usually one), read once per note and title."""
+    cache = vars(note).setdefault(_NOTE_CACHE, {})
+    found = cache.get(title)
+    if found is None:
+        found = cache[title] = _read_sections(note, title)
+    return found
+
+
+def _read_sections(note: Note, title: str) -> list[SectionView]:
+    if note.source is None:
+        return []
+    views = []
+    for section in note.sections:
+        heading = section.heading
+        if heading.level != 2 or heading.text != title:
+            continue
+        first = note.line_of(max(heading.start, heading.end - 1)) + 1
+        last = note.line_of(section.end - 1) if section.end > heading.end else first - 1
+        starts = note.source.lines.starts
+        link_starts = [link.start for link in note.links]
+        code_lines = note.code_lines
+        lines = []
+        for number in range(first, min(last, len(note.lines)) + 1):
+            text = note.lines[number - 1]
+            if not text.strip() or number in code_lines:
+                continue
+            begin = starts[number - 1]
+            end = begin + len(text.encode("utf-8"))
+            low, high = bisect_left(link_starts, begin), bisect_left(link_starts, end)
+            lines.append(SectionLine(number, begin, text, tuple(note.links[low:high])))
+        blank = not note.data[heading.end : section.end].strip()
+        views.append(SectionView(heading, tuple(lines), blank))
+    return views
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedEntry:
+    line: SectionLine
+    link: Link | None  # the entry's target: the first link of the line that is not an embed
+
+
+def related_entries(note: Note, options: TopicsOptions) -> list[RelatedEntry]:
+    """The entries of `## 相关文档`: unindented list items, and unindented lines with a link.
+
+    Indented lines (nested items) and lines of text without a link are not entries.
+    """
+    entries = []
+    for view in section_lines(note, options.related_section):
+        for line in view.lines:
+            item = _LIST_ITEM.match(line.text)
+            if line.text[:1] in (" ", "\t"):
+                continue
+            links = [link for link in line.links if not link.embed]
+            if links or item is not None:
+                entries.append(RelatedEntry(line, links[0] if links else None))
+    return entries
+
+
+# ------------------------------------------------------------------ the vault's topic map
+
+
+@dataclass(slots=True)
+class TopicEntry:
+    """One wikilink under `## 关联主题`."""
+
+    note: Note
+    line: SectionLine
+    resolution: Resolution
+    name: str  # the topic as spelled: the link path's last part, without `.md`
+    key: str  # `topic_key(name)`
+    topic_like: bool  # written into the topic folder (or as a bare name), or reaching it
+    kind: str = ""  # BANNED, SYNONYM, NEAR, MISSING or "" (nothing wrong with the name)
+    other: str = ""  # for SYNONYM and NEAR: the topic to write instead
+
+    @property
+    def link(self) -> Link:
+        return self.resolution.link
+
+
+class Lists:
+    """An options object's banned names and synonyms, keyed by `topic_key`."""
+
+    def __init__(self, options: TopicsOptions) -> None:
+        self.banned = {topic_key(name) for name in options.banned}
+        self.synonyms = {
+            topic_key(name): target
+            for name, target in options.synonyms.items()
+            if topic_key(name) != topic_key(target)
+        }
+        self.synonym_keys = {key: topic_key(target) for key, target in self.synonyms.items()}
+        self.folder = fold(options.folder.strip("/"))
+
+
+_LISTS: dict[int, tuple[TopicsOptions, Lists]] = {}
+
+
+def lists(options: TopicsOptions) -> Lists:
+    """`Lists(options)`, computed once per options object (settings are cached per glob set)."""
+    hit = _LISTS.get(id(options))
+    if hit is None or hit[0] is not options:
+        if len(_LISTS) > 256:
+            _LISTS.clear()
+        hit = _LISTS[id(options)] = (options, Lists(options))
+    return hit[1]
+
+
+class TopicMap:
+    """Every topic entry of the vault, classified; the topic notes; the canonical spellings."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.index: LinkIndex = index_for(vault)
+        self.entries: dict[str, list[TopicEntry]] = {}  # note rel -> its topic entries
+        self.notes_by_key: dict[str, list[str]] = defaultdict(list)  # topic notes by key
+        self.topic_notes: list[Note] = []
+        self.uses: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spelling -> uses
+        self._deferred: dict[str, dict[str, frozenset[int]]] = {}
+        self._names: Names | None = None
+        self._options: dict[str, TopicsOptions] = {}
+        for note in vault.notes:
+            if note.source is None or not note.rel.lower().endswith(NOTE_SUFFIX):
+                continue
+            options = self.options(note)
+            if in_folder(note.rel, options.folder):
+                self.topic_notes.append(note)
+                self.notes_by_key[topic_key(stem(note.rel))].append(note.rel)
+            views = section_lines(note, options.section)
+            if views:
+                entries = self._read(note, views, options)
+                if entries:
+                    self.entries[note.rel] = entries
+        self.canonical: dict[str, str] = {}
+        self.spellings: dict[str, set[str]] = {}
+        for key in {*self.uses, *self.notes_by_key}:
+            used = self.uses.get(key, Counter())
+            stems = [stem(rel) for rel in self.notes_by_key.get(key, [])]
+            pool = stems or list(used)
+            self.canonical[key] = min(pool, key=lambda name: (-used[name], name))
+            self.spellings[key] = {*stems, *used}
+        for entries in self.entries.values():
+            for entry in entries:
+                self._classify(entry)
+
+    def nearest(self, name: str) -> str | None:
+        """The topic note (its vault path) whose name is most like `name`, if one is close."""
+        if self._names is None:
+            self._names = Names({fold(stem(note.rel)): note.rel for note in self.topic_notes})
+        return self._names.nearest(fold(name), cutoff=0.75)
+
+    def options(self, note: Note) -> TopicsOptions:
+        """The topics options for a note (looked up once per note)."""
+        found = self._options.get(note.rel)
+        if found is None:
+            found = self._options[note.rel] = self.vault.config.settings_for(note.rel).topics
+        return found
+
+    def _read(self, note: Note, views: list[SectionView], options) -> list[TopicEntry]:
+        resolutions = {r.link.start: r for r in self.index.links_of(note)}
+        entries = []
+        for view in views:
+            for line in view.lines:
+                for link in line.links:
+                    resolution = resolutions.get(link.start)
+                    if link.kind != "wikilink" or resolution is None:
+                        continue
+                    target = resolution.target
+                    if target.embed and target.is_image:
+                        continue  # the images rules check these
+                    name = topic_name(target.path)
+                    written_folder = target.path.strip("/").rpartition("/")[0]
+                    reached = resolution.rel
+                    topic_like = bool(name) and (
+                        not written_folder
+                        or fold(written_folder) == fold(options.folder.strip("/"))
+                        or (reached is not None and in_folder(reached, options.folder))
+                    )
+                    entry = TopicEntry(note, line, resolution, name, topic_key(name), topic_like)
+                    if topic_like and entry.key:
+                        self.uses[entry.key][name] += 1
+                    entries.append(entry)
+        return entries
+
+    def _classify(self, entry: TopicEntry) -> None:
+        missing = entry.resolution.status is Status.MISSING
+        if not entry.topic_like or not entry.key:
+            entry.kind = MISSING if missing else ""
+            return
+        found = lists(self.options(entry.note))
+        if entry.key in found.banned:
+            entry.kind = BANNED
+        elif entry.key in found.synonyms:
+            entry.kind, entry.other = SYNONYM, found.synonyms[entry.key]
+        elif len(self.spellings[entry.key]) > 1 and entry.name != self.canonical[entry.key]:
+            entry.kind, entry.other = NEAR, self.canonical[entry.key]
+        elif missing:
+            entry.kind = MISSING
+
+    def deferred(self, note: Note) -> dict[str, frozenset[int]]:
+        """Link starts of `note` that a link rule leaves to these rules: {code: starts}."""
+        found = self._deferred.get(note.rel)
+        if found is None:
+            missing, renamed = set(), set()
+            for entry in self.entries.get(note.rel, ()):
+                if entry.kind == MISSING or entry.resolution.status is Status.MISSING:
+                    missing.add(entry.link.start)
+                if entry.kind in (BANNED, SYNONYM, NEAR):
+                    renamed.add(entry.link.start)
+            related = set()
+            for item in related_entries(note, self.options(note)):
+                if item.link is not None:
+                    resolution = self.index.resolve(item.link, note)
+                    if resolution is not None and resolution.status is Status.MISSING:
+                        related.add(item.link.start)
+            found = {
+                "LK001": frozenset(missing | related),
+                "LK002": frozenset(related),
+                "LK006": frozenset(renamed),
+            }
+            self._deferred[note.rel] = found
+        return found
+
+
+def topic_map(vault: Vault) -> TopicMap:
+    """The vault's topic map, built on first use and kept on the vault."""
+    found = vars(vault).get(_VAULT_CACHE)
+    if found is None:
+        found = TopicMap(vault)
+        setattr(vault, _VAULT_CACHE, found)
+    return found
+
+
+def deferred_links(vault: Vault, note: Note) -> dict[str, frozenset[int]]:
+    """`{link rule code: link starts}`: links of `note` a topics or LK1xx rule reports instead."""
+    return topic_map(vault).deferred(note)
