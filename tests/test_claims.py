@@ -1,0 +1,302 @@
+"""`vaultkit.claims`: numbers and names normalised, indexed and compared, near misses found."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultkit import claims
+from vaultkit.claims.support import Support
+
+ALIASES = {"apple": ["苹果"], "samaltman": ["奥特曼"]}
+OPTIONS = claims.Options(aliases=ALIASES)
+
+
+def lines(text: str) -> list[claims.Line]:
+    return list(enumerate(text.split("\n"), 1))
+
+
+def compare(summary: str, body: str, front: str = "") -> list[tuple]:
+    """(kind, text, line, column, near text) of each unsupported summary claim."""
+    parts = [(lines(body), "body")]
+    if front:
+        parts.append((lines(front), "title"))
+    found = claims.compare(claims.extract(lines(summary)), Support(parts), OPTIONS)
+    return [
+        (f.kind, f.claim.text, f.claim.line, f.claim.column, f.near.text if f.near else None)
+        for f in found
+    ]
+
+
+# ------------------------------------------------------------------ normalising
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("十二", 12), ("十", 10), ("三千", 3000), ("一百零五", 105), ("两万五千", 25000),
+        ("十二万三千", 123000), ("三六九", 369), ("二〇二四", 2024), ("二十五点二", 25.2),
+        ("一点二万亿", None), ("9", 9), ("五千万", 5e7), ("一亿", 1e8),
+    ],
+)  # fmt: skip
+def test_chinese_numerals(text, value):
+    assert claims.cn_value(text) == value
+
+
+def test_fold_keeps_every_column():
+    wide = "得分７１．７％，ＧＰＴ－４ｏ"
+    folded = claims.fold(wide)
+    assert folded == "得分71.7%，GPT-4o"
+    assert len(folded) == len(wide)
+    assert claims.fold("纯中文，没有全角数字") == "纯中文，没有全角数字"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("SWE-Bench Verified", "swe bench verified"), ("o3-mini", "o3 mini"), ("GPT-4o", "gpt4o"),
+        ("Node.js", "nodejs"), ("v2.1.0", "2.1.0"), ("Karpathy's", "karpathy"),
+        ("Gemini 1.5 Pro", "gemini1.5pro"),
+    ],
+)  # fmt: skip
+def test_term_keys_ignore_case_joiners_and_a_version_v(a, b):
+    assert claims.term_key(a) == claims.term_key(b)
+
+
+def test_term_keys_keep_what_makes_names_differ():
+    assert claims.term_key("Gemini 1.5") != claims.term_key("Gemini 15")
+    assert claims.term_key("o3-mini") != claims.term_key("o3-mimi")
+
+
+# ------------------------------------------------------------------ extracting a summary
+
+
+def summary_numbers(text: str) -> list[str]:
+    return [n.where.text for n in claims.extract(lines(text)).numbers]
+
+
+def summary_terms(text: str) -> list[str]:
+    return [t.where.text for t in claims.extract(lines(text)).terms]
+
+
+def test_summary_numbers_are_the_ones_a_summary_must_support():
+    text = "得分71.7%，第175名，3个模型，第1名，约5.2万人，$1.25，2.3.1版，9:30开始，12月21日"
+    assert summary_numbers(text) == ["12月21日", "9:30", "71.7%", "175", "5.2万", "$1.25", "2.3.1"]
+
+
+def test_numbers_inside_names_are_part_of_the_name():
+    text = "GPT-4 与 Gemini 1.5 Pro 在 AIME 2024 上的得分为 83.3%，iPhone 16 上跑 22 token/s"
+    assert summary_numbers(text) == ["83.3%", "22"]
+    names = ["GPT-4", "Gemini 1.5 Pro", "AIME 2024", "iPhone 16", "token", "s"]
+    assert summary_terms(text) == names
+
+
+def test_a_number_after_a_generic_word_is_a_number():
+    assert summary_numbers("单张显卡（如 RTX 3090），Top 10 榜单") == ["3090", "10"]
+
+
+def test_a_number_after_a_name_is_a_quantity_when_a_measure_word_follows():
+    assert summary_terms("SWE-Bench Verified 71.7%，Codeforces 2727 分") == [
+        "SWE-Bench Verified",
+        "Codeforces",
+    ]
+    assert summary_numbers("每百万 token 0.5 元") == ["0.5"]
+
+
+def test_chinese_numerals_in_a_summary_need_a_measure_word():
+    assert summary_numbers("三千名员工，十二天，一百多个插件") == ["三千", "十二", "一百"]
+    assert summary_numbers("百度与三星，千万不要，十分重要，一些人") == []
+
+
+def test_hedges_and_units_are_read():
+    found = {
+        n.where.text: n
+        for n in claims.extract(lines("约30%，一百多个，超过85%，不足2%，12天")).numbers
+    }
+    assert [found[k].approx for k in ("30%", "一百", "85%", "2%", "12")] == [
+        "about", "plus", "over", "under", "",
+    ]  # fmt: skip
+    assert found["30%"].unit == "%" and found["12"].unit == "天"
+
+
+def test_glosses_are_found_on_either_side():
+    (red,) = claims.extract(lines("仅对红队（Red Team）开放")).terms
+    assert (red.gloss, red.gloss_inside) == ("仅对红队", False)  # its end must be in the body
+    (joke,) = claims.extract(lines("写 One-liner（单句笑话）很难")).terms
+    assert (joke.gloss, joke.gloss_inside) == ("单句笑话", True)  # any two characters
+
+
+def test_positions_are_characters_on_their_line():
+    (number,) = claims.extract([(7, "**编程**：得分７１．７％")]).numbers
+    assert (number.where.line, number.where.column, number.where.text) == (7, 10, "71.7%")
+
+
+# ------------------------------------------------------------------ supported after normalising
+
+
+@pytest.mark.parametrize(
+    ("summary", "body"),
+    [
+        ("用户达5.2万", "共有 52,198 名用户"),
+        ("约 30% 的人", "占比 29.6%"),
+        ("得分72%", "得分 71.7%"),
+        ("三千名员工", "员工 3,000 人"),
+        ("持续十二天", "连续 12 天"),
+        ("连续12天", "连续十二天"),
+        ("提升了15个百分点", "提升 15%"),
+        ("加快 2 个百分点", "加快了两个百分点"),
+        ("耗时10–20分钟", "大约 10 到 20 分钟"),
+        ("２０２４年发布，得分７１．７％", "2024 年发布，得分 71.7%"),
+        ("30亿参数", "3B 参数"),
+        ("30亿参数", "3 billion parameters"),
+        ("融资1.5亿美元", "raised $150 million"),
+        ("位列第175名", "排名第175"),
+        ("v2.3.1 版本", "版本 2.3.1"),
+        ("一百多个插件", "有 120 个插件"),
+        ("超过 1,200 人", "一千二百五十人"),
+        ("下降 60%", "掉了六成"),
+        ("速度提升 50%", "速度提升了一半"),
+        ("约4000行代码", "大约 3,900 行代码"),
+        ("8K 上下文", "8k context"),
+        ("128K 上下文", "12.8万 token"),
+        ("价格 $20/月", "每月 20 美元"),
+        ("下午 3:30 开始", "下午三点半"),
+        ("于 12月21日 发布", "发布于 2024-12-21"),
+        ("于2024年12月21日发布", "Dec 21, 2024"),
+        ("使用率 76%，提高 14 个百分点", "今年 76%，去年是 62%"),
+        ("GSM8K 提升了 9.4 个百分点，达到 63.5%", "GSM8K 从 54.1% 提升到 63.5%"),
+        ("1.8 秒", "1.8 s"),
+        ("分辨率 1792x1024", "支持 1792×1024"),
+    ],
+)
+def test_numbers_supported_after_normalising(summary, body):
+    assert compare(summary, body) == []
+
+
+def test_a_relative_year_is_read_from_the_publication_date():
+    assert compare("比 2023 年增长", "比去年增长", front="2024-12-16") == []
+    assert compare("比 2023 年增长", "比前年增长", front="2024-12-16") != []
+
+
+@pytest.mark.parametrize(
+    ("summary", "body"),
+    [
+        ("在 SWE-bench Verified 上", "在 SWE-Bench verified 上"),
+        ("o3-mini 与 GPT-4o", "o3 mini 和 GPT4o"),
+        ("GPT-4o 很强", "GPT-4o-mini 很强"),
+        ("Claude 3.5 Sonnet 领先", "Claude 3.5 Sonnet New 领先"),
+        ("发布了 o1 API", "发布了o1的API"),
+        ("仅对红队（Red Team）开放", "只对红队开放"),
+        ("One-liner（单句笑话）", "写单句笑话很难"),
+        ("Apple 推出", "苹果推出"),
+        ("Sam Altman 说", "奥特曼说"),
+        ("Claws 系统", "Claw 系统"),
+        ("AI 与 API、LLM、RAG 和 Agent", "人工智能"),
+        ("Sora正式发布", "Day 3：Sora正式发布。"),
+    ],
+)
+def test_names_supported_after_normalising(summary, body):
+    assert compare(summary, body) == []
+
+
+def test_the_frontmatter_supports_the_summary():
+    assert compare("Nimbus-2 Pro 得分 78.4%", "得分 78.4%", front="Nimbus-2 Pro 发布") == []
+
+
+# ------------------------------------------------------------------ unsupported, and near misses
+
+
+@pytest.mark.parametrize(
+    ("summary", "body", "expected"),
+    [
+        ("得分 74.2%", "得分 71.7%", [("number", "74.2%", 1, 4, None)]),
+        ("耗时10-20分钟", "大约 10 到 25 分钟", [("number", "20", 1, 6, None)]),
+        ("位列第175名", "排名第157", [("number", "175", 1, 4, "157")]),
+        ("位列第175名", "排名第 176 名", [("number", "175", 1, 4, None)]),
+        ("约 42 美元", "成功率 41%", [("number", "42", 1, 3, None)]),
+        ("10% 的人", "用了十分钟", [("number", "10%", 1, 1, None)]),
+        ("于2024年12月20日发布", "于 2024-12-21",
+         [("number", "2024年12月20日", 1, 2, "2024-12-21")]),
+        ("得分 71.7%", "得分 17.7%", [("number", "71.7%", 1, 4, "17.7%")]),
+        ("得分 2727", "得分 2737", [("number", "2727", 1, 4, "2737")]),
+        ("在 LiveCodeBench 上", "在 HumanEval 上", [("term", "LiveCodeBench", 1, 3, None)]),
+        ("AIME 2024 满分", "AIEM 2024 满分", [("term", "AIME 2024", 1, 1, "AIEM 2024")]),
+        ("o3-mini 开放", "o3-mimi 开放", [("term", "o3-mini", 1, 1, "o3-mimi")]),
+        ("Claude 3.6", "Claude 3.5", [("term", "Claude 3.6", 1, 1, "Claude 3.5")]),
+        ("AIME 2025 满分", "AIME 2024 满分", [("term", "AIME 2025", 1, 1, "AIME 2024")]),
+        ("GPT-4 不足", "GPT-4.5 很强", [("term", "GPT-4", 1, 1, None)]),
+        ("VAL（视觉-语言-动作）模型", "视觉-语言-动作模型（VLA）", [("term", "VAL", 1, 1, "VLA")]),
+    ],
+)  # fmt: skip
+def test_unsupported_claims_and_their_near_misses(summary, body, expected):
+    assert compare(summary, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "body"),
+    [
+        ("得分 27%", "得分 22%"),  # two digits: a chance, not a typo
+        ("得分 816", "得分 866"),  # one digit of three changed: a chance too
+        ("于 2023 年", "于 2024 年"),  # another year
+        ("得分 2727", "得分 2772，又一次 2737"),  # two candidates: no telling which
+        ("用时 12 天", "用时 21 次"),  # another unit
+        ("vLLM 部署", "LLM 部署"),  # a generic word is no near miss
+        ("Agents 框架", "Agentx 框架"),
+    ],
+)
+def test_no_near_miss_when_it_may_be_a_chance(summary, body):
+    assert all(near is None for *_, near in compare(summary, body))
+
+
+def test_a_plural_is_neither_a_miss_nor_a_near_miss():
+    assert compare("Claws 系统", "一个 Claw 系统") == []
+
+
+def test_a_name_needs_all_its_words():
+    assert compare("Mac Studio 上运行", "在 Mac Mini 上运行") == [("term", "Studio", 1, 5, None)]
+
+
+# ------------------------------------------------------------------ as written vs normalised
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Sora", "GPT-4o", "o3-mini", "SWE-Bench Verified", "Gemini 1.5 Pro", "F5-TTS"],
+)
+def test_names_as_written_and_the_index_agree(name):
+    body = f"Day 3：{name}正式发布；另见 {name}-high 和 x{name}y。"
+    support = Support([(lines(body), "body")])
+    assert support.literal_name(name)
+    assert support.has_key(claims.term_key(name))
+
+
+def test_a_name_inside_a_longer_word_is_not_there_as_written():
+    support = Support([(lines("GPT-4.5 与 GPT-4o 与 xSora"), "body")])
+    assert not support.literal_name("GPT-4")
+    assert not support.literal_name("Sora")
+    assert not support.has_key(claims.term_key("GPT-4"))
+
+
+# ------------------------------------------------------------------ properties
+
+_ALPHABET = (
+    "0123456789.,%万亿千百十一二三四五六七八九个名天年月日 -–~"
+    + "约多超过不足（）()AaBbIiMmEeOo:$¥点半成"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_a_summary_that_copies_the_body_is_supported(text):
+    assert compare(text, text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=200))
+def test_any_text_is_compared_without_crashing(summary, body):
+    summary, body = summary.replace("\r", ""), body.replace("\r", "")
+    for kind, text, line, column, _near in compare(summary, body):
+        assert kind in ("number", "term")
+        row = summary.split("\n")[line - 1]
+        assert claims.fold(row)[column - 1 : column - 1 + len(text)] == text

@@ -1,0 +1,91 @@
+"""Claims in text: numbers and Latin-script names, normalised so two texts can be compared.
+
+A summary is faithful when every number and every name it states can be found
+in the article it summarises. `extract` takes the claims of a summary's lines
+(already masked: URLs, link targets and code blanked out with spaces, so
+columns stay right); `Support` holds the article (body and frontmatter) and
+indexes its claims when a claim is not found as written; `compare` checks the
+summary's claims against it and, for a claim without support, looks for a near
+miss: a typo on one side.
+
+- `numbers`: numbers normalised (full-width digits, separators, `万`/`亿`,
+  Chinese numerals, `%` and `个百分点`, ranges, dates, rounding);
+- `terms`: names (`SWE-Bench Verified`, `o3-mini`) and their Chinese glosses;
+- `support`: the index and the near-miss search;
+- `model`: the records and the normalising they share.
+
+Nothing here knows about notes: `vaultkit.rules.summary.claims` picks the lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from vaultkit.claims.model import (
+    GENERIC,
+    Claims,
+    Finding,
+    Line,
+    Number,
+    Occurrence,
+    Options,
+    Term,
+    Text,
+    Word,
+    blank,
+    fold,
+    term_key,
+    value_key,
+)
+from vaultkit.claims.numbers import cn_value, numbers
+from vaultkit.claims.support import Support
+from vaultkit.claims.terms import terms
+
+__all__ = [
+    "GENERIC", "Claims", "Finding", "Line", "Number", "Occurrence", "Options", "Support",
+    "Term", "Word", "cn_value", "compare", "extract", "fold", "term_key", "value_key",
+]  # fmt: skip
+
+
+def extract(lines: Iterable[Line], source: str = "summary") -> Claims:
+    """The claims a summary makes in masked lines: its names (`o3-mini`, `AIME 2024`, with
+    their Chinese glosses) and the numbers it must support: two or more digits, decimals,
+    percentages, money, dates, times, versions, `三千`-style numerals; not the digits of
+    a name (`GPT-4`, `AIME 2024`)."""
+    text = Text(lines, source)
+    found = list(terms(text))
+    spans = sorted((text.offset(t.where), text.offset(t.where) + len(t.where.text)) for t in found)
+    return Claims(numbers=list(numbers(text, blank(text.value, spans), strict=True)), terms=found)
+
+
+def compare(summary: Claims, support: Support, options: Options) -> list[Finding]:
+    """Every summary claim the support lacks, with the body's near miss when there is one.
+
+    A name glossed in Chinese that the body has (`红队（Red Team）`) is supported
+    unless the body has a near miss of the name itself."""
+    findings: list[Finding] = []
+    stated = frozenset(value_key(n.value) for n in summary.numbers if n.value)
+    for claim in summary.numbers:
+        if not support.number_supported(claim, options, stated):
+            near = support.number_near_miss(claim)
+            findings.append(Finding("number", claim.where, near.where if near else None))
+    for term in summary.terms:
+        missing = support.missing_words(term, options)
+        if not missing:
+            continue
+        near = support.term_near_miss(term.key, options.generic)
+        if near is not None:
+            findings.append(Finding("term", term.where, near))
+            continue
+        if support.gloss_found(term):
+            continue
+        if any(word.numeric for word in missing):  # `AIME 2025`: the name as a whole
+            findings.append(Finding("term", term.where))
+            continue
+        for word in missing:
+            near = (
+                support.term_near_miss(word.key, options.generic) if len(term.words) > 1 else None
+            )
+            findings.append(Finding("term", word.where, near))
+    findings.sort(key=lambda f: (f.claim.line, f.claim.column))
+    return findings

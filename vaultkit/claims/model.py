@@ -1,0 +1,212 @@
+"""The records of `vaultkit.claims` and the normalising they share."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+Line = tuple[int, str]  # a 1-based line number and its (masked) text
+
+# Full-width digits, letters and the few signs numbers use: one character for one,
+# so columns do not move.
+_WIDE = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "％": "%", "．": ".", "～": "~", "－": "-", "＄": "$", "＋": "+", "＿": "_",
+    }
+)  # fmt: skip
+_JOINERS = re.compile(r"[-_\s'’]+|(?<!\d)\.|\.(?!\d)|^v(?=\d)")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+# What a number counts: two numbers with different ones do not support each other
+# (`10%` is not `十分钟`, `42 美元` is not `41%`); a number followed by anything else is
+# untyped (`个` too: it counts anything), and supports and is supported by any number.
+_LATIN_UNITS = """
+    g m k t p mw gw kw w ms s h min hz ghz mhz khz fps token tok x nm mm cm km kg mah wh kwh
+    db px flops tflops pflops tops bps gbps mbps
+"""
+TYPED_UNITS = frozenset(
+    "%天年月日号名位次元人家种款项条张篇分秒周岁层倍台辆道届期处件例起笔美"
+) | frozenset(_LATIN_UNITS.split())
+_SAME_UNIT = {
+    "名": "人", "位": "人", "日": "天", "tok": "token", "s": "秒", "min": "分", "w": "瓦",
+    "mw": "兆瓦",
+}  # fmt: skip
+
+# Words that are never a claim on their own: generic acronyms a summary may add to a
+# Chinese body (`AI`, `LLM`, `RAG`), and common English words. Keys as `term_key` makes them.
+GENERIC = frozenset(
+    """
+    ai agi asi aigc api apis llm llms mllm vlm slm gpu gpus cpu npu tpu ui ux gui app apps web
+    sdk cli ide os pc id url urls http https json html css pdf faq ceo cto cfo coo vp hr pr qa
+    ok vs etc eg ie aka diy b2b b2c saas roi kpi okr ip it iot ar vr xr 2d 3d 4g 5g wifi rag
+    sota nlp cv ml dl rl rlhf sft dpo moe cot mcp agent agents agentic token tokens prompt
+    prompts chatbot bot bots model models demo beta alpha pro plus max mini lite ultra free open
+    source code data new top key the a an and or of in on for to with by at from as is are was
+    were be been it its this that these those not no yes via per all any more most one two
+    first next last use using used how what why when where who which can will do does we you
+    your our my i he she they their his her me us if then than but so just only also about
+    into out up down over under after before now today make get go see like good best better
+    big small high low fast time way year years day days world people thing things work works
+    build based mode step steps part case set list user users team tool tools system systems
+    feature features update version release launch news blog post article guide tips review
+    summary note notes example test task tasks level plan product service platform cloud
+    online live video image images text file files page link links search chat voice audio
+    game design developer developers dev research paper report study benchmark benchmarks
+    score dataset training inference context memory reasoning thinking coding workflow skill
+    skills stack framework library repo plugin browser desktop mobile device hardware software
+    server local remote network internet email account login access security privacy safety
+    risk issue bug fix error debug deploy run cost price pricing enterprise business startup
+    company founder copilot assistant lab labs inc ltd llc co hello world rtx gtx q1 q2 q3 q4
+    h1 h2 multimodal finetuning opensource embedding embeddings
+    """.split()  # noqa: SIM905  (a word list reads better as text)
+)
+
+
+_HAS_WIDE = re.compile(
+    r"[\uff04\uff05\uff0b\uff0d\uff0e\uff10-\uff19\uff21-\uff3a\uff3f\uff41-\uff5a\uff5e]"
+)
+
+
+def fold(text: str) -> str:
+    """Full-width digits and Latin letters to ASCII, keeping every column in place."""
+    return text.translate(_WIDE) if _HAS_WIDE.search(text) else text
+
+
+@lru_cache(maxsize=65536)
+def term_key(text: str) -> str:
+    """`SWE-Bench Verified` -> `swebenchverified`; `Gemini 1.5` -> `gemini1.5`; `v2.1` -> `2.1`."""
+    return _JOINERS.sub("", _POSSESSIVE.sub("", text).casefold().strip())
+
+
+def value_key(value: float) -> float:
+    return float(f"{value:.9g}")
+
+
+def compatible(a: str, b: str) -> bool:
+    """Whether numbers with these units may support each other."""
+    if a not in TYPED_UNITS or b not in TYPED_UNITS:
+        return True
+    return _SAME_UNIT.get(a, a) == _SAME_UNIT.get(b, b)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """Where a claim is written: text as written, 1-based line and character column."""
+
+    text: str
+    line: int
+    column: int
+    source: str = "body"  # "body", "summary" or the frontmatter key it came from
+
+
+class Text:
+    """Masked lines joined into one folded string; offsets map back to line and column.
+
+    Extraction runs each pattern once over the whole text rather than once per line."""
+
+    __slots__ = ("first", "lines", "source", "starts", "value")
+
+    def __init__(self, lines: Iterable[Line], source: str | Sequence[str]) -> None:
+        numbers, starts, parts, offset = [], [], [], 0
+        for number, line in lines:
+            numbers.append(number)
+            starts.append(offset)
+            parts.append(line)
+            offset += len(line) + 1
+        self.value = fold("\n".join(parts))
+        self.lines, self.starts, self.source = numbers, starts, source
+        self.first = dict(zip(numbers, starts, strict=True))  # line -> its offset
+
+    def offset(self, where: Occurrence) -> int:
+        """Where an occurrence of this text starts in `value`."""
+        return self.first[where.line] + where.column - 1
+
+    def where(self, start: int, end: int) -> Occurrence:
+        """The occurrence of `value[start:end]` (on one line)."""
+        index = bisect_right(self.starts, start) - 1
+        source = self.source if isinstance(self.source, str) else self.source[index]
+        return Occurrence(
+            self.value[start:end], self.lines[index], start - self.starts[index] + 1, source
+        )
+
+    def line_span(self, offset: int) -> tuple[int, int]:
+        """Where the line holding `offset` starts and ends."""
+        start = self.value.rfind("\n", 0, offset) + 1
+        end = self.value.find("\n", offset)
+        return start, len(self.value) if end < 0 else end
+
+
+def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with the characters of `spans` (sorted, not overlapping) replaced by spaces."""
+    out, last = [], 0
+    for start, end in spans:
+        if start < last:
+            start = last
+        if end <= start:
+            continue
+        out += (text[last:start], " " * (end - start))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    where: Occurrence
+    value: float
+    half: float  # a reader accepts values this close (rounding, `5.2万` for 52,198)
+    digits: str  # the digits as written, separators removed (`52198`, `71.7`): near misses
+    unit: str = ""  # `%`, or the character after it (`名`, `天`); see TYPED_UNITS
+    # "about" (`约`, `近`, `~`, `左右`), "plus" (`多`, `余`, `+`), "over" (`超过`, `以上`),
+    # "under" (`不足`, `以下`), or "" (as written)
+    approx: str = ""
+    year: bool = False  # a year (1900-2100): compared exactly
+    date: tuple[int | None, int | None, int | None] | None = None
+    version: bool = False  # `1.2.3`: compared as written
+    step: float = 0.5  # half the unit of the last digit written (`71.7` -> 0.05)
+    last: float = 1.0  # the unit of the last non-zero digit written (`1,200` -> 100)
+    delta: bool = False  # written as a difference (`高出 17 分`, `提升 6.2`)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    key: str
+    where: Occurrence
+    numeric: bool  # `2024`, `1.5`: part of a name, not a name on its own
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    where: Occurrence
+    key: str
+    words: tuple[Word, ...]
+    gloss: str = ""  # Chinese beside it in brackets: `红队（Red Team）` -> `红队`
+    gloss_inside: bool = False  # the gloss is inside the brackets (any part may match)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A summary claim without support; `near` is the body's near miss, if any."""
+
+    kind: str  # "number" or "term"
+    claim: Occurrence
+    near: Occurrence | None = None
+
+
+@dataclass(slots=True)
+class Claims:
+    numbers: list[Number] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Options:
+    tolerance: float = 0.1  # relative, for approximate numbers (`约`, `近`, `超过`)
+    generic: frozenset[str] = GENERIC
+    aliases: Mapping[str, list[str]] = field(default_factory=dict)  # term key -> spellings

@@ -1,0 +1,343 @@
+"""Numbers in a line, normalised to a value a reader would compare.
+
+Handled: thousands separators, decimals, `%` and `个百分点` (the same value),
+multipliers (`万`, `亿`, `千万`, `K`, `M`, `B`, `billion`), currency signs,
+Chinese numerals (`三千`, `十二`, `二十五点二`, `三六九`), `六成` (60) and
+`一半` (50) in a body, dates (`2024年12月21日`, `2024-12-21`, `12月21日`,
+`Dec 21, 2024`), times (`9:30`), sizes (`1792x1024`: two numbers), versions
+(`1.2.3`) and approximate wording (`约`, `近`, `超过`, `多`, `左右`, `~`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from vaultkit.claims.model import TYPED_UNITS, Number, Occurrence, Text, blank
+
+# Hedges before and after a number (`Number.approx`); one search each way.
+_HEDGE_BEFORE = re.compile(
+    r"(?:(?P<over>超过|超|逾|高于|至少|多达|高达|大于|突破)|(?P<under>不足|不到|低于|少于|小于)"
+    r"|(?P<about>约|大约|大概|近|将近|接近|约为|≈|(?<![\d%])[~～]))[ \t]*$"
+)
+_HEDGE_AFTER = re.compile(
+    r"[ \t]*(?:(?P<plus>多|余|\+)|(?P<over>以上)|(?P<under>以下)|(?P<about>左右|上下))"
+)
+_LATIN_UNIT = re.compile(r"[A-Za-z]+")
+_CURRENCY_UNIT = {"$": "美", "US$": "美", "HK$": "港", "¥": "元", "￥": "元", "€": "欧", "£": "英"}
+_DELTA_BEFORE = re.compile(
+    r"(?:高出|领先|多出|多了|少了|差距|相差|提升了?|提高了?|增加了?|增长了?|下降了?|降低了?|减少了?"
+    r"|落后|加快了?|上升了?)[ \t]*(?:约|近|了)?[ \t]*$"
+)
+_MULTIPLIERS = {
+    "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4,
+    "千": 1e3, "K": 1e3, "k": 1e3, "M": 1e6, "B": 1e9, "b": 1e9, "T": 1e12, "bn": 1e9,
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+}  # fmt: skip
+_PERCENT = ("%", "个百分点", "百分点")
+_SUFFIX = re.compile(
+    r" ?(%|个百分点|百分点|万亿|千亿|百亿|千万|百万|亿|万|千(?![米克瓦])"
+    r"|(?:[KkMBTb]|bn)(?![A-Za-z])|(?:thousand|million|billion|trillion)\b)?"
+)
+_SUFFIX_FIRST = frozenset(" %个百万亿千KkMBTbtmb")  # what a `_SUFFIX` can start with
+_CURRENCY_LAST = frozenset(" $¥￥€£")  # what a `_CURRENCY` match ends with
+_CURRENCY = re.compile(r"(?:US\$|HK\$|\$|¥|￥|€|£) ?$")
+# Patterns start with a digit (no look-behind) so the engine skips to digits fast; what
+# may not come before a match is checked in code (`_glued`).
+_ARABIC = re.compile(r"\d[\d,]*(?:\.\d+)*")  # `1,234.5`; the grouping is checked in code
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_ISO_DATE = re.compile(r"(?:19|20)\d\d([-/.])\d{1,2}\1\d{1,2}(?![\d.])")
+# `2024年12月21日`, `2024 年 12 月`, `12月21日`: found from each `月`.
+_CN_DATE_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d\d) ?年 ?)?(?P<m>\d{1,2}) ?$")
+_CN_DATE_AFTER = re.compile(r" ?(?P<d>\d{1,2}) ?[日号]")
+_ENGLISH_DATE = re.compile(
+    r"\b(?P<m>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (?P<d>\d{1,2})"
+    r"(?:st|nd|rd|th)?,? (?P<y>(?:19|20)\d\d)\b"
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = tuple(month.title() for month in _MONTHS)
+_DIMENSIONS = re.compile(r"(\d)[xX×*](?=\d)")
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
+# `三点半`, `9点30分`, `十点整`: a body's `9:30`, found from each `点`.
+_CN_HOUR = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3}) ?$")
+_CN_MINUTE = re.compile(
+    r" ?(?:(?P<half>半)|(?P<m>\d{1,2}|[零一二三四五六七八九十]{1,3}) ?分|整|钟)"
+)
+_CN_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+    "八": 8, "九": 9,
+}  # fmt: skip
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_POWERS = {"十": 1, "百": 2, "千": 3, "万": 4, "亿": 8}
+_CN_ANY = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?")
+# In a summary only an unmistakable Chinese numeral counts: a digit with a unit (`三千`) or
+# `十` with a digit (`十二`), followed by a measure word (`三千名`, `十二天`, `一百多个`).
+_CN_STRICT = re.compile(
+    r"(?:[一二两三四五六七八九][十百千万亿]|十[一二三四五六七八九])[零〇一二两三四五六七八九十百千万亿]*"
+    r"(?:点[零〇一二三四五六七八九]+)?"
+    r"(?=(?:多|余)?[个位名年天次倍人家种款项条张篇元块周岁层级步轮场台部本届所座字章节期组份])"
+)
+_SMALL_UNITS = ("个百分点", "百分点", "倍", "%")
+_HALVES = re.compile(r"一半|半数|过半|减半")
+_TENTHS = re.compile(r"([一二三四五六七八九两]|\d)成(?![本功为员果熟长立都交品绩就])")  # 六成: 60
+
+
+def cn_value(text: str) -> float | None:
+    """`十二` -> 12, `三千` -> 3000, `二十五点二` -> 25.2, `三六九` -> 369; None if malformed."""
+    if text.isascii():
+        return float(text) if text.isdigit() else None
+    whole, _, decimals = text.partition("点")
+    value = _cn_int(whole)
+    if value is None or any(c not in _CN_DIGITS for c in decimals):
+        return None
+    if decimals:
+        value += float("0." + "".join(str(_CN_DIGITS[c]) for c in decimals))
+    return value
+
+
+def _cn_int(text: str) -> float | None:
+    for big, factor in (("亿", 1e8), ("万", 1e4)):
+        if big in text:
+            high, _, low = text.partition(big)
+            high_value = _cn_int(high) if high else 1.0
+            low_value = _cn_int(low) if low else 0.0
+            if high_value is None or low_value is None:
+                return None
+            return high_value * factor + low_value
+    if not text:
+        return 0.0
+    if not any(c in _CN_UNITS for c in text):
+        return float("".join(str(_CN_DIGITS[c]) for c in text))
+    value, digit = 0.0, None
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        else:
+            value += (1 if digit is None else digit) * _CN_UNITS[char]
+            digit = None
+    return value + (digit or 0)
+
+
+def _approx(text: str, start: int, stop: int) -> str:
+    """How a number at `start:stop` is hedged (see `Number.approx`): a `多` after it first,
+    then `超过`/`以上`, `不足`/`以下`, `约`/`左右`."""
+    after = _HEDGE_AFTER.match(text, stop)
+    before = _HEDGE_BEFORE.search(text, max(0, start - 8), start)
+    kinds = {match.lastgroup for match in (after, before) if match}
+    for kind in ("plus", "over", "under", "about"):
+        if kind in kinds:
+            return kind
+    return ""
+
+
+def _last(digits: str, multiplier: float) -> float:
+    """The unit of the last non-zero digit: `1,200` -> 100, `2.5` -> 0.1."""
+    integer, _, decimals = digits.partition(".")
+    if decimals:
+        return 10 ** -len(decimals) * multiplier
+    zeros = len(integer) - len(integer.rstrip("0")) if integer.strip("0") else 0
+    return 10**zeros * multiplier
+
+
+def _half(value: float, rounding: float, step: float) -> float:
+    """How far a value written this way may be from the truth: its rounding, at most 5 %
+    of it (`3万` is not 34,000), and never less than the last digit's own rounding."""
+    return min(rounding, max(0.05 * abs(value), step))
+
+
+def _unit(text: str, stop: int, unit: str, currency: str = "") -> str:
+    """What the number counts: `%`, a measure word (`名`), a Latin unit (`gb` -> `g`,
+    `MW` -> `mw`), the currency (`$` -> `美`), or the next character (untyped)."""
+    if unit in _PERCENT:
+        return "%"
+    rest = text[stop : stop + 16].lstrip(" ")
+    if rest[:1] in ("多", "余"):
+        rest = rest[1:]
+    if not currency and not rest[:1].isascii():
+        return rest[:1]  # the common case: `名`, `的`, `，`
+    latin = _LATIN_UNIT.match(rest)
+    if latin:
+        word = latin.group().lower()
+        if word not in TYPED_UNITS and word.endswith("b") and word[:-1] in TYPED_UNITS:
+            word = word[:-1]  # `GB` is `G`
+        if word in TYPED_UNITS:
+            return word
+        if word.endswith("s") and word[:-1] in TYPED_UNITS:
+            return word[:-1]  # `tokens`
+    if currency:
+        return _CURRENCY_UNIT.get(currency.strip(), rest[:1])
+    return rest[:1]
+
+
+def numbers(text: Text, value: str, strict: bool) -> Iterable[Number]:
+    """The numbers of `value` (`text.value` with names blanked); `strict` keeps only the
+    ones a summary must support. Occurrences show `text.value`."""
+    value = _DIMENSIONS.sub(r"\1 ", value)
+    spans = []
+    for start, end, date in _dates(value):
+        digits = "".join(c for c in value[start:end] if c.isdigit())
+        yield Number(text.where(start, end), 0.0, 0.0, digits, "date", date=date)
+        spans.append((start, end))
+    for match in _TIME.finditer(value) if ":" in value else ():  # `9:30`: as written
+        if _glued(value, match.start(), "0123456789:"):
+            continue
+        where = text.where(*match.span())
+        yield Number(where, 0.0, 0.0, _clock(*map(int, match.group().split(":"))), "", version=True)
+        if not strict:
+            for part in match.group().split(":"):
+                yield _plain(where, part)
+        spans.append(match.span())
+    if spans:
+        value = blank(value, sorted(spans))
+    if not strict:
+        yield from _body_only(text, value)
+    for match in (_CN_STRICT if strict else _CN_ANY).finditer(value):
+        if strict and _glued(value, match.start(), _CN_NUMERALS):
+            continue
+        lone = len(match.group()) == 1 and match.group() in _CN_DIGITS
+        if lone and (strict or not value.startswith(_SMALL_UNITS, match.end())):
+            continue  # `一个`, `一些`: a lone digit counts only as `两个百分点`, `三倍`
+        number = cn_value(match.group())
+        if number is None or (strict and number < 10):
+            continue
+        power = -len(match.group().partition("点")[2]) or _CN_POWERS.get(match.group()[-1], 0)
+        approx = _approx(value, match.start(), match.end())
+        half = _half(number, 0.5 * 10**power, 0.5)
+        unit = _unit(value, match.end(), "")
+        where = text.where(*match.span())
+        yield Number(where, number, half, "", unit, approx, step=0.5 * 10**power, last=10**power)
+    for match in _ARABIC.finditer(value):
+        if _glued(value, match.start(), _NOT_BEFORE_NUMBER):
+            continue  # the tail of a name or of another number: `x12`, `1.2.3`
+        found = _arabic(text, value, match, strict)
+        if found is not None:
+            yield found
+
+
+def _dates(value: str) -> Iterable[tuple[int, int, tuple[int | None, int, int | None]]]:
+    """(start, end, (year, month, day)) of each date; year and day may be None."""
+    found = []
+    for match in _ISO_DATE.finditer(value):
+        if not _glued(value, match.start(), "0123456789"):
+            y, m, d = (int(part) for part in re.split(r"[-/.]", match.group()))
+            found.append((match.start(), match.end(), (y, m, d)))
+    at = value.find("月")
+    while at >= 0:
+        before = _CN_DATE_BEFORE.search(value, max(0, at - 10), at)
+        after = _CN_DATE_AFTER.match(value, at + 1)
+        if (
+            before
+            and (before.group("y") or after)
+            and not _glued(value, before.start(), "0123456789")
+        ):
+            year = int(before.group("y")) if before.group("y") else None
+            day = int(after.group("d")) if after else None
+            end = after.end() if after else at + 1
+            found.append((before.start(), end, (year, int(before.group("m")), day)))
+        at = value.find("月", at + 1)
+    for start, end, (y, m, d) in sorted(found):
+        if 1 <= m <= 12 and (d is None or 1 <= d <= 31):
+            yield start, end, (y, m, d)
+
+
+_CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+_NOT_BEFORE_NUMBER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.,")
+
+
+def _glued(value: str, start: int, before: str | frozenset[str]) -> bool:
+    return start > 0 and value[start - 1] in before
+
+
+def _clock(hour: int, minute: int, second: int | None = None) -> str:
+    return f"{hour}:{minute:02d}" + (f":{second:02d}" if second is not None else "")
+
+
+def _body_only(text: Text, value: str) -> Iterable[Number]:
+    at = value.find("点")
+    while at >= 0:
+        hour_match = _CN_HOUR.search(value, max(0, at - 4), at)
+        minute_match = _CN_MINUTE.match(value, at + 1) if hour_match else None
+        if hour_match and minute_match:
+            hour = cn_value(hour_match.group().strip())
+            minute = 30 if minute_match.group("half") else 0
+            if minute_match.group("m"):
+                minute = cn_value(minute_match.group("m"))
+            if hour is not None and minute is not None and hour < 24 and minute < 60:
+                where = text.where(hour_match.start(), minute_match.end())
+                yield Number(where, 0.0, 0.0, _clock(int(hour), int(minute)), "", version=True)
+        at = value.find("点", at + 1)
+    original = text.value  # `Dec` is a word, blanked in `value`
+    months = any(month in original for month in _MONTH_NAMES)
+    for match in _ENGLISH_DATE.finditer(original) if months else ():
+        month = _MONTHS.index(match.group("m").lower()[:3]) + 1
+        date = (int(match.group("y")), month, int(match.group("d")))
+        yield Number(text.where(*match.span()), 0.0, 0.0, "", "date", date=date)
+    for match in _HALVES.finditer(value) if "半" in value else ():
+        yield _plain(text.where(*match.span()), "50")
+    for match in _TENTHS.finditer(value) if "成" in value else ():
+        tenths = match.group(1)
+        number = int(tenths) if tenths.isdigit() else _CN_DIGITS[tenths]
+        yield _plain(text.where(*match.span()), str(number * 10))
+
+
+def _plain(where: Occurrence, digits: str) -> Number:
+    return Number(where, float(digits), 0.5, digits)
+
+
+def number_at(text: Text, at: int, written: str) -> Number | None:
+    """The body number written as `written` at offset `at` of `text.value`, if it is one
+    there (not the tail of a name or of a longer number: `H100`, `Nimbus-1.5`, `12345`)."""
+    value = text.value
+    before = value[at - 1] if at else ""
+    if before in _NOT_BEFORE_NUMBER or (before == "-" and at > 1 and value[at - 2].isalnum()):
+        return None
+    match = _ARABIC.match(value, at)
+    if match is None or match.end() - at != len(written):
+        return None
+    return _arabic(text, value, match, strict=False)
+
+
+def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Number | None:
+    written = match.group().rstrip(",")
+    if "," in written and not _GROUPED.fullmatch(written.partition(".")[0]):
+        written = written.partition(",")[0]  # `5,10`: a list, not thousands
+    start, end = match.start(), match.start() + len(written)
+    digits = written.replace(",", "")
+    if digits.count(".") >= 2:  # a version: `1.2.3`
+        return Number(text.where(start, end), 0.0, 0.0, digits, "", version=True)
+    unit, stop = "", end
+    if value[end : end + 1] in _SUFFIX_FIRST:
+        suffix = _SUFFIX.match(value, end)
+        unit = suffix.group(1) or ""
+        stop = suffix.end() if unit else end
+    multiplier = _MULTIPLIERS.get(unit, 1.0)
+    currency = None
+    if start and value[start - 1] in _CURRENCY_LAST:
+        currency = _CURRENCY.search(value, max(0, start - 4), start)
+    if currency:
+        start = currency.start()
+    number = float(digits) * multiplier
+    integer, _, decimals = digits.partition(".")
+    step = 0.5 * 10 ** -len(decimals) * multiplier
+    unit_label = _unit(value, stop, unit, currency.group() if currency else "")
+    year = (
+        not decimals and multiplier == 1.0 and "," not in written and 1900 <= number <= 2100
+        and unit not in _PERCENT and not currency
+    )  # fmt: skip
+    if not strict:  # a body's number: compared by value, unit and last digit only
+        return Number(
+            text.where(start, stop), number, 0.0, digits, unit_label, year=year, step=step
+        )
+    if not (decimals or unit or currency or len(integer.lstrip("0")) >= 2):
+        return None  # a single digit: `3 个`, `第 1 名`
+    if value.startswith("分之", stop):
+        return None  # a fraction: `3 分之 1`
+    zeros = len(integer) - len(integer.rstrip("0")) if number and not decimals else 0
+    if zeros < 2 and multiplier == 1.0:
+        zeros = 0  # `70 处` is exact; `4000 行` and `30 亿` may be rounded
+    half = 0.0 if year else _half(number, step * 10**zeros, 0.5 * 10 ** -len(decimals))
+    delta = unit in _PERCENT[1:] or bool(_DELTA_BEFORE.search(value, max(0, start - 8), start))
+    return Number(
+        text.where(start, stop), number, half, digits, unit_label, _approx(value, start, stop),
+        year, None, False, step, _last(digits, multiplier), delta,
+    )  # fmt: skip
