@@ -35,6 +35,10 @@ title: "一篇干净的文章"
 
 **2) 关键要点**
 *   要点一。
+*   要点二。
+*   要点三。
+*   要点四。
+*   要点五。
 
 ## 正文
 
@@ -43,7 +47,11 @@ title: "一篇干净的文章"
 ## 关联主题
 
 - [[00-元语/AI]]
+- [[00-元语/llm]]
+- [[00-元语/Agent]]
 """
+
+ARTICLE_BODY_LINE = ARTICLE.split("\n").index("正文第一段。") + 1  # where a test's body text goes
 
 
 def write_vault(root: Path, files: dict[str, str | bytes], obsidian: bool = True) -> Path:

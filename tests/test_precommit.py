@@ -175,6 +175,8 @@ def committed_vault(tools: Tools, repo: Path, vault: str = "") -> Path:
         repo / vault,
         {
             "00-元语/AI.md": TOPIC,
+            "00-元语/llm.md": TOPIC.replace('"AI"', '"llm"'),
+            "00-元语/Agent.md": TOPIC.replace('"AI"', '"Agent"'),
             "01-博客/x/clean.md": article("已经提交的文章", "https://example.com/posts/old"),
             # Already committed and bad: pre-commit does not pass it, so it is not reported.
             "01-博客/x/legacy.md": article(

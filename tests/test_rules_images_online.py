@@ -136,7 +136,7 @@ def test_only_remote_image_embeds_are_checked(make_vault, web):
         }
     )
 
-    found = check(root, select=["IM"], online=ONLINE)
+    found = check(root, select=["IM1"], online=ONLINE)
 
     assert where(found) == [("01-博客/a/x.md", BODY_LINE + 8, 1, "IM100")]  # the reference
     assert requested(web) == ["/gone.png"]
@@ -338,10 +338,12 @@ def test_cli_refuses_loopback_without_allow_private(make_vault, web):
 def test_cli_online_flags_need_online(make_vault):
     root = make_vault({"a.md": "# a\n"})
 
-    status, _, stderr = cli("check", root, "--allow-private", "--no-cache")
+    status, _, stderr = cli("check", root, "--allow-private", "--timeout", "3")
 
     assert status == 2
-    assert "--allow-private, --no-cache only work with --online" in stderr
+    assert "--allow-private, --timeout: only with --online" in stderr
+    # --no-cache is general (it will also skip the parse cache); alone it is no error
+    assert cli("check", root, "--no-cache", "--select", "FM")[0] == 1
 
 
 def test_cli_bad_cache_max_age_is_a_config_error(make_vault):

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, check, where
+from conftest import ARTICLE, ARTICLE_BODY_LINE, check, where
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +18,10 @@ from vaultkit.rules.structure._scan import split_bare, split_target
 from vaultkit.source import decode
 
 PATH = "01-博客/作者/note.md"
-BODY_LINE = 19  # the line of `正文第一段。` in ARTICLE
+BODY_LINE = ARTICLE_BODY_LINE  # the line of `正文第一段。` in ARTICLE
+BODY_HEADING = ARTICLE.split("\n").index("## 正文") + 1
+TOPICS_HEADING = ARTICLE.split("\n").index("## 关联主题") + 1
+AFTER_END = len(ARTICLE.split("\n")) + 1  # the line of `X` in ARTICLE + "\nX"
 
 
 def with_body(text: str) -> str:
@@ -86,14 +89,14 @@ def test_heading_right_after_frontmatter(diags):
 
 def test_heading_with_two_blank_lines_after(diags):
     found = diags(ARTICLE.replace("## 正文\n\n", "## 正文\n\n\n"), "ST102")
-    assert [(d.start.line, d.start.column) for d in found] == [(17, 1)]
+    assert [(d.start.line, d.start.column) for d in found] == [(BODY_HEADING, 1)]
     assert "found 2 blank lines after `## 正文`" in found[0].message
     assert found[0].fix == "remove 1 blank line after it"
 
 
 def test_heading_with_two_blank_lines_before(diags):
     found = diags(ARTICLE.replace("\n\n## 正文", "\n\n\n## 正文"), "ST102")
-    assert [(d.start.line, d.start.column) for d in found] == [(18, 1)]
+    assert [(d.start.line, d.start.column) for d in found] == [(BODY_HEADING + 1, 1)]
     assert "found 2 blank lines before `## 正文`" in found[0].message
 
 
@@ -118,7 +121,7 @@ def test_heading_blank_lines_miss(lint):
 def test_heading_blank_lines_crlf(lint):
     crlf = ARTICLE.replace("\n", "\r\n")
     assert lint(crlf, "ST102") == []
-    assert lint(crlf.replace("## 正文\r\n\r\n", "## 正文\r\n"), "ST102") == [(17, 1)]
+    assert lint(crlf.replace("## 正文\r\n\r\n", "## 正文\r\n"), "ST102") == [(BODY_HEADING, 1)]
 
 
 def test_heading_blank_lines_whitespace_only_line_is_blank(lint):
@@ -168,8 +171,8 @@ def test_heading_missing_space_crlf(lint):
 def test_duplicate_section_hit(diags):
     text = ARTICLE + "\n## 关联主题\n\n- [[00-元语/llm]]\n"
     found = diags(text, "ST104")
-    assert [(d.start.line, d.start.column) for d in found] == [(25, 1)]
-    assert "line 21" in found[0].message
+    assert [(d.start.line, d.start.column) for d in found] == [(AFTER_END, 1)]
+    assert f"line {TOPICS_HEADING}" in found[0].message
 
 
 def test_duplicate_section_miss_under_different_parents(lint):
@@ -190,14 +193,14 @@ def test_duplicate_section_edge_case_and_spaces(lint):
 def test_unclosed_code_fence_hit(diags):
     found = diags(with_body("```python\nprint(1)\n\n"), "ST105")
     assert [(d.start.line, d.start.column, d.end.column) for d in found] == [(BODY_LINE, 1, 4)]
-    assert "`## 关联主题` (line 23)" in found[0].message
+    assert f"`## 关联主题` (line {TOPICS_HEADING + 2})" in found[0].message
     assert "close it with a ``` line" in found[0].message
 
 
 def test_unclosed_code_fence_without_headings(diags):
     text = ARTICLE + "\n段落。\n\n  ~~~~\ncode\n"
     found = diags(text, "ST105")
-    assert [(d.start.line, d.start.column) for d in found] == [(27, 3)]
+    assert [(d.start.line, d.start.column) for d in found] == [(AFTER_END + 2, 3)]
     assert "turns the remaining 1 line into code" in found[0].message
 
 
@@ -219,26 +222,26 @@ def test_unclosed_code_fence_crlf(lint):
 
 def test_empty_section_hit(diags):
     found = diags(ARTICLE.replace("## 关联主题", "## 相关文档\n\n## 关联主题"), "ST106")
-    assert [(d.start.line, d.start.column) for d in found] == [(21, 1)]
+    assert [(d.start.line, d.start.column) for d in found] == [(TOPICS_HEADING, 1)]
     assert found[0].severity == "warning"
     assert "`## 相关文档` is empty" in found[0].message
 
 
 def test_empty_section_at_end_of_note(lint):
-    assert lint(ARTICLE + "\n## 附录\n\n  \n", "ST106") == [(25, 1)]
-    assert lint(ARTICLE + "\n## 附录", "ST106") == [(25, 1)]
+    assert lint(ARTICLE + "\n## 附录\n\n  \n", "ST106") == [(AFTER_END, 1)]
+    assert lint(ARTICLE + "\n## 附录", "ST106") == [(AFTER_END, 1)]
 
 
 def test_empty_section_miss_and_nested(lint):
     assert lint(ARTICLE, "ST106") == []
     # a section holding only a sub-section is not empty; the empty sub-section is
     text = ARTICLE.replace("## 关联主题", "## 附录\n\n### 空小节\n\n## 关联主题")
-    assert lint(text, "ST106") == [(23, 1)]
+    assert lint(text, "ST106") == [(TOPICS_HEADING + 2, 1)]
 
 
 def test_empty_section_crlf(lint):
     text = ARTICLE.replace("## 关联主题", "## 相关文档\n\n \n## 关联主题").replace("\n", "\r\n")
-    assert lint(text, "ST106") == [(21, 1)]
+    assert lint(text, "ST106") == [(TOPICS_HEADING, 1)]
 
 
 # ---------------------------------------------------------------- ST107 placeholder-text
@@ -313,7 +316,7 @@ def test_subtitle_webvtt_and_cues(diags):
     )
     found = diags(text, "ST109")
     assert [(d.start.line, d.start.column) for d in found] == [(BODY_LINE, 1), (BODY_LINE + 2, 1)]
-    assert "2 timing lines in all, also on line 24" in found[1].message
+    assert f"2 timing lines in all, also on line {BODY_LINE + 5}" in found[1].message
     assert found[1].end.column == 30
 
 

@@ -15,9 +15,13 @@ import click
 from vaultkit import __version__
 from vaultkit.config import ConfigError
 from vaultkit.linter import check_paths
+from vaultkit.online import OnlineOptions
+from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
 from vaultkit.report import FORMATS, Report
 from vaultkit.report.rules import RULES_FORMATS, render_rule
 from vaultkit.report.statistics import render as render_statistics
+from vaultkit.report.summary_stats import collect as collect_summary_stats
+from vaultkit.report.summary_stats import render as render_summary_stats
 from vaultkit.rules import all_rules, get
 from vaultkit.selection import SelectorError
 from vaultkit.vault import InputError
@@ -78,6 +82,35 @@ def main() -> None:
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option("-o", "--output-file", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also fetch remote images over HTTP and report broken ones (IM100, IM101).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="With --online: fetch images on private and loopback addresses too.",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Ignore cached results (with --online: check every URL again).",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 512),
+    default=DEFAULT_CONCURRENCY,
+    show_default=True,
+    help="With --online: requests in flight at once.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, 600, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="With --online: seconds one request may take.",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -90,10 +123,16 @@ def check(
     config_path: Path | None,
     isolated: bool,
     output_file: Path | None,
+    online: bool,
+    allow_private: bool,
+    no_cache: bool,
+    concurrency: int,
+    timeout: float,
 ) -> None:
     """Check the notes of a vault, or the given notes against their whole vault."""
     if isolated and config_path is not None:
         raise click.UsageError("--config and --isolated cannot be used together")
+    online_options = _online_options(online, allow_private, no_cache, concurrency, timeout)
     try:
         run = check_paths(
             list(paths or (Path("."),)),
@@ -102,6 +141,7 @@ def check(
             ignore=_codes(ignore),
             config_path=config_path,
             isolated=isolated,
+            online=online_options,
         )
     except (InputError, ConfigError, SelectorError) as error:
         _fail(str(error))
@@ -110,6 +150,10 @@ def check(
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
     root, result = run.root, run.result
+    if run.online is not None:
+        for note in run.online.notes:
+            click.echo(f"vaultkit: warning: {note}", err=True)
+        click.echo(f"vaultkit: {run.online.line()}", err=True)
     if result.files_checked == 0:
         click.echo(f"vaultkit: warning: no Markdown files to check under {root}", err=True)
     report = Report(
@@ -137,6 +181,29 @@ def check(
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _online_options(
+    online: bool, allow_private: bool, no_cache: bool, concurrency: int, timeout: float
+) -> OnlineOptions | None:
+    """The online check's options; None without `--online` (its other flags then are errors)."""
+    source = click.get_current_context()
+    if not online:
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in ("allow_private", "concurrency", "timeout")
+            if source.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+        ]
+        if given:
+            raise click.UsageError(f"{', '.join(given)}: only with --online")
+        return None
+    return OnlineOptions(
+        allow_private=allow_private,
+        use_cache=not no_cache,
+        concurrency=concurrency,
+        timeout=timeout,
+        progress=sys.stderr.isatty(),
+    )
 
 
 def use_color(no_color: bool) -> bool:
@@ -178,3 +245,154 @@ def show_rule(code: str, output_format: str) -> None:
     if rule is None:
         _fail(f"unknown rule code '{code}' (see `vaultkit rules`)")
     _echo(render_rule(rule, output_format))
+
+
+@main.command("summary-stats")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--examples", type=click.IntRange(0), default=3, show_default=True,
+    help="Example paths to list per label variant.",
+)  # fmt: skip
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+)
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+def summary_stats(
+    paths: tuple[Path, ...],
+    output_format: str,
+    examples: int,
+    config_path: Path | None,
+    isolated: bool,
+) -> None:
+    """Count the ways the vault writes its `## 摘要` part labels (template drift)."""
+    if isolated and config_path is not None:
+        raise click.UsageError("--config and --isolated cannot be used together")
+    try:
+        stats = collect_summary_stats(
+            list(paths or (Path("."),)), config_path, isolated=isolated, examples=examples
+        )
+    except (InputError, ConfigError) as error:
+        _fail(str(error))
+    _echo(render_summary_stats(stats, output_format))
+
+
+@main.command("explain")
+@click.argument("link")
+@click.argument("vault", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--from", "from_path", required=True, type=click.Path(path_type=Path),
+    help="The note that holds the link (a path from the current folder or from VAULT).",
+)  # fmt: skip
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+)
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+def explain(
+    link: str, vault: Path | None, from_path: Path, config_path: Path | None, isolated: bool
+) -> None:
+    """Show how LINK (e.g. "[[Note#Heading|alias]]") resolves from a note, step by step.
+
+    Exit 0 when it reaches its file (and heading or block), 1 when not.
+    """
+    from vaultkit.report import explain as explain_module
+
+    if isolated and config_path is not None:
+        raise click.UsageError("--config and --isolated cannot be used together")
+    try:
+        found = explain_module.collect(link, from_path, vault, config_path, isolated)
+    except (InputError, ConfigError) as error:
+        _fail(str(error))
+    _echo(explain_module.render(found))
+    sys.exit(EXIT_CLEAN if found.resolves else EXIT_FINDINGS)
+
+
+@main.command("graph")
+@click.argument("vault", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "output_format",
+    type=click.Choice(["graphml", "gexf", "json", "dot", "mermaid", "html"]),
+    help="The file format (default: from the -o file's extension).",
+)  # fmt: skip
+@click.option(
+    "-o", "--output-file", type=click.Path(path_type=Path),
+    help="Write the graph here (default: standard output). A Mermaid `.md` file gets a fence.",
+)  # fmt: skip
+@click.option(
+    "--view", type=click.Choice(["notes", "topics"]), default="notes", show_default=True,
+    help="notes: every note, topic, attachment and missing target; topics: topics linked by "
+    "the number of articles they share.",
+)  # fmt: skip
+@click.option(
+    "--max-nodes", type=click.IntRange(1),
+    help="Keep only the most linked nodes (Mermaid: 100 unless given).",
+)  # fmt: skip
+@click.option(
+    "--stats", is_flag=True, help="Print node and edge counts, components, hubs, orphans."
+)
+@click.option(
+    "--stats-format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
+)
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+def graph(
+    vault: Path | None,
+    output_format: str | None,
+    output_file: Path | None,
+    view: str,
+    max_nodes: int | None,
+    stats: bool,
+    stats_format: str,
+    config_path: Path | None,
+    isolated: bool,
+) -> None:
+    """Export the vault's link graph (GraphML, GEXF, JSON, DOT, Mermaid, HTML) or its statistics."""
+    from vaultkit.graph import export, load_vault
+    from vaultkit.graph.stats import render as render_graph_stats
+
+    if isolated and config_path is not None:
+        raise click.UsageError("--config and --isolated cannot be used together")
+    if output_format is None and output_file is not None:
+        output_format = export.format_for(output_file.name)
+        if output_format is None:
+            raise click.UsageError(f"cannot tell the format from {output_file.name}; give --format")
+    if output_format is None and not stats:
+        raise click.UsageError("give --format (and -o FILE), or --stats")
+    if stats and output_format is not None and output_file is None:
+        raise click.UsageError("with --stats, write the graph to a file with -o")
+    try:
+        loaded = load_vault(vault or Path("."), config_path=config_path, isolated=isolated)
+        chosen = loaded.view(view)
+        if output_format is not None:
+            title = loaded.root.name + (" · topics" if view == "topics" else "")
+            fence = output_file is not None and output_file.suffix.lower() == ".md"
+            text = export.render(
+                chosen, output_format, max_nodes=max_nodes, fence=fence, title=title
+            )
+    except (InputError, ConfigError, export.ExportError) as error:
+        _fail(str(error))
+    if output_format is not None:
+        if output_file is None:
+            _echo(text)
+        else:
+            try:
+                output_file.write_text(text, encoding="utf-8")
+            except OSError as error:
+                _fail(f"cannot write {output_file}: {error.strerror or error}")
+            click.echo(
+                f"vaultkit: wrote {output_file} ({output_format}, {chosen.number_of_nodes():,} "
+                f"nodes, {chosen.number_of_edges():,} edges in the {view} view)",
+                err=True,
+            )
+        if output_format == "mermaid" and len(text) > export.MERMAID_MAX_TEXT:
+            click.echo(
+                f"vaultkit: warning: the Mermaid text has {len(text):,} characters; Mermaid "
+                f"refuses more than {export.MERMAID_MAX_TEXT:,} by default: lower --max-nodes",
+                err=True,
+            )
+    if stats:
+        _echo(render_graph_stats(loaded.stats(view), stats_format))

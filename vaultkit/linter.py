@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vaultkit import config as config_module
+from vaultkit import online as online_module
 from vaultkit import suppression
 from vaultkit import vault as vault_module
 from vaultkit.diagnostics import Diagnostic
@@ -35,6 +37,7 @@ class Run:
     root: Path
     vaults: list[Vault]
     result: Result
+    online: online_module.Summary | None = None  # what `--online` did, when it ran
 
     @property
     def vault(self) -> Vault:
@@ -76,8 +79,9 @@ def check_paths(
     ignore: list[str] = (),
     config_path: Path | None = None,
     isolated: bool = False,
+    online: online_module.OnlineOptions | None = None,
 ) -> Run:
-    """Check notes or folders against their whole vault.
+    """Check notes or folders against their whole vault (remote images too, with `online`).
 
     Raises `InputError` for a path that does not exist, `ConfigError` or
     `SelectorError` for bad configuration or rule selectors.
@@ -88,7 +92,10 @@ def check_paths(
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     cli = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     groups = vault_module.group_by_root(inputs)
-    runs = [_check_vault(root, paths, cli, config_path, isolated) for root, paths in groups.items()]
+    runs = [
+        _check_vault(root, paths, cli, config_path, isolated, online)
+        for root, paths in groups.items()
+    ]
     if len(runs) == 1:
         return runs[0]
     base = Path(os.path.commonpath([str(run.root) for run in runs]))
@@ -99,11 +106,18 @@ def check_paths(
         checked += run.result.files_checked
         errors += run.result.internal_errors
     diagnostics.sort(key=lambda d: d.sort_key)
-    return Run(base, [run.vault for run in runs], Result(diagnostics, checked, errors))
+    summaries = [run.online for run in runs if run.online is not None]
+    summary = functools.reduce(online_module.Summary.merge, summaries) if summaries else None
+    return Run(base, [run.vault for run in runs], Result(diagnostics, checked, errors), summary)
 
 
 def _check_vault(
-    root: Path, inputs: list[Path], cli: Stage, config_path: Path | None, isolated: bool
+    root: Path,
+    inputs: list[Path],
+    cli: Stage,
+    config_path: Path | None,
+    isolated: bool,
+    online: online_module.OnlineOptions | None = None,
 ) -> Run:
     config = config_module.Config() if isolated else config_module.load(root, config_path)
     selection = Selection(config, cli)
@@ -116,7 +130,25 @@ def _check_vault(
     def reported(rel: str) -> bool:
         return rel in wanted or any(rel.startswith(prefix) for prefix in prefixes)
 
-    return Run(root, [vault], lint(vault, selection, reported))
+    summary = _check_online(vault, selection, reported, online) if online is not None else None
+    return Run(root, [vault], lint(vault, selection, reported), summary)
+
+
+def _check_online(
+    vault: Vault,
+    selection: Selection,
+    reported: Callable[[str], bool],
+    options: online_module.OnlineOptions,
+) -> online_module.Summary | None:
+    """Fetch the remote images of the reported notes that an online rule looks at."""
+    codes = {rule.code for rule in all_rules() if rule.needs_online} & selection.enabled
+    if not codes:
+        return None
+
+    def wanted(note) -> bool:
+        return reported(note.rel) and bool(codes & selection.for_path(note.rel))
+
+    return online_module.check_vault(vault, wanted, options)
 
 
 def _failure(rule, where: str, error: Exception) -> str:
@@ -129,7 +161,11 @@ def _failure(rule, where: str, error: Exception) -> str:
 
 def lint(vault: Vault, selection: Selection, reported: Callable[[str], bool]) -> Result:
     """Run every enabled rule; keep only findings on reported notes that are not suppressed."""
-    rules = [cls() for cls in all_rules() if cls.code in selection.enabled]
+    rules = [
+        cls()
+        for cls in all_rules()
+        if cls.code in selection.enabled and (vault.online is not None or not cls.needs_online)
+    ]
     note_rules = [rule for rule in rules if isinstance(rule, NoteRule)]
     vault_rules = [rule for rule in rules if isinstance(rule, VaultRule)]
     found: list[Diagnostic] = []

@@ -26,6 +26,7 @@ import unicodedata
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from vaultkit import config as config_module
 from vaultkit import note as note_module
@@ -349,6 +350,8 @@ class Vault:
     attachments: list[str]  # relative paths of non-note files
     # Symbolic links (to notes or folders) that lead out of the vault: rel -> real target.
     outside_links: dict[str, str] = field(default_factory=dict)
+    # Remote image URL -> its `vaultkit.online.Verdict`; None unless `--online` ran.
+    online: dict[str, Any] | None = None
     by_rel: dict[str, Note] = field(init=False)
     by_name: dict[str, list[Note]] = field(init=False)
 

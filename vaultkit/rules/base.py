@@ -31,6 +31,8 @@ class Rule:
     fix: ClassVar[str | None] = None  # None, "safe" or "unsafe"
     # The rule also needs the parse of a note whose bytes could not be read (file rules).
     checks_unreadable: ClassVar[bool] = False
+    # The rule reads `vault.online` (remote image verdicts): it runs only with `--online`.
+    needs_online: ClassVar[bool] = False
 
     @classmethod
     def documentation(cls) -> str:
