@@ -149,3 +149,14 @@ VAULT_CHECK = "vaultkit check fixtures/example-vault"
 )
 def test_runs_compares_commands(ci_line, readme_part, ok):
     assert runs(words(ci_line), words(readme_part)) is ok
+
+
+def test_the_configuration_example_is_valid_config():
+    import tomllib
+
+    from vaultkit.config import from_mapping
+
+    block = re.search(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    config = from_mapping(tomllib.loads(block), "README.md")
+    assert config.settings_for("01-博客/a/x.md").frontmatter.required[:2] == ["title", "发布日期"]
+    assert "99-归档/**" in config.exclude
