@@ -9,8 +9,8 @@ import pytest
 from conftest import check, run_cli, where
 
 from vaultkit import config as config_module
-from vaultkit.config import ConfigError
 from vaultkit.linter import check_paths
+from vaultkit.options import ConfigError
 from vaultkit.selection import SelectorError
 
 H1 = '---\ntitle: "t"\n---\n\n# 一级标题\n\n正文。\n'  # ST101 on line 5

@@ -22,13 +22,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from vaultkit.config import ConfigError
 from vaultkit.online import OnlineOptions, Outcome, check_urls, fetch
 from vaultkit.online.cache import FOLDER, ResultCache
 from vaultkit.online.guard import Guard, Refused, classify
 from vaultkit.online.options import parse_duration
 from vaultkit.online.transport import PinnedBackend
 from vaultkit.online.verdict import Kind, Verdict
+from vaultkit.options import ConfigError
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(2000)
 HOTLINK_PAGE = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import ARTICLE, ARTICLE_BODY_LINE, check, where
 
-from vaultkit.config import ConfigError
+from vaultkit.options import ConfigError
 
 LINE = ARTICLE_BODY_LINE  # where `article(...)` puts its first body line
 NOTE = "01-博客/甲/文章.md"

@@ -10,8 +10,8 @@ from conftest import ARTICLE, ARTICLE_BODY_LINE, check, where
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultkit.config import Settings
 from vaultkit.note import Note, parse
+from vaultkit.options import Settings
 from vaultkit.rules import get
 from vaultkit.rules.base import DOC_SECTIONS
 from vaultkit.rules.structure._scan import split_bare, split_target

@@ -8,7 +8,8 @@ import shutil
 import pytest
 from conftest import SHARED, check, where
 
-from vaultkit.config import ConfigError, from_mapping
+from vaultkit.config import from_mapping
+from vaultkit.options import ConfigError
 
 BLOG = "01-博客/作者甲/a.md"
 TEMPLATE_CODES = [f"SM{n:03d}" for n in range(1, 11)]

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from conftest import ARTICLE, check, where
 
-from vaultkit.config import ConfigError, from_mapping
+from vaultkit.config import from_mapping
+from vaultkit.options import ConfigError
 from vaultkit.rules import get
 
 HEADING_LINE = ARTICLE.split("\n").index("## 关联主题") + 1  # 25

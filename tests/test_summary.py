@@ -11,8 +11,8 @@ from conftest import SHARED
 
 from vaultkit import source
 from vaultkit.cli import main
-from vaultkit.config import SummaryOptions
 from vaultkit.note import parse as parse_note
+from vaultkit.options import SummaryOptions
 from vaultkit.sentences import sentence_starts
 from vaultkit.summary import (
     KEY_POINTS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vaultkit import urls
-from vaultkit.config import FrontmatterOptions
+from vaultkit.options import FrontmatterOptions
 
 TRACKING = FrontmatterOptions().tracking_parameters
 

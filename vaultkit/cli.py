@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from vaultkit import __version__
-from vaultkit.config import ConfigError
 from vaultkit.linter import check_paths
 from vaultkit.online import OnlineOptions
 from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from vaultkit.options import ConfigError
 from vaultkit.report import FORMATS, Report
 from vaultkit.report.rules import RULES_FORMATS, render_rule
 from vaultkit.report.statistics import render as render_statistics

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vaultkit.config import SummaryOptions
     from vaultkit.note import Note, Section
+    from vaultkit.options import SummaryOptions
 
 HEADING = "摘要"
 ONE_SENTENCE, KEY_POINTS, RISKS = "one-sentence", "key-points", "risks"

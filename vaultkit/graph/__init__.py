@@ -96,7 +96,7 @@ def load_vault(
 
     The vault's config (`vaultkit.toml`, …) applies unless `isolated`;
     `config_path` names another config file. Raises `vaultkit.vault.InputError`
-    when `path` does not exist and `vaultkit.config.ConfigError` for a bad config.
+    when `path` does not exist and `vaultkit.options.ConfigError` for a bad config.
     """
     start = Path(os.path.abspath(path))
     if not start.exists():

@@ -7,7 +7,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from vaultkit.config import ConfigError
+from vaultkit.options import ConfigError
 
 DEFAULT_CONCURRENCY = 32
 DEFAULT_PER_HOST = 8

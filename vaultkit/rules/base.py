@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, ClassVar
 from vaultkit.diagnostics import CATEGORIES, Diagnostic, Position, Severity
 
 if TYPE_CHECKING:
-    from vaultkit.config import Settings
     from vaultkit.note import Note
+    from vaultkit.options import Settings
     from vaultkit.vault import Vault
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example")

@@ -17,9 +17,9 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from vaultkit.config import TopicsOptions
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.note import Note
+from vaultkit.options import TopicsOptions
 from vaultkit.resolve import Status, index_for
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.links import _missing_hint, _quoted

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import yaml
 
-from vaultkit.config import Settings
 from vaultkit.diagnostics import Diagnostic, Position
 from vaultkit.frontmatter import Frontmatter
 from vaultkit.note import Note
+from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.frontmatter.common import (
     fields_of,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import yaml
 
-from vaultkit.config import FrontmatterOptions
 from vaultkit.diagnostics import Position
 from vaultkit.frontmatter import Field, Frontmatter
 from vaultkit.note import Note
+from vaultkit.options import FrontmatterOptions
 
 NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"

@@ -10,10 +10,10 @@ from datetime import date, datetime
 import yaml
 
 from vaultkit import urls
-from vaultkit.config import FrontmatterOptions, Settings
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.frontmatter import Field
 from vaultkit.note import Note
+from vaultkit.options import FrontmatterOptions, Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.frontmatter.common import (
     NULL_TAG,

@@ -10,10 +10,10 @@ from functools import lru_cache
 
 import yaml
 
-from vaultkit.config import Settings
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.frontmatter import Frontmatter
 from vaultkit.note import Note
+from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.frontmatter import emoji
 from vaultkit.rules.frontmatter.common import locate, quoted, show, value_span, values_of

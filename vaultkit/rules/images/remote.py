@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
-from vaultkit.config import Settings
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Note
+from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.images._common import (
     code,

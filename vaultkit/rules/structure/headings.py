@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from vaultkit.config import Settings
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Heading, Note
+from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.structure._scan import line_matches, lowered
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vaultkit.config import Settings
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Note
+from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.structure._scan import find_phrases, line_matches
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from vaultkit.config import Settings
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.note import Link, Note
+from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.structure._scan import (
     ASCII_PUNCT,

@@ -18,9 +18,9 @@ from typing import ClassVar
 import yaml
 
 from vaultkit import claims
-from vaultkit.config import Settings
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Note
+from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 
 SUMMARY_HEADING = "摘要"

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from vaultkit.config import Settings
 from vaultkit.diagnostics import Diagnostic, Position, Severity
 from vaultkit.note import Note
+from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.summary.template import template_summary
 from vaultkit.sentences import sentence_starts

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vaultkit.config import Settings, SummaryOptions
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Heading, Note
+from vaultkit.options import Settings, SummaryOptions
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.summary import (
     HEADING,

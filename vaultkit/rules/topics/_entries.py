@@ -25,8 +25,8 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from vaultkit.config import TopicsOptions
 from vaultkit.note import Heading, Link, Note
+from vaultkit.options import TopicsOptions
 from vaultkit.resolve import LinkIndex, Resolution, Status, index_for
 from vaultkit.suggest import Names
 from vaultkit.vault import NOTE_SUFFIX, Vault

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vaultkit.config import Settings, TopicsOptions
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Link, Note
+from vaultkit.options import Settings, TopicsOptions
 from vaultkit.resolve import is_image, parse_target
 from vaultkit.rules.base import NoteRule, VaultRule, register
 from vaultkit.rules.topics._entries import (
