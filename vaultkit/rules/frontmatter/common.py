@@ -7,6 +7,8 @@ shift columns, so `locate` maps a piece of a decoded value back to the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import yaml
 
 from vaultkit.diagnostics import Position
@@ -33,6 +35,17 @@ def values_of(note: Note) -> Frontmatter | None:
     """As `fields_of`, and without aliases (whose values are never constructed)."""
     fm = fields_of(note)
     return fm if fm is not None and fm.alias is None else None
+
+
+def filled_fields(note: Note, keys: list[str]) -> Iterator[tuple[Frontmatter, str, Field]]:
+    """`(frontmatter, key, field)` for each of `keys` the note fills in (present, not blank)."""
+    fm = values_of(note)
+    if fm is None:
+        return
+    for key in keys:
+        entry = fm.fields.get(key)
+        if entry is not None and not is_blank(entry.node):
+            yield fm, key, entry
 
 
 def is_plain(node: yaml.Node) -> bool:

@@ -19,6 +19,7 @@ from vaultkit.rules.frontmatter.common import (
     NULL_TAG,
     STR_TAG,
     fields_of,
+    filled_fields,
     is_blank,
     is_plain,
     needs_value,
@@ -198,13 +199,7 @@ class InvalidDate(NoteRule):
     category = "frontmatter"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
-        fm = values_of(note)
-        if fm is None:
-            return
-        for key in settings.frontmatter.date_fields:
-            entry = fm.fields.get(key)
-            if entry is None or is_blank(entry.node):
-                continue
+        for fm, key, entry in filled_fields(note, settings.frontmatter.date_fields):
             message = self._problem(key, entry)
             if message is not None:
                 start, end = value_span(note, fm, entry)
@@ -315,13 +310,7 @@ class InvalidUrl(NoteRule):
     category = "frontmatter"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
-        fm = values_of(note)
-        if fm is None:
-            return
-        for key in settings.frontmatter.url_fields:
-            entry = fm.fields.get(key)
-            if entry is None or is_blank(entry.node):
-                continue
+        for fm, key, entry in filled_fields(note, settings.frontmatter.url_fields):
             problem = self._problem(entry.node)
             if problem is not None:
                 start, end = value_span(note, fm, entry)
