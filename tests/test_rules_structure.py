@@ -620,3 +620,15 @@ def test_heading_blank_lines_matches_reference(lines, frontmatter, newline, fina
         counts.update({side: int(n) for n, side in _COUNTS.findall(diagnostic.message)})
         got.append((diagnostic.start.line, counts["before"], counts["after"]))
     assert got == _reference_blank_lines(note)
+
+
+def test_sensitive_url_leaves_a_blob_image_to_im012(make_vault):
+    text = ARTICLE.replace("正文第一段。", "![图](blob:https://example.com/0f3a-11)")
+    found = check(make_vault({"01-博客/a/x.md": text}))
+    codes = [d.code for d in found if d.start.line == BODY_LINE]
+    assert codes == ["IM012"]  # one problem, one finding
+    # a blob: link (not an image) is still ST113's
+    text = ARTICLE.replace("正文第一段。", "[下载](blob:https://example.com/0f3a-11)")
+    assert where(check(make_vault({"01-博客/b/y.md": text}), select=["ST113"])) == [
+        ("01-博客/b/y.md", BODY_LINE, 6, "ST113")
+    ]

@@ -176,6 +176,7 @@ def _host_matches(host: str, marker: str) -> bool:
 
 _ADVICE = {
     "local": "it only works on the author's machine; link a public page or remove the link",
+    "scheme": "it only works on the author's machine; link a public page or remove the link",
     "token": "it leaks access (and signed links expire); link the public page without it",
     "password": "it leaks the password; remove `user:password@` from the URL",
 }
@@ -187,7 +188,7 @@ def _sensitive(url: str, markers: tuple[str, ...]) -> list[tuple[str, str]]:
     schemes, params, hosts, texts, quick_test, _ = _markers(markers)
     if quick_test(low) is None:
         return []
-    found = [(f"the `{s}` scheme", "local") for s in schemes if low.startswith(s)]
+    found = [(f"the `{s}` scheme", "scheme") for s in schemes if low.startswith(s)]
     parts = _split(url)
     if parts is None:
         return found
@@ -258,6 +259,8 @@ class SensitiveUrl(NoteRule):
         found: list[tuple[int, int, str, list[tuple[str, str]]]] = []
         for link in _url_links(note, images=True):
             reasons = _sensitive(link.target, markers)
+            if link.embed:  # an image whose scheme can never load is IM012's; a leak stays ours
+                reasons = [reason for reason in reasons if reason[1] != "scheme"]
             if reasons:
                 found.append((*_link_target_span(note, link, link.target), link.target, reasons))
         for bare in bare_urls(note):
