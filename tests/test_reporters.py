@@ -13,7 +13,7 @@ import pytest
 from conftest import cli_json, run_cli
 from jsonschema import Draft4Validator
 
-from vaultkit.diagnostics import Diagnostic, Position, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Fix, Position, Severity
 from vaultkit.report import FORMATS, Report, github, sarif, statistics
 from vaultkit.report.rules import render_markdown
 from vaultkit.report.text import render_concise, render_full, width
@@ -117,9 +117,14 @@ def test_json_clean_vault(make_vault):
     assert document["summary"]["files_checked"] == 1
 
 
-def test_json_fix_is_a_description():
-    out = json.loads(FORMATS["json"](report(diagnostic(fix="remove the line"))))
-    assert out["diagnostics"][0]["fix"] == "remove the line"
+def test_json_fix_has_message_applicability_and_edits():
+    fix = Fix("remove the line", (Edit(3, 9, ""),), safe=False)
+    out = json.loads(FORMATS["json"](report(diagnostic(fix=fix))))
+    assert out["diagnostics"][0]["fix"] == {
+        "message": "remove the line",
+        "applicability": "unsafe",
+        "edits": [{"start": 3, "end": 9, "content": ""}],
+    }
     assert out["version"] == "9.9.9"
 
 
@@ -155,7 +160,7 @@ def test_sarif_from_the_cli_validates(make_vault, sarif_schema):
     "diagnostics",
     [
         [],
-        [diagnostic(fix="delete it"), diagnostic(path="x/%20 100%.md", code="ST007")],
+        [diagnostic(fix=Fix("delete it", (Edit(0, 1, ""),))), diagnostic(path="x/%20 100%.md", code="ST007")],
         [diagnostic(end=Position(1, 1))],  # an empty region
     ],
 )
@@ -238,7 +243,7 @@ def test_concise_and_plurals():
         "a.md:1:1: ST007 bom\nFound 1 problem (0 errors, 1 warning) in 1 file.\n"
     )
     assert render_concise(report(files_checked=1)) == "All checks passed (1 file).\n"
-    fixable = render_concise(report(diagnostic(fix="x"), diagnostic(line=2)))
+    fixable = render_concise(report(diagnostic(fix=Fix("x", (Edit(0, 1, ""),))), diagnostic(line=2)))
     assert "a.md:1:1: ST101 [*] m" in fixable
     assert "Found 2 problems (2 errors, 0 warnings) in 3 files." in fixable
 
@@ -258,7 +263,7 @@ def test_colour_only_when_asked():
 def test_statistics_text_and_json():
     r = report(
         diagnostic(line=1),
-        diagnostic(code="ST007", fix="strip it"),
+        diagnostic(code="ST007", fix=Fix("strip it", (Edit(0, 1, ""),))),
         diagnostic(line=2),
         diagnostic(line=3, code="FM001"),
     )

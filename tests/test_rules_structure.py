@@ -84,14 +84,14 @@ def test_heading_right_after_frontmatter(diags):
     assert [(d.start.line, d.start.column, d.end.column) for d in found] == [(8, 1, 6)]
     assert "found 0 blank lines before `## 摘要`" in found[0].message
     assert "want exactly 1" in found[0].message
-    assert found[0].fix == "add a blank line before it"
+    assert found[0].fix.message == "add a blank line before it"
 
 
 def test_heading_with_two_blank_lines_after(diags):
     found = diags(ARTICLE.replace("## 正文\n\n", "## 正文\n\n\n"), "ST102")
     assert [(d.start.line, d.start.column) for d in found] == [(BODY_HEADING, 1)]
     assert "found 2 blank lines after `## 正文`" in found[0].message
-    assert found[0].fix == "remove 1 blank line after it"
+    assert found[0].fix.message == "remove 1 blank line after it"
 
 
 def test_heading_with_two_blank_lines_before(diags):

@@ -270,7 +270,7 @@ def test_sm007_hit(make_vault):
     assert found[0].message == (
         "key points label `**2) 核心要点**` is not the template's; write `**2) 关键要点**`"
     )
-    assert found[0].fix == "replace `**2) 核心要点**` with `**2) 关键要点**`"
+    assert found[0].fix.message == "replace `**2) 核心要点**` with `**2) 关键要点**`"
     assert "write `**3) 风险/不足**`" in found[1].message
 
 
@@ -312,7 +312,7 @@ def test_sm007_edge_configured_canonical_label_inline_text_and_crlf(make_vault):
     inline = NOTE.replace("**1) 一句话总结**\n某公司", "**一句话总结**：某公司")
     found = diags(make_vault, inline.replace("\n", "\r\n"), "SM007")
     assert [(d.start.line, d.start.column, d.end.column) for d in found] == [(8, 1, 11)]
-    assert found[0].fix == (
+    assert found[0].fix.message == (
         "replace `**一句话总结**：` with `**1) 一句话总结**` and move the text after it to the "
         "next line"
     )

@@ -23,6 +23,44 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace bytes `start:end` of a note's data (its UTF-8 bytes, BOM excluded) with `text`.
+
+    `start == end` inserts. Offsets index the bytes the note was parsed from,
+    so an edit never depends on how the text was decoded or displayed.
+    """
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """How to repair a finding: what the repair does, its edits, and whether it is safe.
+
+    A safe fix keeps the note's meaning (`--fix`); an unsafe one may change it
+    slightly and needs `--unsafe-fixes`. A fix without edits only describes
+    the repair (the rule knows what is right but cannot write it).
+    """
+
+    message: str
+    edits: tuple[Edit, ...] = ()
+    safe: bool = True
+
+    @property
+    def applicable(self) -> bool:
+        return bool(self.edits)
+
+    def to_dict(self) -> dict:
+        return {
+            "message": self.message,
+            "applicability": "safe" if self.safe else "unsafe",
+            "edits": [{"start": e.start, "end": e.end, "content": e.text} for e in self.edits],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding: where it is, which rule found it, and what would be right."""
 
@@ -34,7 +72,7 @@ class Diagnostic:
     category: str
     severity: Severity
     message: str
-    fix: str | None = None  # a description of the available fix, if any
+    fix: Fix | None = None  # how to repair it, when the rule knows
 
     @property
     def sort_key(self) -> tuple:
@@ -52,5 +90,5 @@ class Diagnostic:
             "category": self.category,
             "severity": self.severity.value,
             "message": self.message,
-            "fix": self.fix,
+            "fix": self.fix.to_dict() if self.fix is not None else None,
         }

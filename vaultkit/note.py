@@ -122,6 +122,12 @@ class Note:
     def data(self) -> bytes:
         return self.source.data if self.source else b""
 
+    @property
+    def newline(self) -> str:
+        """The line ending most of the note's lines use (fixes insert this one)."""
+        source = self.source
+        return "\r\n" if source is not None and source.crlf_lines > source.lf_lines else "\n"
+
     def position(self, offset: int) -> Position:
         """The 1-based line and character column of a byte offset."""
         return self.source.lines.position(offset)

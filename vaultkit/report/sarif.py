@@ -62,7 +62,7 @@ def render(report: Report) -> str:
             ],
         }
         if d.fix:
-            result["properties"] = {"fix": d.fix}
+            result["properties"] = {"fix": d.fix.message}
         results.append(result)
     document = {
         "$schema": SCHEMA,

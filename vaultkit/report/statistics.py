@@ -11,7 +11,7 @@ from vaultkit.report.context import Report
 def rows(report: Report) -> list[dict]:
     counts = Counter(d.code for d in report.diagnostics)
     names = {d.code: d.name for d in report.diagnostics}
-    fixable = Counter(d.code for d in report.diagnostics if d.fix)
+    fixable = Counter(d.code for d in report.diagnostics if d.fix is not None and d.fix.applicable)
     return [
         {"code": code, "name": names[code], "count": n, "fixable": fixable[code]}
         for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -28,7 +28,7 @@ def _head(report: Report, d: Diagnostic) -> str:
     where = f"{d.path}:{d.start.line}:{d.start.column}:"
     color = "red" if d.severity is Severity.ERROR else "yellow"
     code = _style(report, d.code, fg=color, bold=True)
-    fixable = " [*]" if d.fix else ""
+    fixable = " [*]" if d.fix is not None and d.fix.applicable else ""
     return f"{_style(report, where, bold=True)} {code}{fixable} {d.message}"
 
 
@@ -65,7 +65,7 @@ def _footer(report: Report) -> str:
     files = plural(report.files_checked, "file")
     if not count:
         return f"All checks passed ({files})."
-    fixable = sum(1 for d in report.diagnostics if d.fix)
+    fixable = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicable)
     tail = f"\n[*] {plural(fixable, 'finding')} with a mechanical fix." if fixable else ""
     return (
         f"Found {plural(count, 'problem')} ({plural(summary['errors'], 'error')}, "

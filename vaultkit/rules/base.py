@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from vaultkit.diagnostics import CATEGORIES, Diagnostic, Position, Severity
+from vaultkit.diagnostics import CATEGORIES, Diagnostic, Edit, Fix, Position, Severity
 
 if TYPE_CHECKING:
     from vaultkit.note import Note
@@ -49,7 +49,7 @@ class Rule:
         start: Position,
         end: Position,
         message: str,
-        fix: str | None = None,
+        fix: Fix | None = None,
     ) -> Diagnostic:
         return Diagnostic(
             path=note.rel,
@@ -64,18 +64,22 @@ class Rule:
         )
 
     def at_bytes(
-        self, note: Note, start: int, end: int, message: str, fix: str | None = None
+        self, note: Note, start: int, end: int, message: str, fix: Fix | None = None
     ) -> Diagnostic:
         """A diagnostic spanning the bytes `start:end` of the note's data."""
         return self.diagnostic(note, note.position(start), note.position(end), message, fix)
 
     def at_line(
-        self, note: Note, line: int, column: int, length: int, message: str, fix: str | None = None
+        self, note: Note, line: int, column: int, length: int, message: str, fix: Fix | None = None
     ) -> Diagnostic:
         """A diagnostic on `line` from character `column` (1-based) for `length` characters."""
         return self.diagnostic(
             note, Position(line, column), Position(line, column + length), message, fix
         )
+
+    def make_fix(self, message: str, *edits: Edit) -> Fix:
+        """A fix of this rule's safety (`fix` class attribute) made of byte `edits`."""
+        return Fix(message, tuple(edits), safe=self.fix != "unsafe")
 
 
 class NoteRule(Rule):

@@ -172,7 +172,7 @@ class HeadingBlankLines(NoteRule):
                 self, note, heading,
                 f"found {' and '.join(found)} {_label(heading)}; want exactly 1 "
                 "blank line before and after a `##` heading",
-                fix=" and ".join(fixes),
+                fix=self.make_fix(" and ".join(fixes)),
             )  # fmt: skip
 
 
@@ -256,7 +256,7 @@ class HeadingMissingSpace(NoteRule):
             yield self.at_line(
                 note, start.line, start.column, len(hashes) + 1,
                 f"{what}; write `{hashes} {rest[:20]}`",
-                fix=f"put an ASCII space after `{hashes}`",
+                fix=self.make_fix(f"put an ASCII space after `{hashes}`"),
             )  # fmt: skip
 
 

@@ -355,4 +355,4 @@ class UrlTrailingPunctuation(NoteRule):
                     "before it; put a space after the URL or write it as `<…>`"
                 )
                 fix = f"write the URL as `<{url}>`"
-            yield self.at_bytes(note, start, end, message, fix)
+            yield self.at_bytes(note, start, end, message, self.make_fix(fix))

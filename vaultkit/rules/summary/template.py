@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.diagnostics import Diagnostic, Fix, Severity
 from vaultkit.note import Heading, Note
 from vaultkit.options import Settings, SummaryOptions
 from vaultkit.rules.base import NoteRule, register
@@ -38,7 +38,7 @@ def _heading_diagnostic(rule: NoteRule, note: Note, heading: Heading, message: s
 
 
 def _label_diagnostic(
-    rule: NoteRule, note: Note, label: Label, message: str, fix: str | None = None
+    rule: NoteRule, note: Note, label: Label, message: str, fix: Fix | None = None
 ) -> Diagnostic:
     return rule.at_line(note, label.line, label.column, len(label.text), message, fix)
 
@@ -503,5 +503,5 @@ class SummaryLabelVariant(NoteRule):
                 self, note, label,
                 f"{WHAT[part.kind]} label `{label.text}` is not the template's; "
                 f"write `{canonical}`",
-                fix=fix,
+                fix=self.make_fix(fix),
             )  # fmt: skip
