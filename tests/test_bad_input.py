@@ -374,7 +374,22 @@ def test_a_vault_of_bad_files_is_checked_to_the_end(bad_vault):
     ]
     assert "dir.md/inner.md" not in codes or "ST004" not in codes["dir.md/inner.md"]
     assert "dir.md" not in codes  # a folder named like a note is walked, not read
-    assert snapshot(bad_vault.parent) == before  # nothing was written, touched or created
+    cache = str(bad_vault / ".vaultkit_cache")
+    vault_folder = (str(bad_vault), os.path.join(bad_vault, "."))
+    after = {
+        path: entry
+        for path, entry in snapshot(bad_vault.parent).items()
+        if not path.startswith(cache) and path not in vault_folder
+    }
+    # Nothing was written, touched or created but the cache folder (which changes the
+    # vault folder's own time).
+    assert after == {p: e for p, e in before.items() if p in after}
+    assert after.keys() == {p for p in before if p not in vault_folder}
+    again = run_cli_within("check", "--output-format", "json", bad_vault)
+    assert json.loads(again.stdout)["diagnostics"] == report["diagnostics"]  # from the cache
+    before = snapshot(bad_vault.parent)
+    run_cli_within("check", "--no-cache", bad_vault)
+    assert snapshot(bad_vault.parent) == before
 
 
 @pytest.mark.parametrize("fmt", ["text", "concise", "sarif", "github"])

@@ -22,8 +22,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from vaultkit.cache import FOLDER
 from vaultkit.online import OnlineOptions, Outcome, check_urls, fetch
-from vaultkit.online.cache import FOLDER, ResultCache
+from vaultkit.online.cache import ResultCache
 from vaultkit.online.guard import Guard, Refused, classify
 from vaultkit.online.options import parse_duration
 from vaultkit.online.transport import PinnedBackend

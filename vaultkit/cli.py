@@ -14,15 +14,11 @@ import click
 
 from vaultkit import __version__
 from vaultkit.linter import check_paths
-from vaultkit.online import OnlineOptions
-from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT
+from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, OnlineOptions
 from vaultkit.options import ConfigError
 from vaultkit.report import FORMATS, Report
 from vaultkit.report.rules import RULES_FORMATS, render_rule
 from vaultkit.report.statistics import render as render_statistics
-from vaultkit.report.summary_stats import collect as collect_summary_stats
-from vaultkit.report.summary_stats import render as render_summary_stats
-from vaultkit.rules import all_rules, get
 from vaultkit.selection import SelectorError
 from vaultkit.vault import InputError
 
@@ -95,7 +91,7 @@ def main() -> None:
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Ignore cached results (with --online: check every URL again).",
+    help="Read every note again and write no cache (with --online: check every URL again).",
 )
 @click.option(
     "--concurrency",
@@ -142,6 +138,8 @@ def check(
             config_path=config_path,
             isolated=isolated,
             online=online_options,
+            use_cache=not no_cache,
+            progress=sys.stderr.isatty(),
         )
     except (InputError, ConfigError, SelectorError) as error:
         _fail(str(error))
@@ -231,6 +229,8 @@ def _echo(output: str) -> None:
 )
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, category, default state, fix and summary."""
+    from vaultkit.rules import all_rules
+
     _echo(RULES_FORMATS[output_format](all_rules()))
 
 
@@ -241,6 +241,8 @@ def list_rules(output_format: str) -> None:
 )
 def show_rule(code: str, output_format: str) -> None:
     """Print a rule's documentation (its docstring)."""
+    from vaultkit.rules import get
+
     rule = get(code.strip())
     if rule is None:
         _fail(f"unknown rule code '{code}' (see `vaultkit rules`)")
@@ -271,11 +273,15 @@ def summary_stats(
     if isolated and config_path is not None:
         raise click.UsageError("--config and --isolated cannot be used together")
     try:
+        from vaultkit.report.summary_stats import collect as collect_summary_stats
+
         stats = collect_summary_stats(
             list(paths or (Path("."),)), config_path, isolated=isolated, examples=examples
         )
     except (InputError, ConfigError) as error:
         _fail(str(error))
+    from vaultkit.report.summary_stats import render as render_summary_stats
+
     _echo(render_summary_stats(stats, output_format))
 
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
-import traceback
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from vaultkit import analysis
 from vaultkit import config as config_module
-from vaultkit import online as online_module
-from vaultkit import suppression
 from vaultkit import vault as vault_module
 from vaultkit.diagnostics import Diagnostic
-from vaultkit.rules import NoteRule, VaultRule, all_rules
 from vaultkit.selection import CLI_ORIGINS, Selection, Stage
 from vaultkit.vault import InputError, Vault
+
+if TYPE_CHECKING:  # the rules and the online check are imported when a run needs them
+    from vaultkit import online as online_module
+
+PROGRESS_MIN = 1000  # notes to parse before a progress bar is worth showing
 
 
 @dataclass
@@ -80,8 +85,14 @@ def check_paths(
     config_path: Path | None = None,
     isolated: bool = False,
     online: online_module.OnlineOptions | None = None,
+    use_cache: bool = False,
+    progress: bool = False,
 ) -> Run:
     """Check notes or folders against their whole vault (remote images too, with `online`).
+
+    With `use_cache` (the CLI's default), unchanged notes come from the
+    vault's note cache and a run over unchanged files replays its result;
+    `progress` shows a bar on stderr while many notes are parsed.
 
     Raises `InputError` for a path that does not exist, `ConfigError` or
     `SelectorError` for bad configuration or rule selectors.
@@ -93,7 +104,7 @@ def check_paths(
     cli = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     groups = vault_module.group_by_root(inputs)
     runs = [
-        _check_vault(root, paths, cli, config_path, isolated, online)
+        _check_vault(root, paths, cli, config_path, isolated, online, use_cache, progress)
         for root, paths in groups.items()
     ]
     if len(runs) == 1:
@@ -107,7 +118,7 @@ def check_paths(
         errors += run.result.internal_errors
     diagnostics.sort(key=lambda d: d.sort_key)
     summaries = [run.online for run in runs if run.online is not None]
-    summary = functools.reduce(online_module.Summary.merge, summaries) if summaries else None
+    summary = functools.reduce(type(summaries[0]).merge, summaries) if summaries else None
     return Run(base, [run.vault for run in runs], Result(diagnostics, checked, errors), summary)
 
 
@@ -118,20 +129,143 @@ def _check_vault(
     config_path: Path | None,
     isolated: bool,
     online: online_module.OnlineOptions | None = None,
+    use_cache: bool = True,
+    progress: bool = False,
 ) -> Run:
     config = config_module.Config() if isolated else config_module.load(root, config_path)
-    selection = Selection(config, cli)
     folders = [p for p in inputs if _is_dir(p)]
     files = [p for p in inputs if p not in folders]
-    vault = vault_module.load(root, config, extra=files)
+    found = vault_module.plan(root, config, extra=files)
     wanted = {vault_module.relative(p, root) for p in files}
     prefixes = [vault_module.relative(p, root) + "/" if p != root else "" for p in folders]
 
     def reported(rel: str) -> bool:
         return rel in wanted or any(rel.startswith(prefix) for prefix in prefixes)
 
+    jobs = [
+        analysis.Job(path, rel, reported(rel))
+        for path in found.notes
+        for rel in (vault_module.relative(path, root),)
+    ]
+    cache = _open_cache(root, config, cli) if use_cache else None
+    if cache is not None and online is None:
+        replayed = _replay(root, config, found, jobs, cache, wanted, prefixes)
+        if replayed is not None:
+            return replayed  # nothing changed: no rule was even imported
+    selection = Selection(config, cli)
+    rules = _enabled_rules(selection, with_online=online is not None)
+    note_rules = [rule for rule in rules if rule.per_note]
+    context = analysis.Context(config, selection, note_rules, keep_blobs=cache is not None)
+    with _parse_progress(cache, jobs, progress) as bar:
+        analysed = analysis.analyse(jobs, context, cache, bar.advance)
+    vault = vault_module.assemble(root, config, found, analysed.notes)
+    findings, errors = analysed.findings, analysed.errors
+    for note in vault.notes[len(analysed.notes) :]:  # files that could not even be walked
+        if reported(note.rel):
+            more, failed = analysis.check_note(note, context)
+            findings, errors = findings + more, errors + failed
     summary = _check_online(vault, selection, reported, online) if online is not None else None
-    return Run(root, [vault], lint(vault, selection, reported), summary)
+    result = lint(vault, selection, reported, note_findings=(findings, errors), rules=rules)
+    if cache is not None:
+        if online is None and not result.internal_errors and cache.run_key is not None:
+            cache.remember(cache.run_key, result)
+        cache.close(keep={job.rel for job in jobs})
+    return Run(root, [vault], result, summary)
+
+
+def _enabled_rules(selection: Selection, with_online: bool) -> list:
+    from vaultkit.rules import all_rules
+
+    return [
+        cls()
+        for cls in all_rules()
+        if cls.code in selection.enabled and (with_online or not cls.needs_online)
+    ]
+
+
+def _open_cache(root: Path, config, cli: Stage):
+    """The vault's note cache, keyed for this vaultkit, configuration and selection."""
+    from vaultkit import __version__
+    from vaultkit import cache as cache_module
+
+    parse_key = cache_module.fingerprint(
+        cache_module.FORMAT, __version__, sys.version_info[:2], config.max_file_size,
+        *_library_versions(),
+    )  # fmt: skip
+    config_bytes = b""
+    if config.path is not None:
+        try:
+            config_bytes = Path(config.path).read_bytes()
+        except OSError:
+            return None
+    rules_key = cache_module.fingerprint(
+        parse_key, config.path or "", config_bytes, cli.select, cli.extend_select, cli.ignore,
+        datetime.date.today().isoformat(),
+    )  # fmt: skip
+    cache = cache_module.NoteCache(cache_module.folder_for(root), parse_key, rules_key).open()
+    return cache if cache.usable else None
+
+
+def _library_versions() -> tuple[str, ...]:
+    """The versions of the parsers whose output the cache stores."""
+    import pyromark
+    import yaml
+
+    return (getattr(pyromark, "__version__", "?"), yaml.__version__, yaml.__with_libyaml__)
+
+
+def _replay(root, config, found, jobs, cache, wanted, prefixes) -> Run | None:
+    """The stored result of a run over exactly these files, unchanged; sets `cache.run_key`.
+
+    Only the notes that have findings are loaded (from the cache), for the
+    report's source lines and for fixes.
+    """
+    from vaultkit import cache as cache_module
+
+    parts: list[object] = [cache.rules_key, *sorted(wanted), "|", *sorted(prefixes), "|"]
+    stats: dict[str, cache_module.Stat] = {}
+    for job in jobs:
+        stat = cache_module.Stat.of(job.path)
+        if stat is None or cache.started - stat.mtime / 1e9 <= cache_module.RACY_SECONDS:
+            return None  # too fresh to trust its time: check it
+        stats[job.rel] = stat
+        parts += (job.rel, stat.size, stat.mtime)
+    parts.append("|")
+    for path in found.attachments:
+        stat = cache_module.Stat.of(path)
+        parts += (vault_module.relative(path, root), stat and (stat.size, stat.mtime))
+    parts.append("|")
+    for path, problem in sorted(found.problems.items()):
+        parts += (vault_module.relative(path, root), problem.kind, problem.detail)
+    parts += sorted((str(link), target) for link, target in found.outside.items())
+    cache.run_key = cache_module.fingerprint(*parts)
+    result = cache.replay(cache.run_key)
+    if not isinstance(result, Result):
+        return None
+    paths = {job.rel: job.path for job in jobs}
+    notes = []
+    for rel in sorted({d.path for d in result.diagnostics} & paths.keys()):
+        entry = cache.get(rel, paths[rel], stats[rel])
+        notes.append(
+            entry.note
+            if entry is not None
+            else vault_module.parse_file(paths[rel], rel, config.max_file_size)  # unreadable
+        )
+    cache.close()
+    shown = vault_module.Discovery(
+        notes=[paths[note.rel] for note in notes],
+        attachments=found.attachments,
+        problems=found.problems,
+        outside=found.outside,
+    )
+    return Run(root, [vault_module.assemble(root, config, shown, notes)], result)
+
+
+def _parse_progress(cache, jobs: list[analysis.Job], enabled: bool):
+    """A progress bar while many notes are parsed on a terminal (a second or more of work)."""
+    from vaultkit.progress import ProgressBar
+
+    return ProgressBar(len(jobs), enabled and len(jobs) >= PROGRESS_MIN, "checking notes")
 
 
 def _check_online(
@@ -141,6 +275,9 @@ def _check_online(
     options: online_module.OnlineOptions,
 ) -> online_module.Summary | None:
     """Fetch the remote images of the reported notes that an online rule looks at."""
+    from vaultkit import online as online_module
+    from vaultkit.rules import all_rules
+
     codes = {rule.code for rule in all_rules() if rule.needs_online} & selection.enabled
     if not codes:
         return None
@@ -151,50 +288,48 @@ def _check_online(
     return online_module.check_vault(vault, wanted, options)
 
 
-def _failure(rule, where: str, error: Exception) -> str:
-    frame = traceback.extract_tb(error.__traceback__)[-1]
-    return (
-        f"rule {rule.code} ({rule.name}) failed on {where}: {type(error).__name__}: {error} "
-        f"[{frame.filename}:{frame.lineno}]; this is a bug in vaultkit, please report it"
-    )
+def lint(
+    vault: Vault,
+    selection: Selection,
+    reported: Callable[[str], bool],
+    note_findings: tuple[list[Diagnostic], list[str]] | None = None,
+    rules: list | None = None,
+) -> Result:
+    """Run every enabled rule; keep only findings on reported notes that are not suppressed.
 
-
-def lint(vault: Vault, selection: Selection, reported: Callable[[str], bool]) -> Result:
-    """Run every enabled rule; keep only findings on reported notes that are not suppressed."""
-    rules = [
-        cls()
-        for cls in all_rules()
-        if cls.code in selection.enabled and (vault.online is not None or not cls.needs_online)
-    ]
-    note_rules = [rule for rule in rules if isinstance(rule, NoteRule)]
-    vault_rules = [rule for rule in rules if isinstance(rule, VaultRule)]
-    found: list[Diagnostic] = []
-    errors: list[str] = []
-    checked = 0
-    for note in vault.notes:
-        if not reported(note.rel):
-            continue
-        checked += 1
-        enabled = selection.for_path(note.rel)
-        settings = vault.config.settings_for(note.rel)
-        for rule in note_rules:
-            if rule.code not in enabled or (note.source is None and not rule.checks_unreadable):
-                continue
-            try:
-                found.extend(rule.check(note, settings))
-            except Exception as error:  # a rule bug must not stop the run
-                errors.append(_failure(rule, note.rel, error))
+    `note_findings` are the note rules' findings and failures when the
+    per-note stage (`vaultkit.analysis`) already ran them; else they run here.
+    """
+    if rules is None:
+        rules = _enabled_rules(selection, with_online=vault.online is not None)
+    vault_rules = [rule for rule in rules if not rule.per_note]
+    if note_findings is None:
+        context = analysis.Context(
+            vault.config, selection, [rule for rule in rules if rule.per_note], False
+        )
+        found: list[Diagnostic] = []
+        errors: list[str] = []
+        for note in vault.notes:
+            if reported(note.rel):
+                more, failed = analysis.check_note(note, context)
+                found += more
+                errors += failed
+    else:
+        found, errors = list(note_findings[0]), list(note_findings[1])
     for rule in vault_rules:
         try:
             for diagnostic in rule.check_vault(vault):
                 if reported(diagnostic.path) and rule.code in selection.for_path(diagnostic.path):
                     found.append(diagnostic)
         except Exception as error:
-            errors.append(_failure(rule, "the vault", error))
+            errors.append(analysis.failure(rule, "the vault", error))
+    checked = sum(1 for note in vault.notes if reported(note.rel))
     return Result(_unsuppressed(vault, found), checked, errors)
 
 
 def _unsuppressed(vault: Vault, found: list[Diagnostic]) -> list[Diagnostic]:
+    from vaultkit import suppression
+
     cache: dict[str, suppression.Suppressions] = {}
     kept = []
     for diagnostic in found:

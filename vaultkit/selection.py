@@ -19,10 +19,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from vaultkit.config import Config
-from vaultkit.rules import all_rules
-from vaultkit.rules.base import Rule
+
+if TYPE_CHECKING:
+    from vaultkit.rules.base import Rule
+
+
+def all_rules() -> list[type[Rule]]:
+    """Every registered rule (importing the rule families on first use)."""
+    from vaultkit.rules import all_rules as registered
+
+    return registered()
+
 
 ALL = "ALL"
 _SELECTOR = re.compile(r"[A-Z]+[0-9]*")

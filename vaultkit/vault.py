@@ -365,7 +365,8 @@ class Vault:
         self.by_name = dict(names)
 
 
-def _parse(path: Path, rel: str, max_size: int) -> Note:
+def parse_file(path: Path, rel: str, max_size: int) -> Note:
+    """Read and parse one note; a parser bug becomes a problem of that note, not a crash."""
     try:
         return note_module.parse(path, rel, source.read(path, max_size))
     except Exception as error:  # a parser bug must not stop the run
@@ -381,11 +382,10 @@ def _in_skipped_folder(rel: str) -> bool:
     return any(part.startswith(".") or part in SKIPPED_DIRS for part in folders)
 
 
-def load(root: Path, config: Config, extra: list[Path] = ()) -> Vault:
-    """Read and parse every note of the vault (and any `extra` files named explicitly)."""
+def plan(root: Path, config: Config, extra: list[Path] = ()) -> Discovery:
+    """What a check reads: the vault's walk plus any `extra` files named explicitly."""
     found = discover(root, config)
-    paths = list(found.notes)
-    known = set(paths) | set(found.problems)
+    known = set(found.notes) | set(found.problems)
     root_real = _real(root)
     for path in extra:
         rel = relative(path, root)
@@ -398,8 +398,13 @@ def load(root: Path, config: Config, extra: list[Path] = ()) -> Vault:
         target = _outside_target(path, root_real) if _is_link(path) else None
         if target is not None:
             found.outside[path] = target
-        paths.append(path)
-    notes = [_parse(path, relative(path, root), config.max_file_size) for path in paths]
+        found.notes.append(path)
+    return found
+
+
+def assemble(root: Path, config: Config, found: Discovery, notes: list[Note]) -> Vault:
+    """The vault of parsed `notes` (one per `found.notes` path) and `found`'s problems."""
+    notes = list(notes)
     for path, problem in found.problems.items():
         notes.append(Note(path=path, rel=relative(path, root), problem=problem))
     return Vault(
@@ -409,3 +414,10 @@ def load(root: Path, config: Config, extra: list[Path] = ()) -> Vault:
         attachments=[relative(p, root) for p in found.attachments],
         outside_links={relative(p, root): target for p, target in found.outside.items()},
     )
+
+
+def load(root: Path, config: Config, extra: list[Path] = ()) -> Vault:
+    """Read and parse every note of the vault (and any `extra` files named explicitly)."""
+    found = plan(root, config, extra)
+    notes = [parse_file(path, relative(path, root), config.max_file_size) for path in found.notes]
+    return assemble(root, config, found, notes)

@@ -14,7 +14,6 @@ httpx and rich are imported only here, when a check actually runs, so plain
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -133,8 +132,10 @@ def check_urls(
             todo.append(url)
     fresh: dict[str, Verdict] = {}
     if todo:
+        import asyncio
+
         from vaultkit.online import fetch  # httpx: only when something is fetched
-        from vaultkit.online.progress import ProgressBar
+        from vaultkit.progress import ProgressBar
 
         try:
             with ProgressBar(len(todo), options.progress) as bar:

@@ -26,23 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from vaultkit.cache import folder_for, prepare_folder
 from vaultkit.online.verdict import Outcome, Verdict
 
-FOLDER = ".vaultkit_cache"
 FILE = "online-images.json"
 VERSION = 1
 TRANSIENT_MAX_AGE = 3600.0
-CACHEDIR_TAG = (
-    "Signature: 8a477f597d28d172789f06886806bc55\n"
-    "# This file is a cache directory tag created by vaultkit.\n"
-    "# For information about cache directory tags see https://bford.info/cachedir/\n"
-)
-GITIGNORE = "# Automatically created by vaultkit.\n*\n"
 _STORED = (Outcome.OK, Outcome.BROKEN)
-
-
-def folder(root: Path) -> Path:
-    return root / FOLDER
 
 
 def key(url: str, allow_private: bool) -> str:
@@ -53,7 +43,7 @@ class ResultCache:
     """Earlier verdicts of one vault; `load()` it, `get()` from it, `put()` and `save()`."""
 
     def __init__(self, root: Path, max_age: float, allow_private: bool = False) -> None:
-        self.path = folder(root) / FILE
+        self.path = folder_for(root) / FILE
         self.max_age = max_age
         self.allow_private = allow_private
         self.entries: dict[str, dict] = {}
@@ -121,7 +111,7 @@ class ResultCache:
             if 0 <= now - record["checked_at"] < max(self.max_age, TRANSIENT_MAX_AGE)
         }
         try:
-            _prepare(self.path.parent)
+            prepare_folder(self.path.parent)
             handle, temporary = tempfile.mkstemp(
                 dir=self.path.parent, prefix=".online-images.", suffix=".tmp"
             )
@@ -137,14 +127,3 @@ class ResultCache:
             self.problem = f"cannot write the result cache {self.path}: {error.strerror or error}"
             return False
         return True
-
-
-def _prepare(path: Path) -> None:
-    """Create the cache folder with its CACHEDIR.TAG and `.gitignore` (never through a link)."""
-    if path.is_symlink():
-        raise OSError(f"{path} is a symbolic link; vaultkit does not write through it")
-    path.mkdir(exist_ok=True)
-    for name, content in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
-        marker = path / name
-        if not marker.exists():
-            marker.write_text(content, encoding="utf-8")

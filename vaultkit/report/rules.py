@@ -7,8 +7,10 @@ against the registry.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from vaultkit.rules.base import Rule
+if TYPE_CHECKING:  # importing the rules package loads every rule family
+    from vaultkit.rules.base import Rule
 
 FIX_WORDS = {None: "not fixable", "safe": "fixable (safe)", "unsafe": "fixable (unsafe)"}
 

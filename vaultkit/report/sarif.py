@@ -12,7 +12,6 @@ import json
 from urllib.parse import quote
 
 from vaultkit.report.context import Report
-from vaultkit.rules import all_rules
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -35,6 +34,8 @@ def _rule(rule) -> dict:
 
 
 def render(report: Report) -> str:
+    from vaultkit.rules import all_rules  # only a SARIF report needs every rule's metadata
+
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
     results = []

@@ -83,7 +83,9 @@ class Rule:
 
 
 class NoteRule(Rule):
-    """A rule that looks at one note at a time."""
+    """A rule that looks at one note at a time (cached per note, run in parallel)."""
+
+    per_note: ClassVar[bool] = True
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         raise NotImplementedError
@@ -91,6 +93,8 @@ class NoteRule(Rule):
 
 class VaultRule(Rule):
     """A rule that needs the whole vault (duplicates across notes, the link graph)."""
+
+    per_note: ClassVar[bool] = False
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
         raise NotImplementedError

@@ -1,4 +1,4 @@
-"""A progress bar on stderr while URLs are checked; nothing at all when it is off."""
+"""A progress bar on stderr for long runs (parsing notes, fetching images); silent when off."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from types import TracebackType
 class ProgressBar:
     """`with ProgressBar(total, enabled) as bar: … bar.advance()`; rich is imported only when on."""
 
-    def __init__(self, total: int, enabled: bool) -> None:
+    def __init__(self, total: int, enabled: bool, label: str = "checking images") -> None:
         self.total = total
+        self.label = label
         self.enabled = enabled and total > 0
         self._progress = None
         self._task = None
@@ -27,7 +28,7 @@ class ProgressBar:
             )
 
             self._progress = Progress(
-                TextColumn("checking images"),
+                TextColumn(self.label),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
@@ -36,12 +37,12 @@ class ProgressBar:
                 transient=True,
             )
             self._progress.start()
-            self._task = self._progress.add_task("images", total=self.total)
+            self._task = self._progress.add_task(self.label, total=self.total)
         return self
 
-    def advance(self, *_args: object) -> None:
+    def advance(self, *_args: object, count: int = 1) -> None:
         if self._progress is not None:
-            self._progress.advance(self._task)
+            self._progress.advance(self._task, count)
 
     def __exit__(
         self,

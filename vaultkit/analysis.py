@@ -1,0 +1,202 @@
+"""The per-note stage of a check: parse each note and run the note rules on it.
+
+Each note is independent here, so this is the stage that is cached and the
+stage that runs in parallel:
+
+- a note whose file is unchanged since the last run comes from the note
+  cache (`vaultkit.cache`), with its note-rule findings when the
+  configuration and rule selection are the same too;
+- the others are read, parsed and checked, in worker processes when there
+  are enough of them to pay for the workers (`PARALLEL_MIN` notes, more than
+  one usable core, and `fork` available so workers start with the rules
+  already imported), else in this process. Workers send back each note
+  pickled, which is also the form the cache stores, so the result is the
+  same whichever way it was computed.
+
+Vault rules, which need every note at once, run after this stage, in
+`vaultkit.linter`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vaultkit.cache import NoteCache, Stat
+from vaultkit.diagnostics import Diagnostic
+from vaultkit.note import Note
+from vaultkit.vault import parse_file
+
+if TYPE_CHECKING:
+    from vaultkit.rules import NoteRule
+    from vaultkit.selection import Selection
+
+PARALLEL_MIN = 200  # fewer notes to parse than this: one process is faster
+_CHUNK = 16
+
+
+@dataclass(frozen=True)
+class Job:
+    """One note to analyse: where it is, and whether its findings are wanted."""
+
+    path: Path
+    rel: str
+    reported: bool
+
+
+@dataclass
+class Analysed:
+    """The per-note stage's output, in the order of the jobs."""
+
+    notes: list[Note] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    parsed: int = 0  # notes read and parsed this run (the rest came from the cache)
+
+
+@dataclass
+class Context:
+    """What a worker needs to check a note; inherited by forked workers, never pickled."""
+
+    config: object  # vaultkit.config.Config
+    selection: Selection
+    rules: list[NoteRule]
+    keep_blobs: bool  # pickle each note for the cache
+
+
+def failure(rule, where: str, error: Exception) -> str:
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    return (
+        f"rule {rule.code} ({rule.name}) failed on {where}: {type(error).__name__}: {error} "
+        f"[{frame.filename}:{frame.lineno}]; this is a bug in vaultkit, please report it"
+    )
+
+
+def check_note(note: Note, context: Context) -> tuple[list[Diagnostic], list[str]]:
+    """The note rules' findings on one note, and the failures of rules that crashed."""
+    found: list[Diagnostic] = []
+    errors: list[str] = []
+    enabled = context.selection.for_path(note.rel)
+    settings = context.config.settings_for(note.rel)
+    for rule in context.rules:
+        if rule.code not in enabled or (note.source is None and not rule.checks_unreadable):
+            continue
+        try:
+            found.extend(rule.check(note, settings))
+        except Exception as error:  # a rule bug must not stop the run
+            errors.append(failure(rule, note.rel, error))
+    return found, errors
+
+
+def _analyse_one(job: Job, context: Context) -> tuple:
+    note = parse_file(job.path, job.rel, context.config.max_file_size)
+    blob = pickle.dumps(note, protocol=5) if context.keep_blobs else None
+    findings, errors = check_note(note, context) if job.reported else (None, [])
+    return note, blob, findings, errors
+
+
+_CONTEXT: Context | None = None  # set in the parent before forking workers
+
+
+def _work(chunk: list[Job]) -> list[tuple]:
+    """In a worker: analyse a chunk, sending notes back pickled (protocol 5)."""
+    out = []
+    for job in chunk:
+        note, blob, findings, errors = _analyse_one(job, _CONTEXT)
+        out.append((blob or pickle.dumps(note, protocol=5), findings, errors))
+    return out
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _pool_size(count: int) -> int:
+    import multiprocessing
+
+    if count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    override = os.environ.get("VAULTKIT_WORKERS")
+    if override and override.isdigit():
+        return max(1, int(override))
+    return min(_cores(), max(1, count // (PARALLEL_MIN // 2)))
+
+
+def _parse_all(jobs: list[Job], context: Context, progress: Callable[[int], None]) -> Iterable:
+    """(note, blob, findings, errors) per job, in order, in parallel when it pays."""
+    workers = _pool_size(len(jobs))
+    if workers == 1:
+        for job in jobs:
+            yield _analyse_one(job, context)
+            progress(1)
+        return
+    import multiprocessing
+
+    global _CONTEXT
+    _CONTEXT = context
+    chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_work, chunks):
+                for blob, findings, errors in results:
+                    yield pickle.loads(blob), blob, findings, errors
+                progress(len(results))
+    finally:
+        _CONTEXT = None
+
+
+def analyse(
+    jobs: list[Job],
+    context: Context,
+    cache: NoteCache | None,
+    progress: Callable[[int], None] = lambda done: None,
+) -> Analysed:
+    """Parse and check every job's note, reusing what the cache still holds."""
+    out = Analysed()
+    slots: list[Note | None] = [None] * len(jobs)
+    stats: dict[int, Stat | None] = {}
+    todo: list[int] = []
+    for index, job in enumerate(jobs):
+        entry = None
+        if cache is not None:
+            stats[index] = stat = Stat.of(job.path)
+            entry = cache.get(job.rel, job.path, stat)
+            if entry is not None:
+                cache.touch(job.rel, stat)
+        if entry is None:
+            todo.append(index)
+            continue
+        slots[index] = note = entry.note
+        if job.reported:
+            if entry.findings is None:
+                findings, errors = check_note(note, context)
+                out.errors += errors
+                if not errors:
+                    cache.put_findings(job.rel, findings)
+            else:
+                findings = entry.findings
+            out.findings += findings
+        progress(1)
+    results = _parse_all([jobs[i] for i in todo], context, progress)
+    for index, (note, blob, findings, errors) in zip(todo, results, strict=True):
+        slots[index] = note
+        out.parsed += 1
+        out.findings += findings or []
+        out.errors += errors
+        if cache is not None and note.source is not None and blob is not None:
+            cache.put(jobs[index].rel, stats[index], _raw(note), blob, None if errors else findings)
+    out.notes = slots
+    return out
+
+
+def _raw(note: Note) -> bytes:
+    """The file's bytes as they were read: BOM and data."""
+    return (b"\xef\xbb\xbf" if note.source.has_bom else b"") + note.source.data

@@ -1,0 +1,383 @@
+"""The note cache: a second run re-reads only the notes that changed.
+
+It lives beside the online results in the vault's cache folder,
+`.vaultkit_cache/` (or `$VAULTKIT_CACHE_DIR`), as one SQLite file,
+`notes.sqlite`, holding per note:
+
+- the file's size, modification time and BLAKE2b digest of its bytes;
+- its parsed `Note` record, valid for one vaultkit version and the options
+  that change parsing (`parse_key`);
+- the findings of the note rules on it, valid for one vaultkit version, one
+  configuration, one rule selection and one day (`rules_key`: `future-date`
+  depends on the date); vault rules (links, topics, duplicates) always run
+  again over the cached records;
+
+and the whole result of the last runs, replayed when nothing at all changed.
+
+A note whose size and modification time match is not read; one whose time
+changed is read and hashed, and reused when the bytes are the same (a `git
+checkout`, a `touch`). A time less than two seconds before the run is never
+trusted on its own, since a file written in the same clock tick after it was
+cached would look unchanged.
+
+The cache is never trusted blindly. Records are pickles, so each is signed
+with a keyed BLAKE2b whose secret key lives outside the vault, in the user's
+cache folder (`$XDG_CACHE_HOME/vaultkit/secret`, mode 0600); a record that a
+cloned or tampered cache folder brings along fails the check and is never
+unpickled. A file that is not a cache of this format, is corrupt or is locked
+is set aside and rebuilt; a folder that cannot be written means no cache, not a
+failed check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+FOLDER = ".vaultkit_cache"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by vaultkit.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+GITIGNORE = "# Automatically created by vaultkit.\n*\n"
+FILE = "notes.sqlite"
+FORMAT = "vaultkit-notes-1"
+RACY_SECONDS = 2.0  # modification times this close to the run are always verified
+MAX_RUNS = 8  # whole-run results kept for replay
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS notes (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
+    " digest BLOB, parse_key TEXT, note BLOB, rules_key TEXT, findings BLOB, mac BLOB)",
+    "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, used REAL, result BLOB, mac BLOB)",
+)
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def fingerprint(*parts: object) -> str:
+    """A stable key from strings, numbers and bytes (never from `repr` of sets)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        raw = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogateescape")
+        h.update(len(raw).to_bytes(8, "little") + raw)
+    return h.hexdigest()
+
+
+def _secret_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "vaultkit" / "secret"
+
+
+def _secret() -> bytes | None:
+    """The user's signing key, created on first use; None when it cannot be kept."""
+    path = _secret_path()
+    with contextlib.suppress(OSError):
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(key)
+        return key
+    except FileExistsError:  # another run created it meanwhile
+        with contextlib.suppress(OSError):
+            key = path.read_bytes()
+            return key if len(key) == 32 else None
+    except OSError:
+        pass
+    return None
+
+
+def folder_for(root: Path) -> Path:
+    """The vault's cache folder: `.vaultkit_cache/`, or one below `$VAULTKIT_CACHE_DIR`."""
+    override = os.environ.get("VAULTKIT_CACHE_DIR")
+    if override:
+        return Path(override) / fingerprint(os.path.realpath(root))[:16]
+    return root / FOLDER
+
+
+def prepare_folder(path: Path) -> None:
+    """Create the cache folder with its CACHEDIR.TAG and `.gitignore` (never through a link)."""
+    path.parent.mkdir(parents=True, exist_ok=True)  # for $VAULTKIT_CACHE_DIR; a root exists
+    if path.is_symlink():
+        raise OSError(f"{path} is a symbolic link; vaultkit does not write through it")
+    path.mkdir(exist_ok=True)
+    for name, content in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
+        marker = path / name
+        if not marker.exists():
+            marker.write_text(content, encoding="utf-8")
+
+
+def _same_bytes(path: Path, file_digest: bytes) -> bool:
+    try:
+        return digest(path.read_bytes()) == file_digest
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """What a file looked like when it was read."""
+
+    size: int
+    mtime: int  # nanoseconds
+
+    @classmethod
+    def of(cls, path: Path) -> Stat | None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        return cls(info.st_size, info.st_mtime_ns)
+
+
+@dataclass(slots=True)
+class Entry:
+    """A cached note: its record, and its note-rule findings when they are still valid."""
+
+    note: object  # a vaultkit.note.Note
+    findings: list | None  # list[Diagnostic]; None: the rules must run again
+
+
+class NoteCache:
+    """One vault's note cache; `open()` it, `get`/`put` notes, `close()` to write."""
+
+    def __init__(self, folder: Path, parse_key: str, rules_key: str) -> None:
+        self.folder = folder
+        self.path = folder / FILE
+        self.parse_key = parse_key
+        self.rules_key = rules_key
+        self.started = time.time()
+        self.rebuilt = False  # an unusable cache file was set aside
+        self.problem: str | None = None  # why the cache could not be used or written
+        self._key: bytes | None = None
+        self._db: sqlite3.Connection | None = None
+        self._rows: dict[str, tuple] = {}
+        self._pending: dict[str, tuple] = {}
+        self._stale: set[str] = set()
+        self._pending_run: tuple | None = None
+        self.run_key: str | None = None  # set by the linter when a run may be replayed
+
+    # -- opening -------------------------------------------------------------------------
+
+    def open(self) -> NoteCache:
+        self._key = _secret()
+        if self._key is None:
+            self.problem = f"no signing key could be kept at {_secret_path()}; cache not used"
+            return self
+        try:
+            self._connect()
+        except (sqlite3.Error, OSError) as error:
+            self._set_aside(error)
+        return self
+
+    def _connect(self) -> None:
+        if not self.path.exists():
+            prepare_folder(self.folder)
+        db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
+        try:
+            for statement in _SCHEMA:
+                db.execute(statement)
+            found = dict(db.execute("SELECT key, value FROM meta"))
+            if found.get("format") != FORMAT:
+                if found:
+                    self.rebuilt = True
+                db.execute("DELETE FROM notes")
+                db.execute("DELETE FROM runs")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
+            self._rows = {
+                row[0]: row[1:]
+                for row in db.execute(
+                    "SELECT rel, size, mtime, digest, parse_key, rules_key FROM notes"
+                )
+            }
+        except BaseException:
+            db.close()
+            raise
+        self._db = db
+
+    def _set_aside(self, error: Exception) -> None:
+        """Move an unusable cache file away and start a new one."""
+        self.rebuilt = True
+        with contextlib.suppress(OSError):
+            os.replace(self.path, self.path.with_name(FILE + ".broken"))
+        try:
+            self._connect()
+        except (sqlite3.Error, OSError) as again:
+            self.problem = f"cannot use the note cache {self.path}: {again}"
+            self._db = None
+        else:
+            self.problem = None
+        if self._db is None and self.problem is None:
+            self.problem = f"cannot use the note cache {self.path}: {error}"
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    # -- signing -------------------------------------------------------------------------
+
+    def _mac(self, *parts: bytes | None) -> bytes:
+        h = hmac.new(self._key, digestmod=hashlib.blake2b)
+        for part in parts:
+            part = part or b""
+            h.update(len(part).to_bytes(8, "little") + part)
+        return h.digest()[:32]
+
+    def _load(self, blob: bytes):
+        try:
+            return pickle.loads(blob)
+        except Exception:  # a record of an older layout: recompute it
+            return None
+
+    # -- notes ---------------------------------------------------------------------------
+
+    def get(self, rel: str, path: Path, stat: Stat | None) -> Entry | None:
+        """The cached note at `rel` (file `path`) if the file is unchanged, else None."""
+        row = self._rows.get(rel)
+        if row is None or stat is None:
+            return None
+        size, mtime, file_digest, parse_key, rules_key = row
+        if parse_key != self.parse_key:
+            return None
+        if (size, mtime) != (stat.size, stat.mtime):
+            if size != stat.size or not _same_bytes(path, file_digest):
+                return None
+            self._stale.add(rel)  # same bytes, new time: record the new time
+        blobs = self._blobs(rel)
+        if blobs is None:
+            return None
+        note_blob, findings_blob, mac = blobs
+        if not hmac.compare_digest(
+            mac or b"", self._mac(rel.encode(), file_digest, note_blob, findings_blob)
+        ):
+            return None  # not written by this user's vaultkit: never unpickle it
+        note = self._load(note_blob)
+        if note is None:
+            return None
+        findings = None
+        if rules_key == self.rules_key and findings_blob is not None:
+            findings = self._load(findings_blob)
+        return Entry(note, findings)
+
+    def _blobs(self, rel: str) -> tuple | None:
+        pending = self._pending.get(rel)
+        if pending is not None:
+            return pending[4], pending[6], pending[7]
+        try:
+            row = self._db.execute(
+                "SELECT note, findings, mac FROM notes WHERE rel = ?", (rel,)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return row if row is not None and isinstance(row[0], bytes) else None
+
+    def put(
+        self, rel: str, stat: Stat | None, raw: bytes | None, note_blob: bytes, findings
+    ) -> None:
+        """Remember a parsed note (its pickled record) and, if they ran, its findings."""
+        if self._db is None or stat is None or raw is None:
+            return
+        mtime = stat.mtime if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
+        file_digest = digest(raw)
+        findings_blob = None if findings is None else pickle.dumps(findings, protocol=5)
+        mac = self._mac(rel.encode(), file_digest, note_blob, findings_blob)
+        self._pending[rel] = (
+            stat.size, mtime, file_digest, self.parse_key, note_blob,
+            self.rules_key if findings is not None else None, findings_blob, mac,
+        )  # fmt: skip
+
+    def put_findings(self, rel: str, findings) -> None:
+        """Add note-rule findings to a note served from the cache without them."""
+        row = self._pending.get(rel)
+        if row is None:
+            known, blobs = self._rows.get(rel), self._blobs(rel)
+            if known is None or blobs is None:
+                return
+            row = (*known[:4], blobs[0])
+        size, mtime, file_digest, parse_key, note_blob = row[:5]
+        findings_blob = pickle.dumps(findings, protocol=5)
+        mac = self._mac(rel.encode(), file_digest, note_blob, findings_blob)
+        self._pending[rel] = (
+            size, mtime, file_digest, parse_key, note_blob, self.rules_key, findings_blob, mac
+        )  # fmt: skip
+
+    def touch(self, rel: str, stat: Stat) -> None:
+        """Record the new modification time of a note whose bytes did not change."""
+        if rel not in self._stale:
+            return
+        row = self._pending.get(rel)
+        if row is None:
+            known, blobs = self._rows.get(rel), self._blobs(rel)
+            if known is None or blobs is None:
+                return
+            note_blob, findings_blob, mac = blobs
+            row = (*known[:4], note_blob, known[4], findings_blob, mac)
+        mtime = stat.mtime if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
+        self._pending[rel] = (stat.size, mtime, *row[2:])
+
+    # -- whole runs ----------------------------------------------------------------------
+
+    def replay(self, key: str):
+        """The result of an earlier run with exactly these inputs, or None."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT result, mac FROM runs WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or not hmac.compare_digest(row[1] or b"", self._mac(key.encode(), row[0])):
+            return None
+        return self._load(row[0])
+
+    def remember(self, key: str, result) -> None:
+        if self._db is None:
+            return
+        blob = pickle.dumps(result, protocol=5)
+        self._pending_run = (key, time.time(), blob, self._mac(key.encode(), blob))
+
+    # -- writing -------------------------------------------------------------------------
+
+    def close(self, keep: set[str] | None = None) -> None:
+        """Write what changed; with `keep`, forget notes that are no longer in the vault."""
+        db, self._db = self._db, None
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(rel, *row) for rel, row in self._pending.items()],
+            )
+            if keep is not None:
+                gone = [(rel,) for rel in self._rows if rel not in keep]
+                db.executemany("DELETE FROM notes WHERE rel = ?", gone)
+            run = self._pending_run
+            if run is not None:
+                db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)", run)
+                db.execute(
+                    "DELETE FROM runs WHERE key NOT IN "
+                    "(SELECT key FROM runs ORDER BY used DESC LIMIT ?)",
+                    (MAX_RUNS,),
+                )
+            db.execute("COMMIT")
+        except sqlite3.Error as error:
+            self.problem = f"cannot write the note cache {self.path}: {error}"
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        finally:
+            db.close()
