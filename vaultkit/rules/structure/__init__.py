@@ -1,8 +1,9 @@
-"""Structure rules (ST1xx): headings and sections, leftovers in the body, risky links.
+"""Structure rules (ST1xx): headings and sections, whitespace, leftovers in the body, risky links.
 
 Importing this package registers every rule of the family:
-`headings` (ST101–ST106, ST110), `leftovers` (ST107–ST109, ST111) and
-`urls` (ST112–ST114); `_scan` holds the scanning helpers they share.
+`headings` (ST101, ST103–ST106, ST110), `whitespace` (ST102, ST115),
+`leftovers` (ST107–ST109, ST111) and `urls` (ST112–ST114); `_scan` holds the
+scanning helpers they share.
 """
 
-from vaultkit.rules.structure import headings, leftovers, urls  # noqa: F401  (registers the rules)
+from vaultkit.rules.structure import headings, leftovers, urls, whitespace  # noqa: F401  (registers the rules)

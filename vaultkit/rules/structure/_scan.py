@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from vaultkit.note import Note
+from vaultkit.diagnostics import Diagnostic, Fix
+from vaultkit.note import Heading, Note
+from vaultkit.rules.base import NoteRule
 
 # ------------------------------------------------------------------ one-note cache
 
@@ -109,6 +111,29 @@ def line_matches(
                 yield match
 
 
+# ------------------------------------------------------------------ headings
+
+
+def heading_line(note: Note, heading: Heading) -> int:
+    return note.line_of(heading.start)
+
+
+def heading_label(heading: Heading) -> str:
+    return f"`{'#' * heading.level} {heading.text}`"
+
+
+def on_heading_line(
+    rule: NoteRule, note: Note, heading: Heading, message: str, fix: Fix | None = None
+) -> Diagnostic:
+    """A diagnostic spanning the heading's (first) line."""
+    line = heading_line(note, heading)
+    return rule.at_line(note, line, 1, len(note.lines[line - 1]), message, fix)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 # ------------------------------------------------------------------ phrases
 
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -166,6 +191,7 @@ _ASCII_PAIRS = {")": "(", "]": "["}
 # is looked at separately for glued punctuation.
 _BARE_URL = re.compile(rb"https?://[^\x00-\x20\x7f-\xff<>\"'`|\\]+")
 _LOOK_AHEAD = 16  # bytes after a URL decoded to look for glued punctuation
+_BEFORE_TARGET = (b"(", b"<", b" ", b"\t", b"\n")  # what may come right before a destination
 
 
 def _strip_trailing(url: str, pairs: dict[str, str], punct: frozenset[str]) -> str:
@@ -244,6 +270,18 @@ def bare_urls(note: Note) -> list[BareUrl]:
 
 
 def target_offset(note: Note, start: int, end: int, target: str) -> int | None:
-    """Where a link's target is written inside the link's bytes, if it is there verbatim."""
-    found = note.data.rfind(target.encode(), start, end)
-    return found if found >= 0 and target else None
+    """Where a link's target is written inside the link's bytes, if it is there verbatim.
+
+    The last occurrence right after `(`, `<` or a space is the destination
+    (`[https://x.com](https://x.com "https://x.com")` names it three times);
+    failing that, the last occurrence.
+    """
+    if not target:
+        return None
+    data, needle = note.data, target.encode()
+    last = found = data.rfind(needle, start, end)
+    while found > start:
+        if data[found - 1 : found] in _BEFORE_TARGET:
+            return found
+        found = data.rfind(needle, start, found + len(needle) - 1)
+    return last if last >= 0 else None

@@ -1,4 +1,7 @@
-"""Structure rules about headings and sections: H1, blank lines, duplicates, fences, emptiness."""
+"""Structure rules about headings and sections: H1, `##x`, duplicates, fences, emptiness.
+
+The blank lines around headings (ST102) are checked in `whitespace`.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +9,28 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Heading, Note
 from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
-from vaultkit.rules.structure._scan import line_matches, lowered
+from vaultkit.rules.structure._scan import (
+    heading_label,
+    heading_line,
+    line_matches,
+    lowered,
+    on_heading_line,
+    plural,
+)
 
 # `##x`: two to six `#` then a character that is not a space, a tab, `#` or a line end.
 _NO_SPACE = re.compile(rb" {0,3}(#{2,6})([^ \t#\r\n])")
 _NO_SPACE_ANYWHERE = re.compile(rb"##+[^ \t#\r\n]")  # a literal prefix: a fast scan
 _NON_SPACE = re.compile(rb"[^ \t\r\n\f\v]")
-_SPACE_BYTES = b" \t\r\n"
-_BLANK_STARTS = (b"", b" ", b"\t", b"\r", b"\n")  # a line that may be blank, or the end
 _IDEOGRAPHIC_SPACE = "\u3000".encode()
+_SPACE_RUN = re.compile(rb"(?:\xe3\x80\x80|[ \t])+")  # full-width and ASCII spaces
 _ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r"`{3,}|~{3,}")
 _MAX_LISTED = 5
-
-
-def _heading_line(note: Note, heading: Heading) -> int:
-    return note.line_of(heading.start)
-
-
-def _label(heading: Heading) -> str:
-    return f"`{'#' * heading.level} {heading.text}`"
-
-
-def _on_line(rule: NoteRule, note: Note, heading: Heading, message: str, fix=None) -> Diagnostic:
-    """A diagnostic spanning the heading's (first) line."""
-    line = _heading_line(note, heading)
-    return rule.at_line(note, line, 1, len(note.lines[line - 1]), message, fix)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 @register
@@ -74,131 +65,11 @@ class H1InBody(NoteRule):
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         for heading in note.headings:
             if heading.level == 1:
-                yield _on_line(
+                yield on_heading_line(
                     self, note, heading,
                     f"H1 heading `{heading.text}` in the body: the title belongs in "
                     "frontmatter `title`; remove the line or make it a `##` section",
                 )  # fmt: skip
-
-
-@register
-class HeadingBlankLines(NoteRule):
-    """A `##` heading without exactly one blank line before and after it.
-
-    ## What it does
-    Counts the blank lines right before and right after every H2 heading and
-    reports a heading with none or more than one on either side. A heading
-    directly under the frontmatter's closing `---` needs the blank line too; a
-    heading that starts the note needs none before, and one that ends the note
-    needs none after. Headings inside lists or block quotes are left alone.
-
-    ## Why is this bad?
-    The vault's notes are written and rewritten by scripts and LLM agents that
-    find sections by this exact layout; without the blank line some renderers
-    and converters glue the heading to the paragraph, and extra blank lines
-    are noise in every diff.
-
-    ## Example
-    ```markdown
-    ---
-    title: "…"
-    ---
-    ## 摘要
-    一句话总结。
-
-
-    ## 正文
-    ```
-
-    ## Use instead
-    ```markdown
-    ---
-    title: "…"
-    ---
-
-    ## 摘要
-
-    一句话总结。
-
-    ## 正文
-    ```
-
-    ## Fix safety
-    Safe: only blank lines are added or removed.
-    """
-
-    code = "ST102"
-    name = "heading-blank-lines"
-    category = "structure"
-    fix = "safe"
-
-    def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
-        data = note.data
-        body = note.body_start
-        has_frontmatter = note.frontmatter is not None
-        for heading in note.headings:
-            if heading.level != 2:
-                continue
-            line_start = data.rfind(b"\n", 0, heading.start) + 1
-            if data[line_start : heading.start].strip(b" \t"):
-                continue  # inside a list item or a block quote
-            if (
-                line_start - 1 > body
-                and line_start >= 3
-                and data.startswith(b"\n\n", line_start - 2)
-                and data[line_start - 3] not in _SPACE_BYTES
-                and data.startswith(b"\n", heading.end)
-                and data[heading.end + 1 : heading.end + 2] not in _BLANK_STARTS
-            ):
-                continue  # the usual layout, with LF endings: exactly 1 blank line each side
-            before, at_start = _blank_lines_before(data, line_start, body)
-            if at_start and not has_frontmatter:
-                before = 1  # the note starts with this heading
-            after, at_end = _blank_lines_after(data, heading.end)
-            if at_end:
-                after = 1  # the note ends with this heading
-            if before == 1 and after == 1:
-                continue
-            found, fixes = [], []
-            for count, side in ((before, "before"), (after, "after")):
-                if count != 1:
-                    found.append(f"{count} blank lines {side}")
-                    fixes.append(
-                        f"add a blank line {side} it"
-                        if count == 0
-                        else f"remove {_plural(count - 1, 'blank line')} {side} it"
-                    )
-            yield _on_line(
-                self, note, heading,
-                f"found {' and '.join(found)} {_label(heading)}; want exactly 1 "
-                "blank line before and after a `##` heading",
-                fix=self.make_fix(" and ".join(fixes)),
-            )  # fmt: skip
-
-
-def _blank_lines_before(data: bytes, line_start: int, body_start: int) -> tuple[int, bool]:
-    """Blank lines right above the line at `line_start`, and whether they reach the body's top."""
-    count = 0
-    while line_start > body_start:
-        previous = data.rfind(b"\n", 0, line_start - 1) + 1
-        if data[previous : line_start - 1].strip(b" \t\r"):
-            return count, False
-        count += 1
-        line_start = previous
-    return count, True
-
-
-def _blank_lines_after(data: bytes, line_start: int) -> tuple[int, bool]:
-    """Blank lines from `line_start` on, and whether they run to the end of the note."""
-    count = 0
-    while line_start < len(data):
-        end = data.find(b"\n", line_start)
-        end = len(data) if end < 0 else end
-        if data[line_start:end].strip(b" \t\r"):
-            return count, False
-        count += 1
-        line_start = end + 1
-    return count, True
 
 
 @register
@@ -229,7 +100,11 @@ class HeadingMissingSpace(NoteRule):
     ```
 
     ## Fix safety
-    Safe: a space is inserted (or a full-width space replaced) after the `#`s.
+    Safe: one ASCII space is inserted after the `#`s; full-width spaces there
+    (`##　关联主题`) are replaced by it. The heading's text is not touched. No
+    fix is offered when no letter, digit or CJK character follows the `#`s
+    (`##====` is a divider, not a heading) or when the line already belongs
+    to a heading (`##x` underlined with `---`).
     """
 
     code = "ST103"
@@ -256,8 +131,28 @@ class HeadingMissingSpace(NoteRule):
             yield self.at_line(
                 note, start.line, start.column, len(hashes) + 1,
                 f"{what}; write `{hashes} {rest[:20]}`",
-                fix=self.make_fix(f"put an ASCII space after `{hashes}`"),
+                fix=self._fix(note, match.start(2), hashes, rest),
             )  # fmt: skip
+
+    def _fix(self, note: Note, gap: int, hashes: str, rest: str) -> Fix | None:
+        """Put one ASCII space at `gap` (after the `#`s), replacing full-width spaces there.
+
+        Only when the line is clearly a heading without its space: text with a
+        letter, digit or CJK character follows (`##====` is a rule, not a
+        heading), and the line is not already part of a heading (`##x` over a
+        `---` line is a setext heading whose text is `##x`).
+        """
+        if not any(char.isalnum() for char in rest):
+            return None
+        if any(heading.start <= gap < heading.end for heading in note.headings):
+            return None
+        if note.data.startswith(_IDEOGRAPHIC_SPACE, gap):
+            spaces = _SPACE_RUN.match(note.data, gap)
+            return self.make_fix(
+                f"replace the full-width space after `{hashes}` with an ASCII space",
+                Edit(gap, spaces.end(), " "),
+            )
+        return self.make_fix(f"put an ASCII space after `{hashes}`", Edit(gap, gap, " "))
 
 
 def _key(text: str) -> str:
@@ -323,10 +218,10 @@ class DuplicateSection(NoteRule):
                 continue
             first = seen.setdefault(key, heading)
             if first is not heading:
-                yield _on_line(
+                yield on_heading_line(
                     self, note, heading,
-                    f"duplicate section {_label(heading)}: the same heading is on line "
-                    f"{_heading_line(note, first)}; merge the two sections into one",
+                    f"duplicate section {heading_label(heading)}: the same heading is on line "
+                    f"{heading_line(note, first)}; merge the two sections into one",
                 )  # fmt: skip
 
 
@@ -390,7 +285,7 @@ class UnclosedCodeFence(NoteRule):
                 )
                 what = f"swallows the headings {listed}"
             else:
-                what = f"turns the remaining {_plural(last - opening.line, 'line')} into code"
+                what = f"turns the remaining {plural(last - opening.line, 'line')} into code"
             yield self.at_line(
                 note, opening.line, fence.start() + 1, len(fence.group()),
                 f"code fence {fence.group()} is never closed: it runs to the end of the note "
@@ -433,9 +328,9 @@ class EmptySection(NoteRule):
         for section in note.sections:
             if _NON_SPACE.search(data, section.heading.end, section.end):
                 continue
-            yield _on_line(
+            yield on_heading_line(
                 self, note, section.heading,
-                f"section {_label(section.heading)} is empty: "
+                f"section {heading_label(section.heading)} is empty: "
                 "write its content or remove the heading",
             )  # fmt: skip
 
@@ -481,8 +376,8 @@ class ForbiddenSection(NoteRule):
             return
         for heading in note.headings:
             if _key(heading.text) in forbidden:
-                yield _on_line(
+                yield on_heading_line(
                     self, note, heading,
-                    f"section {_label(heading)} is not allowed in notes: the note's metadata "
-                    "belongs in the frontmatter; remove the section",
+                    f"section {heading_label(heading)} is not allowed in notes: the note's "
+                    "metadata belongs in the frontmatter; remove the section",
                 )  # fmt: skip

@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from vaultkit.diagnostics import Diagnostic
+from vaultkit.diagnostics import Diagnostic, Edit, Fix
 from vaultkit.note import Link, Note
 from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.structure._scan import (
     ASCII_PUNCT,
     CJK_PUNCT,
+    BareUrl,
     bare_urls,
     glued,
     lowered,
@@ -35,6 +36,7 @@ _PROJECT_HOSTS = frozenset(
 _PARAM = re.compile(r"(?:^|[?&;#])([^=&;#?]+)=")
 _LAST = CJK_PUNCT | ASCII_PUNCT | {")", "]"}  # a target ending otherwise is fine
 _HOST_MARKER = re.compile(r"\[?[0-9a-z.:-]+\]?")
+_TARGET_ENDS = (b")", b">", b" ", b"\t", b"\r", b"\n")  # what may follow a link's destination
 
 
 def _url_links(note: Note, images: bool) -> Iterator[Link]:
@@ -311,14 +313,19 @@ class UrlTrailingPunctuation(NoteRule):
 
     ## Use instead
     ```markdown
-    （见 https://example.com/page ）
+    （见 <https://example.com/page>）
     详情：<https://example.com/a>。
     [官网](https://example.com/b)，
     ```
 
     ## Fix safety
-    Safe: the punctuation is moved out of the URL; the address itself does
-    not change.
+    Safe: a bare URL is written as an autolink, `<https://example.com/a>。`,
+    which ends exactly where the URL ends, and punctuation at the end of a
+    link's target is moved to right after the link,
+    `[官网](https://example.com/b)，`. The text keeps every character; the
+    address only loses the punctuation that was never part of it. No fix is
+    offered for a bare URL right after a `<`, or for a link whose target goes
+    on after the punctuation.
     """
 
     code = "ST114"
@@ -327,7 +334,8 @@ class UrlTrailingPunctuation(NoteRule):
     fix = "safe"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
-        found: list[tuple[int, str, str, bool]] = []  # start, url, punctuation, in a link
+        # start, url, punctuation, in a link, fix
+        found: list[tuple[int, str, str, bool, Fix | None]] = []
         for link in _url_links(note, images=False):
             if not link.target or link.target[-1] not in _LAST:
                 continue
@@ -336,23 +344,49 @@ class UrlTrailingPunctuation(NoteRule):
             if punct and "://" in url[:12]:
                 offset = target_offset(note, link.start, link.end, link.target)
                 if offset is not None:
-                    found.append((offset + len(url.encode()), url, punct, True))
+                    start = offset + len(url.encode())
+                    fix = self._move_out(note, link, start, punct, rest)
+                    found.append((start, url, punct, True, fix))
         for bare in bare_urls(note):
             punct = glued(bare.rest)
             if punct:
-                found.append((bare.end, bare.url, punct, False))
-        for start, url, punct, in_link in sorted(found):
+                found.append((bare.end, bare.url, punct, False, self._wrap(note, bare)))
+        for start, url, punct, in_link, fix in sorted(found, key=lambda item: item[0]):
             end = start + len(punct.encode())
             if in_link:
                 message = (
                     f"link target ends with {_describe(punct)}: it should end with `{url}`; "
                     "move the punctuation out of the link"
                 )
-                fix = f"move `{punct}` after the link"
             else:
                 message = (
                     f"{_describe(punct)} is glued to the URL `{url}`: the URL should end "
                     "before it; put a space after the URL or write it as `<…>`"
                 )
-                fix = f"write the URL as `<{url}>`"
-            yield self.at_bytes(note, start, end, message, self.make_fix(fix))
+            yield self.at_bytes(note, start, end, message, fix)
+
+    def _move_out(self, note: Note, link: Link, start: int, punct: str, rest: str) -> Fix | None:
+        """Move the punctuation at `start` from the link's target to right after the link.
+
+        Only when the punctuation is all that follows the URL in the target
+        (the target becomes exactly the URL) and the target found is the
+        link's destination, which ends at `)`, `>` or the space before a title.
+        """
+        end = start + len(punct.encode())
+        if punct != rest or note.data[end : end + 1] not in _TARGET_ENDS:
+            return None
+        return self.make_fix(
+            f"move `{punct}` after the link", Edit(start, end, ""), Edit(link.end, link.end, punct)
+        )
+
+    def _wrap(self, note: Note, bare: BareUrl) -> Fix | None:
+        """Write a bare URL as an autolink `<url>`, which ends where the URL ends.
+
+        Not when a `<` is already right before it (a broken `<…>` autolink).
+        """
+        start, end, url = bare.start, bare.end, bare.url
+        if note.data[start - 1 : start] == b"<" or note.data[start:end] != url.encode():
+            return None
+        return self.make_fix(
+            f"write the URL as `<{url}>`", Edit(start, start, "<"), Edit(end, end, ">")
+        )
