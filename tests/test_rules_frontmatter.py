@@ -514,3 +514,5 @@ def test_seed_note_is_clean(make_vault):
     target.parent.mkdir(parents=True)
     shutil.copyfile(source, target)
     assert where(check(root, select=["FM"])) == []
+    # WeChat's `chksm` in `原文链接` is kept by convention; FM018 reports it when asked for.
+    assert [code for *_, code in where(check(root, select=["FM018"]))] == ["FM018"]

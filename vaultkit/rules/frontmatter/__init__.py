@@ -5,8 +5,9 @@
 - `fields`: FM007–FM012, required fields, empty values, dates, URLs, YAML type traps.
 - `title`: FM013–FM016, HTML entities, noise, banned words, the file name.
 - `duplicates`: FM017, two notes of the same article (a vault rule).
+- `tracking`: FM018, tracking parameters in URL fields.
 
 Importing this package registers the rules.
 """
 
-from vaultkit.rules.frontmatter import block, duplicates, fields, title  # noqa: F401
+from vaultkit.rules.frontmatter import block, duplicates, fields, title, tracking  # noqa: F401

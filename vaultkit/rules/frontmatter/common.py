@@ -3,6 +3,9 @@
 YAML marks give each node's start and end (line, character column). A value's
 text is not always its source text: quotes and escapes (`'it''s'`, `"\\u0026"`)
 shift columns, so `locate` maps a piece of a decoded value back to the file.
+
+Fixes need byte offsets into `note.data` instead: `mark_offset` turns a mark
+into one, and `scalar_source` gives a one-line scalar's bytes and source text.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Iterator
 
 import yaml
 
-from vaultkit.diagnostics import Position
+from vaultkit.diagnostics import Edit, Position
 from vaultkit.frontmatter import Field, Frontmatter
 from vaultkit.note import Note
 from vaultkit.options import FrontmatterOptions
@@ -19,6 +22,7 @@ from vaultkit.options import FrontmatterOptions
 NULL_TAG = "tag:yaml.org,2002:null"
 STR_TAG = "tag:yaml.org,2002:str"
 _ESCAPE_LENGTH = {"x": 2, "u": 4, "U": 8}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def fields_of(note: Note) -> Frontmatter | None:
@@ -101,7 +105,7 @@ def value_span(note: Note, fm: Frontmatter, entry: Field) -> tuple[Position, Pos
     return node_span(note, fm, entry.node)
 
 
-def _columns(source: str, style: str | None) -> list[int] | None:
+def source_columns(source: str, style: str | None) -> list[int] | None:
     """For each character of a one-line scalar's value, its 0-based index in `source`."""
     if not style:
         return list(range(len(source)))
@@ -130,7 +134,7 @@ def locate(
     if first.line == last.line:
         line = note.lines[first.line - 1]
         source = line[first.column - 1 : last.column - 1]
-        columns = _columns(source, node.style)
+        columns = source_columns(source, node.style)
         if columns is not None and len(columns) == len(node.value) and start < len(columns):
             stop = columns[end] if end < len(columns) else len(source) - (1 if node.style else 0)
             return (
@@ -158,3 +162,91 @@ def _search(
             skip -= 1
             offset = found + len(needle)
     return first, Position(first.line, first.column + 1)
+
+
+# ---------------------------------------------------------------- byte offsets (for fixes)
+
+
+def mark_offset(note: Note, fm: Frontmatter, mark: yaml.Mark) -> int:
+    """The byte offset in `note.data` of a mark of the frontmatter's YAML.
+
+    The YAML text starts right after the opening `---` line (ASCII, so its
+    characters are its bytes; the BOM is not part of `note.data`), and a
+    mark's `index` counts characters (code points) of that text, CRLF as two.
+    Lines and columns are not used: YAML also breaks lines at U+0085,
+    U+2028 and U+2029, which are no line breaks for the note.
+    """
+    start = note.data.find(b"\n") + 1
+    return start + len(fm.text[: mark.index].encode("utf-8"))
+
+
+def scalar_source(note: Note, fm: Frontmatter, node: yaml.Node) -> tuple[int, int, str] | None:
+    """`(byte start, byte end, source text)` of a scalar written on one line, quotes included.
+
+    None for a multi-line or block scalar, and for anything not a scalar.
+    """
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, "", "'", '"'):
+        return None
+    start, end = node.start_mark.index, node.end_mark.index
+    source = fm.text[start:end]
+    if not source or "\n" in source or "\r" in source:
+        return None
+    return mark_offset(note, fm, node.start_mark), mark_offset(note, fm, node.end_mark), source
+
+
+def reads_as(source: str, style: str | None, value: str, tag: str | None = None) -> bool:
+    """Whether YAML reads `source`, written after `key: `, back as `value` in `style`.
+
+    With `tag`, the value must also resolve to that tag (text must stay text:
+    `1&#46;0` decoded to `1.0` would become a number). Used to check a fixed
+    scalar before offering the fix.
+    """
+    try:
+        root = yaml.compose(f"k: {source}\n", Loader=_Loader)
+    except yaml.YAMLError:
+        return False
+    if not isinstance(root, yaml.MappingNode) or len(root.value) != 1:
+        return False
+    node = root.value[0][1]
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and (node.style or None) == (style or None)
+        and node.value == value
+        and node.end_mark.index == len(source) + 3
+        and (tag is None or node.tag == tag)
+    )
+
+
+def inner_edit(
+    note: Note, fm: Frontmatter, node: yaml.ScalarNode, text: str, keep_tag: bool = True
+) -> Edit | None:
+    """An edit making `text` the value of a one-line scalar, in its style (quotes kept).
+
+    Only the bytes that differ are replaced (the common start and end of the
+    old and new text stay). None when the scalar's source is not its value
+    verbatim (escapes such as `\\u0026` or `''`), when YAML would not read the
+    new text back as `text` in that style (a `"` inside double quotes, `: ` or
+    ` #` in a plain scalar), or, with `keep_tag`, as a value of the same type.
+    """
+    found = scalar_source(note, fm, node)
+    if found is None or not text.isprintable():
+        return None
+    start, _, source = found
+    quote = node.style or ""
+    if quote and (len(source) < 2 or not source.endswith(quote)):
+        return None
+    inner = source[len(quote) : len(source) - len(quote)]
+    if inner != node.value or inner == text:
+        return None
+    if not reads_as(quote + text + quote, node.style, text, node.tag if keep_tag else None):
+        return None
+    prefix = 0
+    limit = min(len(inner), len(text))
+    while prefix < limit and inner[prefix] == text[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and inner[-1 - suffix] == text[-1 - suffix]:
+        suffix += 1
+    offset = start + len(quote) + len(inner[:prefix].encode("utf-8"))
+    old = inner[prefix : len(inner) - suffix]
+    return Edit(offset, offset + len(old.encode("utf-8")), text[prefix : len(text) - suffix])

@@ -56,3 +56,27 @@ def diagnose(raw: str) -> tuple[str, str | None] | None:
     if _MONTH_ONLY.fullmatch(text):
         return "a month without a day", None
     return "not a date", None
+
+
+def rewrite(raw: str) -> str | None:
+    """The `YYYY-MM-DD` form of one real date written another way, else None.
+
+    `2026年1月23日`, `2026/1/23`, `2026-1-23`, `2026.1.23`, `20260123` and
+    `Jan 23, 2026` have one reading. An ISO date, an impossible date (even one
+    that would be real with day and month swapped), a month without a day and
+    a date with anything after it (a time, a note) get None: rewriting those
+    would be a guess or would drop what was written.
+    """
+    if diagnose(raw) is None:
+        return None
+    text = unicodedata.normalize("NFKC", raw).strip()
+    match = _PARTS.fullmatch(text) or _COMPACT.fullmatch(text)
+    if match is not None:
+        found = _real(*(int(group) for group in match.groups()))[0]
+        return found.isoformat() if found is not None else None
+    for form in _WORDY:
+        try:
+            return datetime.strptime(text, form).date().isoformat()
+        except ValueError:
+            continue
+    return None

@@ -10,8 +10,8 @@ from datetime import date, datetime
 import yaml
 
 from vaultkit import urls
-from vaultkit.diagnostics import Diagnostic, Severity
-from vaultkit.frontmatter import Field
+from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
+from vaultkit.frontmatter import Field, Frontmatter
 from vaultkit.note import Note
 from vaultkit.options import FrontmatterOptions, Settings
 from vaultkit.rules.base import NoteRule, register
@@ -20,15 +20,18 @@ from vaultkit.rules.frontmatter.common import (
     STR_TAG,
     fields_of,
     filled_fields,
+    inner_edit,
     is_blank,
     is_plain,
     needs_value,
     quoted,
+    reads_as,
+    scalar_source,
     show,
     value_span,
     values_of,
 )
-from vaultkit.rules.frontmatter.dates import diagnose, parse_iso
+from vaultkit.rules.frontmatter.dates import diagnose, parse_iso, rewrite
 
 _PLACEHOLDER = re.compile(
     r"待补充|待定|待填|暂无|无|未知|空|占位|todo|tbd|tba|n/?a|none|null|nil|undefined|"
@@ -190,6 +193,15 @@ class InvalidDate(NoteRule):
     发布日期: 2024-01-05
     ```
 
+    ## Fix safety
+    The fix rewrites one real date written another way (`2026年1月23日`,
+    `2026/1/23`, `2026-1-23`, `2026.1.23`, `20260123`, `Jan 23, 2026`) as
+    `2026-01-23`, replacing only the date's text and keeping its quotes. It
+    is unsafe: it reads the date as year, month, day, and an unquoted value
+    turns from text into a YAML date, which scripts then load as another type.
+    Impossible dates, dates with a time or other text after them, months
+    without a day and lists get no fix: what is right there is a guess.
+
     ## Options
     `frontmatter.date-fields`.
     """
@@ -197,13 +209,23 @@ class InvalidDate(NoteRule):
     code = "FM009"
     name = "invalid-date"
     category = "frontmatter"
+    fix = "unsafe"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         for fm, key, entry in filled_fields(note, settings.frontmatter.date_fields):
             message = self._problem(key, entry)
             if message is not None:
                 start, end = value_span(note, fm, entry)
-                yield self.diagnostic(note, start, end, message)
+                fix = self._fix(note, fm, key, entry)
+                yield self.diagnostic(note, start, end, message, fix)
+
+    def _fix(self, note: Note, fm: Frontmatter, key: str, entry: Field) -> Fix | None:
+        node = entry.node
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        iso = rewrite(node.value)
+        edit = inner_edit(note, fm, node, iso, keep_tag=False) if iso is not None else None
+        return self.make_fix(f"write `{key}: {iso}`", edit) if edit is not None else None
 
     @staticmethod
     def _problem(key: str, entry: Field) -> str | None:
@@ -380,6 +402,12 @@ class YamlTypeCoercion(NoteRule):
     版本: "4.10"
     ```
 
+    ## Fix safety
+    The fix puts double quotes around the value as written (`4.10` becomes
+    `"4.10"`), for a value on one line; nothing else of the line changes. It
+    is unsafe: it keeps the text that was written, but whatever read the value
+    as a number, boolean, date or null before now gets a string.
+
     ## Options
     `frontmatter.text-fields` (and `date-fields`, which are excluded).
     """
@@ -387,6 +415,7 @@ class YamlTypeCoercion(NoteRule):
     code = "FM012"
     name = "yaml-type-coercion"
     category = "frontmatter"
+    fix = "unsafe"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         fm = values_of(note)
@@ -407,4 +436,16 @@ class YamlTypeCoercion(NoteRule):
                 note, start, end,
                 f"`{key}` is written `{node.value}` without quotes, which YAML reads as "
                 f"{_shown(entry)}; quote it: `{key}: {quoted(node.value)}`",
+                self._fix(note, fm, key, node),
             )  # fmt: skip
+
+    def _fix(self, note: Note, fm: Frontmatter, key: str, node: yaml.ScalarNode) -> Fix | None:
+        found = scalar_source(note, fm, node)
+        text = quoted(node.value)
+        if found is None or found[2] != node.value or not reads_as(text, '"', node.value, STR_TAG):
+            return None
+        start, end, _ = found
+        message = f"quote it: `{key}: {text}`"
+        if text == f'"{node.value}"':  # nothing to escape: add the two quotes only
+            return self.make_fix(message, Edit(start, start, '"'), Edit(end, end, '"'))
+        return self.make_fix(message, Edit(start, end, text))

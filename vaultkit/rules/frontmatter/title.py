@@ -10,13 +10,22 @@ from functools import lru_cache
 
 import yaml
 
-from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Severity
 from vaultkit.frontmatter import Frontmatter
 from vaultkit.note import Note
 from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.frontmatter import emoji
-from vaultkit.rules.frontmatter.common import locate, quoted, show, value_span, values_of
+from vaultkit.rules.frontmatter.common import (
+    locate,
+    quoted,
+    reads_as,
+    scalar_source,
+    show,
+    source_columns,
+    value_span,
+    values_of,
+)
 
 TITLE = "title"
 _ENTITY = re.compile(r"&(amp;)?(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -33,6 +42,61 @@ def _title(note: Note) -> tuple[Frontmatter, yaml.ScalarNode] | None:
     if entry is None or not isinstance(entry.node, yaml.ScalarNode) or not entry.node.value:
         return None
     return fm, entry.node
+
+
+def _known_entity(match: re.Match[str]) -> str | None:
+    """The character an `_ENTITY` match stands for; None when HTML knows no such entity."""
+    entity = f"&{match.group(2)};"
+    char = html.unescape(entity)
+    return None if char == entity else char
+
+
+def _replacement(char: str) -> str | None:
+    """What a fix writes for an entity's character: itself, a space for a no-break space;
+    None for an invisible or control character (whether to keep it is a guess)."""
+    if char == "\u00a0":
+        return " "
+    if char == "\ufffd" or not char.isprintable():
+        return None
+    return char
+
+
+def _entity_edits(note: Note, fm: Frontmatter, node: yaml.ScalarNode) -> dict[int, Edit]:
+    """An edit decoding each entity of a one-line title, keyed by the entity's start in the
+    value: only for entities YAML still reads right once decoded, alone and together with
+    the entities before them (`a&#58;&#32;b` would be `a: b`: the second gets no edit)."""
+    found = scalar_source(note, fm, node)
+    if found is None:
+        return {}
+    offset, _, source = found
+    value, style = node.value, node.style
+    columns = source_columns(source, style)
+    if columns is None or len(columns) != len(value):
+        return {}
+    edits: dict[int, Edit] = {}
+    new_value, new_source = value, source  # with the entities kept so far decoded
+    shift = 0  # how much shorter the kept entities made the value (and its source)
+    for match in _ENTITY.finditer(value):
+        char = _known_entity(match)
+        text = _replacement(char) if char is not None else None
+        start, end = match.span()
+        at = columns[start]
+        if text is None or source[at : at + end - start] != match.group():
+            continue  # written with escapes (`\x26amp;`): leave it to the reader
+        after = value[:start] + text + value[end:]
+        if text == "&" and (again := _ENTITY.match(after, start)) and _known_entity(again):
+            continue  # `&amp;amp;lt;` would only become another entity
+        if not reads_as(source[:at] + text + source[at + end - start :], style, after, node.tag):
+            continue  # `"` inside double quotes, ` #` or `: ` in a plain title, …
+        both_value = new_value[: start - shift] + text + new_value[end - shift :]
+        both_source = new_source[: at - shift] + text + new_source[at + end - start - shift :]
+        if not reads_as(both_source, style, both_value, node.tag):
+            continue
+        new_value, new_source = both_value, both_source
+        shift += end - start - len(text)
+        before = offset + len(source[:at].encode("utf-8"))
+        edits[start] = Edit(before, before + end - start, text)
+    return edits
 
 
 def _describe(char: str) -> str:
@@ -73,21 +137,32 @@ class TitleHtmlEntity(NoteRule):
     ```yaml
     title: "OpenAI & 微软：新协议"
     ```
+
+    ## Fix safety
+    The fix replaces the entity's text with the character it stands for
+    (`&nbsp;` with a normal space), inside the title as written: quotes and
+    everything else stay. It is safe: the title reads as the page showed it.
+    It is not offered when the character would change how YAML reads the
+    title in its quoting style (a `"` inside double quotes, `: ` or ` #` in
+    an unquoted title), for invisible or control characters, for a title on
+    several lines or written with escapes: rewrite those by hand.
     """
 
     code = "FM013"
     name = "title-html-entity"
     category = "frontmatter"
+    fix = "safe"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         found = _title(note)
         if found is None or "&" not in found[1].value:
             return
         fm, node = found
+        edits: dict[int, Edit] | None = None
         for match in _ENTITY.finditer(node.value):
             entity = f"&{match.group(2)};"
-            char = html.unescape(entity)
-            if char == entity:
+            char = _known_entity(match)
+            if char is None:
                 continue  # not an entity HTML knows
             what = f"the HTML entity `{entity}`"
             if match.group(1):
@@ -96,9 +171,16 @@ class TitleHtmlEntity(NoteRule):
             if char == '"' and node.style == '"':
                 advice = 'write the character itself (`\\"` inside double quotes) or use `“”`'
             start, end = locate(note, fm, node, match.start(), match.end())
+            if edits is None:
+                edits = _entity_edits(note, fm, node)
+            edit = edits.get(match.start())
+            fix = None
+            if edit is not None:
+                fix = self.make_fix(f"replace `{match.group()}` with {show(edit.text)}", edit)
             yield self.diagnostic(
                 note, start, end,
                 f"`title` has {what}, which stands for {_describe(char)}; {advice}",
+                fix,
             )  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vaultkit.diagnostics import Diagnostic, Fix, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Heading, Note
 from vaultkit.options import Settings, SummaryOptions
 from vaultkit.rules.base import NoteRule, register
@@ -30,6 +30,12 @@ from vaultkit.summary import (
 
 WHAT = {ONE_SENTENCE: "one-sentence summary", KEY_POINTS: "key points", RISKS: "risks"}
 _HEADING_LIKE = re.compile(r"[\s*_#]*摘要[\s*_:：]*")
+# Text that starts another Markdown block at the start of a line (a heading, quote, list,
+# fence, table, HTML, link definition, math): not moved onto a line of its own by SM007.
+_BLOCK_START = re.compile(
+    r"#{1,6}(?:[ \t]|$)|>|[*+-](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|`{3}|~{3}|[|<\[]|\$\$"
+    r"|(?:[-*_=][ \t]*){2,}$"  # a thematic break, or a setext underline of the label
+)
 
 
 def _heading_diagnostic(rule: NoteRule, note: Note, heading: Heading, message: str) -> Diagnostic:
@@ -469,8 +475,15 @@ class SummaryLabelVariant(NoteRule):
     ```
 
     ## Fix safety
-    The fix rewrites the label line to the canonical label (text after the
-    label on the same line moves to the next line); it changes no content.
+    The fix replaces the label's text with the canonical label (a note in the
+    label, such as `（基于原文明确提及）`, goes with it); text after the label on
+    its line (`**一句话总结**：文章介绍了…`) moves to the next line, where the
+    part's content goes. It changes no content, so it is safe, except
+    for a label written as a heading (`### 2) 核心要点`): turning it into the
+    bold label removes a heading, which links (`[[note#核心要点]]`) and the
+    outline may use, so that fix is unsafe. No fix is offered when the text
+    after the label would start another Markdown block on its own line (a
+    list item, a quote, a heading…).
 
     ## Options
     `[summary] one-sentence-label`, `key-points-label`, `risks-label` (the
@@ -496,12 +509,29 @@ class SummaryLabelVariant(NoteRule):
             if label.text in accepted_labels(options, part.kind):
                 continue
             canonical = labels[part.kind]
-            fix = f"replace `{label.text}` with `{canonical}`"
-            if label.inline is not None:
-                fix += " and move the text after it to the next line"
             yield _label_diagnostic(
                 self, note, label,
                 f"{WHAT[part.kind]} label `{label.text}` is not the template's; "
                 f"write `{canonical}`",
-                fix=self.make_fix(fix),
+                fix=self._fix(note, label, canonical),
             )  # fmt: skip
+
+    def _fix(self, note: Note, label: Label, canonical: str) -> Fix | None:
+        line = note.lines[label.line - 1]
+        first = label.column - 1
+        start = note.source.lines.line_start(label.line) + len(line[:first].encode("utf-8"))
+        message = f"replace `{label.text}` with `{canonical}`"
+        if label.inline is None:
+            if line[first : first + len(label.text)] != label.text:
+                return None
+            edit = Edit(start, start + len(label.text.encode("utf-8")), canonical)
+        else:
+            after = label.inline.column - 1
+            if _BLOCK_START.match(line, after) or not line[after:].startswith(label.inline.text):
+                return None
+            end = start + len(line[first:after].encode("utf-8"))
+            edit = Edit(start, end, canonical + note.newline)
+            message += " and move the text after it to the next line"
+        if label.style == "heading":  # a heading goes away: links to it may break
+            return Fix(message, (edit,), safe=False)
+        return self.make_fix(message, edit)

@@ -7,11 +7,14 @@ kind of problem; see `vaultkit.rules.topics._entries`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import unicodedata
 from collections.abc import Iterator
 
-from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Note
+from vaultkit.resolve import Status
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.topics._entries import (
     BANNED,
@@ -20,6 +23,7 @@ from vaultkit.rules.topics._entries import (
     SYNONYM,
     TopicEntry,
     TopicMap,
+    in_folder,
     stem,
     topic_key,
     topic_map,
@@ -28,6 +32,7 @@ from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _MAX_SHOWN = 80
 _SEPARATORS = re.compile(r"[-_\s]+")
+_NOT_IN_NAME = frozenset("/\\|#^[]")  # a topic name to write into a link holds none of these
 
 
 def code(text: str) -> str:
@@ -58,10 +63,14 @@ class _EntryRule(VaultRule):
             for entry in entries:
                 if entry.kind == self.kind:
                     message = self.message(entry, topics)
-                    yield self.at_bytes(entry.note, entry.link.start, entry.link.end, message)
+                    fix = self.fix_for(entry, topics)
+                    yield self.at_bytes(entry.note, entry.link.start, entry.link.end, message, fix)
 
     def message(self, entry: TopicEntry, topics: TopicMap) -> str:
         raise NotImplementedError
+
+    def fix_for(self, entry: TopicEntry, topics: TopicMap) -> Fix | None:
+        return None
 
 
 @register
@@ -223,6 +232,15 @@ class TopicSynonym(_EntryRule):
     - [[00-元语/Agent]]
     ```
 
+    ## Fix safety
+    The fix replaces the topic's name in the link with the topic to use
+    (`[[00-元语/agents|智能体]]` becomes `[[00-元语/Agent|智能体]]`): the folder,
+    the alias and the rest of the line stay. It is safe: the note links the
+    subject it linked, under its one name. It is offered only when the synonym
+    names one topic, that topic's note exists under the topic folder spelled
+    exactly so (no near-duplicate), the new link reaches it, and the note does
+    not list it already (then the line should go, which is left to you).
+
     ## Options
     `topics.synonyms` (default `{agents = "Agent", memo = "memory"}`).
     """
@@ -231,21 +249,68 @@ class TopicSynonym(_EntryRule):
     name = "topic-synonym"
     severity = Severity.WARNING
     kind = SYNONYM
+    fix = "safe"
 
     def message(self, entry: TopicEntry, topics: TopicMap) -> str:
         folder = topics.options(entry.note).folder.strip("/")
         better = topic_link(folder, entry.other, entry)
-        wanted = topic_key(entry.other)
-        listed = any(
-            other.key == wanted and other is not entry for other in topics.entries[entry.note.rel]
-        )
         fix = (
-            "the note already lists it: remove this line" if listed else f"link `{better}` instead"
+            "the note already lists it: remove this line"
+            if _listed(entry, topics)
+            else f"link `{better}` instead"
         )
         return (
             f"{quoted(entry.note, entry)}: `{entry.name}` is a synonym of the topic "
             f"`{entry.other}` (`topics.synonyms`); {fix}"
         )
+
+    def fix_for(self, entry: TopicEntry, topics: TopicMap) -> Fix | None:
+        other, link, target = entry.other, entry.link, entry.resolution.target
+        options = topics.options(entry.note)
+        targets = {name for key, name in options.synonyms.items() if topic_key(key) == entry.key}
+        if len(targets) != 1 or _listed(entry, topics) or link.embed:
+            return None  # two configured topics for one synonym: which one is a guess
+        if not other or other != other.strip() or _NOT_IN_NAME.intersection(other):
+            return None
+        if len(topics.notes_by_key.get(topic_key(other), [])) != 1:
+            return None  # no topic note, or near-duplicates of it (TP002 first)
+        raw = entry.note.slice(link.start, link.end)
+        if not (raw.startswith("[[") and raw.endswith("]]")):
+            return None
+        inner = raw[2:-2]
+        cuts = [at for at in (inner.find("|"), inner.find("#")) if at >= 0]
+        written = inner[: min(cuts, default=len(inner))]  # the path, before an alias or heading
+        if written != target.path:
+            return None  # spaces, escapes or another normalisation: rewrite by hand
+        name_start = written.rfind("/") + 1
+        name = written[name_start:]
+        suffix = name[-3:] if name.lower().endswith(NOTE_SUFFIX) else ""
+        name = name[: len(name) - len(suffix)]
+        if name != entry.name:
+            return None
+        new_path = written[:name_start] + other + suffix
+        new_target = dataclasses.replace(target, path=new_path, written=new_path)
+        found = topics.index.find(new_target, entry.note.rel)
+        if (
+            found.status is not Status.RESOLVED
+            or found.rel is None
+            or found.case_mismatch is not None
+            or stem(found.rel) != unicodedata.normalize("NFC", other)
+            or not in_folder(found.rel, options.folder)
+        ):
+            return None
+        start = link.start + len(raw[: 2 + name_start].encode("utf-8"))
+        edit = Edit(start, start + len(name.encode("utf-8")), other)
+        folder = options.folder.strip("/")
+        return self.make_fix(f"link `{topic_link(folder, other, entry)}`", edit)
+
+
+def _listed(entry: TopicEntry, topics: TopicMap) -> bool:
+    """Whether the entry's note already lists the topic the entry's synonym stands for."""
+    wanted = topic_key(entry.other)
+    return any(
+        other.key == wanted and other is not entry for other in topics.entries[entry.note.rel]
+    )
 
 
 @register
