@@ -416,4 +416,8 @@ def test_the_pre_commit_hook_stays_offline():
     )
     entries = [line for line in hooks.splitlines() if line.strip().startswith(("entry:", "args:"))]
 
-    assert entries == ["  entry: vaultkit check"]
+    assert entries == [
+        "  entry: vaultkit check",
+        "  entry: vaultkit check --fix --exit-non-zero-on-fix",
+    ]
+    assert "--online" not in hooks

@@ -175,6 +175,7 @@ def analyse(
             todo.append(index)
             continue
         slots[index] = note = entry.note
+        note.path = job.path  # the vault may have moved since the note was cached
         if job.reported:
             if entry.findings is None:
                 findings, errors = check_note(note, context)

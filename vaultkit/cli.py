@@ -1,11 +1,15 @@
 """The command line: argument parsing and exit codes, nothing else.
 
 Exit codes: 0 no findings (or `--exit-zero`), 1 findings, 2 a usage or
-configuration error, a path that does not exist, or an internal error.
+configuration error, a path that does not exist, or an internal error. With
+`--fix`, findings means those left after fixing; `--diff` exits 1 when it
+prints a diff; `--fix-only` exits 1 only when fixable findings were left
+unfixed; `--exit-non-zero-on-fix` also exits 1 when a file was fixed.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -19,6 +23,7 @@ from vaultkit.options import ConfigError
 from vaultkit.report import FORMATS, Report
 from vaultkit.report.rules import RULES_FORMATS, render_rule
 from vaultkit.report.statistics import render as render_statistics
+from vaultkit.report.text import fix_line
 from vaultkit.selection import SelectorError
 from vaultkit.vault import InputError
 
@@ -67,6 +72,28 @@ def main() -> None:
     help="Print the number of findings per rule instead (as JSON with --output-format json).",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report the findings left.")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also apply (with --fix or --diff) and mark [*] fixes that may change a note's meaning.",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print what --fix would change as a unified diff; write nothing (exit 1 if any).",
+)
+@click.option(
+    "--fix-only",
+    is_flag=True,
+    help="Apply fixes and report nothing else (exit 1 only if fixable findings are left).",
+)
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="With --fix or --fix-only: exit 1 when a file was fixed, even if nothing is left.",
+)
 @click.option(
     "--no-color", is_flag=True, help="Never colour the output (NO_COLOR is honoured too)."
 )
@@ -115,6 +142,11 @@ def check(
     ignore: tuple[str, ...],
     statistics: bool,
     exit_zero: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
+    fix_only: bool,
+    exit_non_zero_on_fix: bool,
     no_color: bool,
     config_path: Path | None,
     isolated: bool,
@@ -129,8 +161,10 @@ def check(
     if isolated and config_path is not None:
         raise click.UsageError("--config and --isolated cannot be used together")
     online_options = _online_options(online, allow_private, no_cache, concurrency, timeout)
+    outcome = None
     try:
-        run = check_paths(
+        checker = functools.partial(
+            check_paths,
             list(paths or (Path("."),)),
             select=_codes(select) or None,
             extend_select=_codes(extend_select),
@@ -141,6 +175,9 @@ def check(
             use_cache=not no_cache,
             progress=sys.stderr.isatty(),
         )
+        run = checker()
+        if fix or fix_only or show_diff:
+            run, outcome = _fix(run, checker, unsafe_fixes, write=not show_diff)
     except (InputError, ConfigError, SelectorError) as error:
         _fail(str(error))
     except Exception as error:  # a bug in vaultkit: say so without a traceback
@@ -163,10 +200,18 @@ def check(
         source_lines={d.path: run.lines(d.path) for d in result.diagnostics},
         cwd=Path.cwd(),
     )
-    if statistics:
-        output = render_statistics(report, output_format)
+    if show_diff or fix_only:
+        from vaultkit.fix import diff
+
+        output = "".join(diff(change) for change in outcome.applied) if show_diff else ""
+        line = fix_line(outcome, unsafe_fixes=unsafe_fixes, diff=show_diff)
+        click.echo(f"vaultkit: {line}", err=True)
+    elif statistics:
+        output = render_statistics(report, output_format, unsafe_fixes)
+        if outcome is not None:
+            click.echo(f"vaultkit: {fix_line(outcome, unsafe_fixes=unsafe_fixes)}", err=True)
     else:
-        output = FORMATS[output_format](report)
+        output = _render(report, output_format, unsafe_fixes, outcome)
     if output_file is not None:
         try:
             output_file.write_text(output, encoding="utf-8")
@@ -178,7 +223,47 @@ def check(
         click.echo(f"vaultkit: internal error: {message}", err=True)
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)
+    if exit_zero:
+        sys.exit(EXIT_CLEAN)
+    if show_diff:
+        failed = bool(outcome.applied)
+    elif fix_only:
+        failed = bool(outcome.left or outcome.hidden)
+    else:
+        failed = bool(result.diagnostics)
+    if exit_non_zero_on_fix and outcome is not None and outcome.applied:
+        failed = True
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _fix(run, checker, unsafe: bool, write: bool):
+    """Fix the run's notes (in memory, then on disk when `write`); check again if any changed."""
+    from vaultkit import fix as fix_module
+
+    source = click.get_current_context().params
+    outcome = fix_module.plan(
+        run,
+        select=_codes(source["select"]) or None,
+        extend_select=_codes(source["extend_select"]),
+        ignore=_codes(source["ignore"]),
+        unsafe=unsafe,
+    )
+    if write:
+        fix_module.write(outcome)
+    for warning in outcome.warnings:
+        click.echo(f"vaultkit: warning: {warning}", err=True)
+    if write and any(change.written for change in outcome.changes):
+        run = checker()
+    return run, outcome
+
+
+def _render(report: Report, output_format: str, unsafe: bool, outcome) -> str:
+    """The report; with `--fix`, what was fixed ends the text formats (else goes to stderr)."""
+    if output_format in ("text", "concise"):
+        return FORMATS[output_format](report, unsafe_fixes=unsafe, outcome=outcome)
+    if outcome is not None:
+        click.echo(f"vaultkit: {fix_line(outcome, unsafe_fixes=unsafe)}", err=True)
+    return FORMATS[output_format](report)
 
 
 def _online_options(

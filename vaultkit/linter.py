@@ -246,6 +246,8 @@ def _replay(root, config, found, jobs, cache, wanted, prefixes) -> Run | None:
     notes = []
     for rel in sorted({d.path for d in result.diagnostics} & paths.keys()):
         entry = cache.get(rel, paths[rel], stats[rel])
+        if entry is not None:
+            entry.note.path = paths[rel]  # the vault may have moved since it was cached
         notes.append(
             entry.note
             if entry is not None

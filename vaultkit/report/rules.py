@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # importing the rules package loads every rule family
     from vaultkit.rules.base import Rule
 
-FIX_WORDS = {None: "not fixable", "safe": "fixable (safe)", "unsafe": "fixable (unsafe)"}
+FIX_WORDS = {
+    None: "Not fixable",
+    "safe": "Fixable (safe: `vaultkit check --fix` applies it)",
+    "unsafe": "Fixable (unsafe: `vaultkit check --fix --unsafe-fixes` applies it)",
+}
 
 
 def record(rule: type[Rule]) -> dict:
@@ -28,6 +32,7 @@ def record(rule: type[Rule]) -> dict:
 
 
 def render_text(rules: list[type[Rule]]) -> str:
+    """One line per rule: code, name, category, default, fix (`safe`, `unsafe` or `-`), summary."""
     records = [record(rule) for rule in rules]
     if not records:
         return ""
@@ -50,7 +55,11 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(rules: list[type[Rule]]) -> str:
-    """A GitHub-flavoured Markdown table: code, name, category, default, fix, summary."""
+    """A GitHub-flavoured Markdown table: code, name, category, default, fix, summary.
+
+    The fix column says `safe` (`--fix` applies it), `unsafe` (only with
+    `--unsafe-fixes`) or `—` (the rule has no fix).
+    """
     lines = [
         "| Code | Name | Category | Default | Fix | Summary |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -74,6 +83,6 @@ def render_rule(rule: type[Rule], output_format: str = "text") -> str:
     default = "on by default" if rule.default_enabled else "off by default"
     facts = (
         f"Category: {rule.category}. Severity: {rule.severity.value}. "
-        f"{default.capitalize()}. {FIX_WORDS[rule.fix].capitalize()}."
+        f"{default.capitalize()}. {FIX_WORDS[rule.fix]}."
     )
     return f"# {rule.name} ({rule.code})\n\n{facts}\n\n{rule.documentation()}\n"

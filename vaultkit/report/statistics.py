@@ -6,21 +6,23 @@ import json
 from collections import Counter
 
 from vaultkit.report.context import Report
+from vaultkit.report.text import fixable as can_fix
 
 
-def rows(report: Report) -> list[dict]:
+def rows(report: Report, unsafe_fixes: bool = False) -> list[dict]:
+    """`fixable` counts the findings `--fix` repairs (unsafe ones with `unsafe_fixes`)."""
     counts = Counter(d.code for d in report.diagnostics)
     names = {d.code: d.name for d in report.diagnostics}
-    fixable = Counter(d.code for d in report.diagnostics if d.fix is not None and d.fix.applicable)
+    fixable = Counter(d.code for d in report.diagnostics if can_fix(d, unsafe_fixes))
     return [
         {"code": code, "name": names[code], "count": n, "fixable": fixable[code]}
         for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Report, unsafe_fixes: bool = False) -> str:
     """One line per rule: `count  CODE  [*] name`, columns aligned."""
-    table = rows(report)
+    table = rows(report, unsafe_fixes)
     if not table:
         return ""
     count_width = max(len(str(r["count"])) for r in table)
@@ -33,10 +35,12 @@ def render_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(report: Report) -> str:
+def render_json(report: Report, unsafe_fixes: bool = False) -> str:
     """A JSON array of `{"code", "name", "count", "fixable"}`, most frequent first."""
-    return json.dumps(rows(report), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(rows(report, unsafe_fixes), ensure_ascii=False, indent=2) + "\n"
 
 
-def render(report: Report, output_format: str) -> str:
-    return render_json(report) if output_format == "json" else render_text(report)
+def render(report: Report, output_format: str, unsafe_fixes: bool = False) -> str:
+    if output_format == "json":
+        return render_json(report, unsafe_fixes)
+    return render_text(report, unsafe_fixes)

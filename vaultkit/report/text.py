@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 import click
 
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.report.context import Report, plural
+
+if TYPE_CHECKING:
+    from vaultkit.fix import Outcome
 
 
 def _style(report: Report, value: str, **styles) -> str:
@@ -24,12 +28,26 @@ def width(text: str) -> int:
     return cells
 
 
-def _head(report: Report, d: Diagnostic) -> str:
+def fixable(d: Diagnostic, unsafe_fixes: bool = False) -> bool:
+    """Whether `--fix` would repair the finding (an unsafe fix only with `--unsafe-fixes`)."""
+    return d.fix is not None and d.fix.applicable and (d.fix.safe or unsafe_fixes)
+
+
+def hidden(d: Diagnostic, unsafe_fixes: bool = False) -> bool:
+    """Whether the finding has an unsafe fix that needs `--unsafe-fixes`."""
+    return d.fix is not None and d.fix.applicable and not d.fix.safe and not unsafe_fixes
+
+
+def _fixes(count: int) -> str:
+    return f"{count} unsafe {'fix' if count == 1 else 'fixes'}"
+
+
+def _head(report: Report, d: Diagnostic, unsafe_fixes: bool = False) -> str:
     where = f"{d.path}:{d.start.line}:{d.start.column}:"
     color = "red" if d.severity is Severity.ERROR else "yellow"
     code = _style(report, d.code, fg=color, bold=True)
-    fixable = " [*]" if d.fix is not None and d.fix.applicable else ""
-    return f"{_style(report, where, bold=True)} {code}{fixable} {d.message}"
+    mark = " [*]" if fixable(d, unsafe_fixes) else ""
+    return f"{_style(report, where, bold=True)} {code}{mark} {d.message}"
 
 
 CONTEXT_CHARS = 160
@@ -59,31 +77,74 @@ def _context(report: Report, d: Diagnostic) -> list[str]:
     ]
 
 
-def _footer(report: Report) -> str:
+def _fixable_line(report: Report, unsafe_fixes: bool) -> str:
+    """`[*] 3 findings fixable with --fix (2 more with --unsafe-fixes).`, as ruff says it."""
+    count = sum(1 for d in report.diagnostics if fixable(d, unsafe_fixes))
+    more = sum(1 for d in report.diagnostics if hidden(d, unsafe_fixes))
+    option = "--fix --unsafe-fixes" if unsafe_fixes else "--fix"
+    if count:
+        tail = f" ({more} more with --unsafe-fixes)" if more else ""
+        return f"\n[*] {plural(count, 'finding')} fixable with {option}{tail}."
+    if more:
+        return f"\nNo fixes available with --fix ({_fixes(more)} available with --unsafe-fixes)."
+    return ""
+
+
+def _footer(report: Report, unsafe_fixes: bool = False, outcome: Outcome | None = None) -> str:
+    """The totals; then what `--fix` would repair, or (after `--fix`) what it did."""
     summary = report.summary()
     count = summary["diagnostics"]
     files = plural(report.files_checked, "file")
+    if outcome is not None:
+        tail = "\n" + fix_line(outcome, unsafe_fixes=unsafe_fixes)
+    else:
+        tail = _fixable_line(report, unsafe_fixes) if count else ""
     if not count:
-        return f"All checks passed ({files})."
-    fixable = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicable)
-    tail = f"\n[*] {plural(fixable, 'finding')} with a mechanical fix." if fixable else ""
+        return f"All checks passed ({files}).{tail}"
     return (
         f"Found {plural(count, 'problem')} ({plural(summary['errors'], 'error')}, "
         f"{plural(summary['warnings'], 'warning')}) in {files}.{tail}"
     )
 
 
-def render_full(report: Report) -> str:
+def fix_line(outcome: Outcome, *, unsafe_fixes: bool = False, diff: bool = False) -> str:
+    """`Fixed 7 findings in 3 files (2 unsafe fixes available with --unsafe-fixes).`
+
+    With `diff`, what `--fix` would do: `Would fix …`.
+    """
+    if outcome.fixed:
+        verb = "Would fix" if diff else "Fixed"
+        line = f"{verb} {plural(outcome.fixed, 'finding')} in {plural(outcome.files, 'file')}"
+    else:
+        line = "No findings would be fixed" if diff else "No findings fixed"
+    notes = []
+    if outcome.hidden and not unsafe_fixes:
+        notes.append(f"{_fixes(outcome.hidden)} available with --unsafe-fixes")
+    if outcome.left:
+        notes.append(
+            f"{outcome.left} {'fix' if outcome.left == 1 else 'fixes'} could not be applied: "
+            "see the warnings"
+        )
+    return line + (f" ({'; '.join(notes)})" if notes else "") + "."
+
+
+def render_full(
+    report: Report, *, unsafe_fixes: bool = False, outcome: Outcome | None = None
+) -> str:
+    """Each finding with its source line; then the totals (and what `--fix` did)."""
     out = []
     for d in report.diagnostics:
-        out.append(_head(report, d))
+        out.append(_head(report, d, unsafe_fixes))
         out += _context(report, d)
         out.append("")
-    out.append(_footer(report))
+    out.append(_footer(report, unsafe_fixes, outcome))
     return "\n".join(out) + "\n"
 
 
-def render_concise(report: Report) -> str:
-    out = [_head(report, d) for d in report.diagnostics]
-    out.append(_footer(report))
+def render_concise(
+    report: Report, *, unsafe_fixes: bool = False, outcome: Outcome | None = None
+) -> str:
+    """One line per finding; then the totals (and what `--fix` did)."""
+    out = [_head(report, d, unsafe_fixes) for d in report.diagnostics]
+    out.append(_footer(report, unsafe_fixes, outcome))
     return "\n".join(out) + "\n"

@@ -1,4 +1,4 @@
-"""Applying fixes: minimal byte edits on a note's original data.
+"""Choosing and applying the fixes of one note: pure functions on bytes.
 
 A fix is a set of `Edit`s on the bytes a note was parsed from (BOM
 excluded). Fixes are applied whole or not at all; when two fixes touch
@@ -21,6 +21,11 @@ def _overlaps(edit: Edit, taken: list[Edit]) -> bool:
         if edit.start == edit.end == other.start == other.end:
             return True
     return False
+
+
+def allowed(fix: Fix | None, unsafe: bool) -> bool:
+    """Whether `fix` has edits and may be applied (unsafe ones only with `unsafe`)."""
+    return fix is not None and fix.applicable and (fix.safe or unsafe)
 
 
 def choose(diagnostics: Iterable[Diagnostic], *, unsafe: bool = False) -> list[Fix]:
@@ -55,3 +60,20 @@ def apply(data: bytes, fixes: Iterable[Fix]) -> bytes:
         position = edit.end
     out.append(data[position:])
     return b"".join(out)
+
+
+def _splits(data: bytes, offset: int) -> bool:
+    """Whether `offset` falls inside a UTF-8 character or between `\\r` and `\\n`."""
+    if offset <= 0 or offset >= len(data):
+        return False
+    return 0x80 <= data[offset] <= 0xBF or data[offset - 1 : offset + 1] == b"\r\n"
+
+
+def valid(fix: Fix, data: bytes) -> bool:
+    """Whether every edit of `fix` lies within `data` and cuts it only between characters."""
+    return all(
+        0 <= e.start <= e.end <= len(data)
+        and not _splits(data, e.start)
+        and not _splits(data, e.end)
+        for e in fix.edits
+    )

@@ -1,0 +1,137 @@
+"""Replacing a note's file atomically, and only when it is still the file that was read.
+
+The new bytes go to a temporary file in the note's folder (its name starts
+with `.`, so the vault walk never takes it for a note), are flushed and
+fsynced, get the original's mode (and owner, when allowed), and then replace
+the file with `os.replace`: a reader sees the old note or the new one, never
+half of it, and a crash before the rename leaves the original untouched.
+
+Just before the rename the file is read again: if its bytes, size,
+modification time or inode changed since it was read, or the note's path now
+leads somewhere else, the write is refused and the file left alone. The real
+path is written, never a symbolic link, and never through a link that leads
+out of the vault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from vaultkit import source as source_module
+from vaultkit import vault as vault_module
+
+TEMP_SUFFIX = ".vaultkit-tmp"
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)  # the real path is read: a link swapped in is refused
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file's bytes and identity when the fixer read it."""
+
+    raw: bytes
+    stamp: tuple[int, int, int, int]  # device, inode, size, modification time (ns)
+    mode: int
+    uid: int
+    gid: int
+    links: int
+
+
+def snapshot(path: Path, max_size: int) -> Snapshot | str:
+    """The bytes and identity of the regular file at `path` (not a link), or why not."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return error.strerror or str(error)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return "it is not a regular file"
+        raw = source_module.read_capped(fd, max_size)
+    except OSError as error:
+        return error.strerror or str(error)
+    finally:
+        os.close(fd)
+    stamp = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    return Snapshot(raw, stamp, info.st_mode, info.st_uid, info.st_gid, info.st_nlink)
+
+
+def _unchanged(target: Path, read: Snapshot, path: Path, root: Path) -> str | None:
+    """Why the file may not be replaced now, or None while it is the file that was read."""
+    if Path(os.path.realpath(path)) != target or not vault_module.resolves_inside(path, root):
+        return "its path now leads somewhere else; run vaultkit again"
+    now = snapshot(target, len(read.raw) + 1)
+    if isinstance(now, str):
+        return f"it cannot be read again: {now}"
+    if now.raw != read.raw or now.stamp != read.stamp:
+        return "it changed after it was read; run vaultkit again"
+    return None
+
+
+def replace_file(target: Path, data: bytes, read: Snapshot, path: Path, root: Path) -> str | None:
+    """Replace the real file `target` (reached as `path` in the vault at `root`) with `data`.
+
+    `read` is the file as it was read; returns why it was not replaced, if so.
+    """
+    problem = _unchanged(target, read, path, root)
+    if problem is not None:
+        return problem
+    folder = target.parent
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+    except OSError as error:
+        return f"cannot create a temporary file in its folder: {error.strerror or error}"
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, stat.S_IMODE(read.mode))
+        _own(temp, read)
+        problem = _unchanged(target, read, path, root)  # the last look before the rename
+        if problem is None:
+            os.replace(temp, target)
+    except OSError as error:
+        problem = f"cannot write it: {error.strerror or error}"
+    except BaseException:
+        _remove(temp)
+        raise
+    if problem is not None:
+        _remove(temp)
+        return problem
+    _sync_folder(folder)
+    return None
+
+
+def _own(temp: str, read: Snapshot) -> None:
+    """Give the new file the original's owner and group when allowed (as root)."""
+    info = os.stat(temp)
+    if (info.st_uid, info.st_gid) != (read.uid, read.gid):
+        with contextlib.suppress(OSError):
+            os.chown(temp, read.uid, read.gid)
+
+
+def _remove(temp: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(temp)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable (best effort: not every system can fsync a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        os.fsync(fd)
+    os.close(fd)

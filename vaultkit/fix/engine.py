@@ -1,0 +1,409 @@
+"""Fixing a checked run's notes: rounds of fixes and checks in memory, then atomic writes.
+
+`plan` fixes the reported notes of a finished check in memory: each round
+applies the chosen fixes of every note, parses the new bytes into a `Note`,
+puts it in the vault in place of the old one and runs the rules again on the
+notes that changed. It stops when no fix applies, and after `MAX_ROUNDS`
+rounds at most; a note whose fixes do not settle (a fix that does not remove
+its finding, two fixes that undo each other, a fix that makes a rule fail) is
+left as it was, with a warning. Nothing outside the edits changes: the BOM is
+put back, line endings and every other byte stay as they were.
+
+`write` then replaces each changed file (see `vaultkit.fix.atomic`); `diff`
+shows a change as a unified diff. Files that could not be read as UTF-8
+notes, and notes reached through a symbolic link that leads out of the vault,
+are never touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from vaultkit import linter
+from vaultkit import note as note_module
+from vaultkit import source as source_module
+from vaultkit import vault as vault_module
+from vaultkit.diagnostics import Diagnostic
+from vaultkit.fix import atomic
+from vaultkit.fix.atomic import Snapshot
+from vaultkit.fix.edits import allowed, apply, choose, valid
+from vaultkit.note import Note
+from vaultkit.selection import CLI_ORIGINS, Selection, Stage
+
+MAX_ROUNDS = 10  # fix-and-check rounds per run; real fixes settle in two or three
+
+
+@dataclass
+class Change:
+    """One file the fixes change: where it is, its bytes before and after."""
+
+    rel: str  # as reported (prefixed by its vault's folder when several vaults were checked)
+    target: Path  # the real path written (never a symbolic link)
+    note_path: Path  # the path the vault walk found (it may pass through links)
+    root: Path  # the note's vault root
+    snapshot: Snapshot
+    after: bytes
+    fixed: int  # fixes applied, over every round
+    codes: Counter = field(default_factory=Counter)  # rule code -> fixes applied
+    written: bool = False
+    refused: str | None = None  # why the file was not written
+
+    @property
+    def before(self) -> bytes:
+        return self.snapshot.raw
+
+
+@dataclass
+class Outcome:
+    """What the fixes did (or would do) to a checked run's notes."""
+
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    left: int = 0  # allowed fixes left unapplied: refused, did not settle, broke a rule
+    hidden: int = 0  # unsafe fixes not applied because `--unsafe-fixes` was not given
+
+    @property
+    def applied(self) -> list[Change]:
+        """The changes that were (or, with `--diff`, would be) written."""
+        return [change for change in self.changes if change.refused is None]
+
+    @property
+    def fixed(self) -> int:
+        return sum(change.fixed for change in self.applied)
+
+    @property
+    def files(self) -> int:
+        return len(self.applied)
+
+
+@dataclass
+class _State:
+    """One note being fixed in memory."""
+
+    original: Note
+    found: list[Diagnostic]  # the check's findings on the note as it was read
+    snapshot: Snapshot
+    target: Path
+    note: Note = field(init=False)
+    diagnostics: list[Diagnostic] = field(init=False)  # the findings on `note`
+    seen: set[bytes] = field(default_factory=set)
+    fixed: int = 0
+    codes: Counter = field(default_factory=Counter)
+    done: bool = False  # no fix applies any more, or the note was given up
+    failed: bool = False
+
+    def __post_init__(self) -> None:
+        self.note, self.diagnostics = self.original, list(self.found)
+        self.seen.add(self.original.data)
+
+    @property
+    def data(self) -> bytes:
+        return self.note.data
+
+    def give_up(self) -> None:
+        """Leave the note as it was read."""
+        self.note, self.diagnostics = self.original, list(self.found)
+        self.fixed, self.done, self.failed = 0, True, True
+        self.codes.clear()
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:
+        return False
+
+
+def _path(note: Note, vault: vault_module.Vault) -> Path:
+    """Where the note is now: under the vault root (a cached record may hold an old path)."""
+    return vault.root.joinpath(*note.rel.split("/"))
+
+
+def _writable(note: Note, vault: vault_module.Vault, claimed: set[Path]) -> Snapshot | str:
+    """The note's file as read now, or why it must not be written ("" when fixed elsewhere)."""
+    if note.source is None:
+        return "it could not be read as a UTF-8 note"
+    path = _path(note, vault)
+    if not vault_module.resolves_inside(path, vault.root):
+        target = vault.outside_links.get(note.rel) or os.path.realpath(path)
+        return f"it is reached through a symbolic link that leads out of the vault (to {target})"
+    target = Path(os.path.realpath(path))
+    if target in claimed:
+        return ""  # another path in the vault leads to the same file: it is fixed there
+    found = atomic.snapshot(target, max(vault.config.max_file_size, len(note.data) + 3))
+    if isinstance(found, str):
+        return f"it cannot be read again: {found}"
+    decoded = source_module.decode(found.raw)
+    if (
+        not isinstance(decoded, source_module.SourceText)
+        or decoded.data != note.data
+        or decoded.has_bom != note.source.has_bom
+    ):
+        return "it changed after it was checked; run vaultkit again"
+    if found.links > 1:
+        return f"it has {found.links} hard links, which replacing the file would split"
+    return found
+
+
+def _prefix(run: linter.Run, vault: vault_module.Vault) -> str:
+    """The folder prefix of a vault's notes in the run's reported paths."""
+    if vault.root == run.root:
+        return ""
+    return vault_module.relative(vault.root, run.root) + "/"
+
+
+def plan(
+    run: linter.Run,
+    *,
+    select: list[str] | None = None,
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    unsafe: bool = False,
+) -> Outcome:
+    """Fix the reported notes of `run` in memory; nothing is written (see `write`).
+
+    `select`, `extend_select` and `ignore` must be the ones the run was checked
+    with: fixed notes are checked again with the same rules.
+    """
+    stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
+    outcome = Outcome()
+    for vault in run.vaults:
+        fixer = _VaultFixer(run, vault, Selection(vault.config, stage), unsafe, outcome)
+        fixer.run()
+    outcome.changes.sort(key=lambda change: change.rel)
+    return outcome
+
+
+class _VaultFixer:
+    """The fix rounds over one vault's reported notes."""
+
+    def __init__(
+        self,
+        run: linter.Run,
+        vault: vault_module.Vault,
+        selection: Selection,
+        unsafe: bool,
+        outcome: Outcome,
+    ) -> None:
+        self.vault, self.selection, self.unsafe, self.outcome = (
+            vault,
+            selection,
+            unsafe,
+            outcome,
+        )
+        self.prefix = _prefix(run, vault)
+        self.known_errors = set(run.result.internal_errors)
+        self.found: dict[str, list[Diagnostic]] = {}
+        for d in run.result.diagnostics:
+            rel = d.path.removeprefix(self.prefix) if d.path.startswith(self.prefix) else None
+            if rel is not None and rel in vault.by_rel:
+                self.found.setdefault(rel, []).append(replace(d, path=rel))
+        self.states: dict[str, _State] = {}
+
+    def path(self, rel: str) -> Path:
+        return _path(self.vault.by_rel[rel], self.vault)
+
+    def warn(self, rel: str, message: str) -> None:
+        warning = f"{self.prefix}{rel}: {message}"
+        if warning not in self.outcome.warnings:  # a bad fix offered again next round
+            self.outcome.warnings.append(warning)
+
+    def count(self, diagnostics: Iterable[Diagnostic]) -> int:
+        return sum(1 for d in diagnostics if allowed(d.fix, self.unsafe))
+
+    def run(self) -> None:
+        claimed: set[Path] = set()
+        # A note reached through a link in the vault comes after the note at its real path.
+        order = sorted(self.found, key=lambda rel: (_is_link(self.path(rel)), rel))
+        for rel in order:
+            note, diagnostics = self.vault.by_rel[rel], self.found[rel]
+            if not self.count(diagnostics):
+                continue
+            checked = _writable(note, self.vault, claimed)
+            if isinstance(checked, str):
+                if checked:
+                    self.warn(rel, f"not fixed: {checked}")
+                    self.outcome.left += self.count(diagnostics)
+                continue
+            target = Path(os.path.realpath(self.path(rel)))
+            claimed.add(target)
+            self.states[rel] = _State(note, diagnostics, checked, target)
+        if self.states:
+            self.vault = _complete(self.vault)
+            self.rounds()
+        self.finish()
+
+    def rounds(self) -> None:
+        """Fix and check again until no fix applies, for `MAX_ROUNDS` rounds at most."""
+        for _ in range(MAX_ROUNDS):
+            changed = [
+                rel for rel, state in self.states.items() if not state.done and self.step(state)
+            ]
+            if not changed:
+                return
+            self.check_again(changed)
+        for rel, state in self.states.items():
+            fixes = choose(state.diagnostics, unsafe=self.unsafe)
+            if not state.done and any(valid(fix, state.data) for fix in fixes):
+                self.give_up(rel, f"its fixes did not settle after {MAX_ROUNDS} rounds")
+
+    def step(self, state: _State) -> bool:
+        """Apply one round of fixes to a note; whether it changed."""
+        rel = state.original.rel
+        fixes = []
+        for fix in choose(state.diagnostics, unsafe=self.unsafe):
+            if valid(fix, state.data):
+                fixes.append(fix)
+            else:
+                codes = ", ".join(d.code for d in state.diagnostics if d.fix is fix)
+                self.warn(
+                    rel,
+                    f"a fix of {codes} edits outside the note or inside a character or line "
+                    "ending; not applied (this is a bug in vaultkit, please report it)",
+                )
+        new = apply(state.data, fixes)
+        if new == state.data:
+            state.done = True
+            return False
+        if new in state.seen:
+            self.give_up(rel, "its fixes undo each other")
+            return False
+        parsed = _reparse(state.original, new)
+        if parsed is None:
+            self.give_up(rel, "a fix made it unreadable")
+            return False
+        state.seen.add(new)
+        state.note = parsed
+        state.fixed += len(fixes)
+        codes = {id(d.fix): d.code for d in state.diagnostics if d.fix is not None}
+        state.codes.update(codes[id(fix)] for fix in fixes)
+        return True
+
+    def check_again(self, changed: list[str]) -> None:
+        """Run the rules on the changed notes, in the vault that holds them now."""
+        notes = [self.states[n.rel].note if n.rel in self.states else n for n in self.vault.notes]
+        vault = replace(self.vault, notes=notes)
+        wanted = set(changed)
+        result = linter.lint(vault, self.selection, wanted.__contains__)
+        found: dict[str, list[Diagnostic]] = {rel: [] for rel in changed}
+        for d in result.diagnostics:
+            if d.path in found:
+                found[d.path].append(d)
+        for rel in changed:
+            self.states[rel].diagnostics = found[rel]
+        for message in result.internal_errors:
+            if message in self.known_errors:
+                continue  # it failed on the note as it was read, too
+            broken = [rel for rel in changed if f" failed on {rel}: " in message] or changed
+            for rel in broken:
+                if not self.states[rel].failed:
+                    self.give_up(rel, f"a rule failed on the fixed note: {message}")
+
+    def give_up(self, rel: str, why: str) -> None:
+        state = self.states[rel]
+        codes = ", ".join(sorted(state.codes)) or "-"
+        self.warn(
+            rel,
+            f"not fixed: {why} (fixes of {codes}); the note was left as it was "
+            "(this is a bug in vaultkit, please report it)",
+        )
+        state.give_up()
+
+    def finish(self) -> None:
+        """Count what is left and hidden; record each changed note."""
+        for rel, diagnostics in self.found.items():
+            state = self.states.get(rel)
+            final = state.diagnostics if state is not None else diagnostics
+            if not self.unsafe:
+                self.outcome.hidden += sum(
+                    1 for d in final if allowed(d.fix, True) and not d.fix.safe
+                )
+            if state is None:
+                continue
+            self.outcome.left += self.count(final)  # given up, or fixes that apply nowhere
+            if state.failed or state.data == state.original.data:
+                continue
+            bom = source_module.BOM if state.original.source.has_bom else b""
+            self.outcome.changes.append(
+                Change(
+                    rel=self.prefix + rel,
+                    target=state.target,
+                    note_path=self.path(rel),
+                    root=self.vault.root,
+                    snapshot=state.snapshot,
+                    after=bom + state.data,
+                    fixed=state.fixed,
+                    codes=state.codes,
+                )
+            )
+
+
+def _complete(vault: vault_module.Vault) -> vault_module.Vault:
+    """The vault with every note the walk finds (a check replayed from the cache keeps only
+    the notes that have findings; the rules need them all to check a fixed note again)."""
+    found = vault_module.discover(vault.root, vault.config)
+    have = vault.by_rel
+    walked = [(path, vault_module.relative(path, vault.root)) for path in found.notes]
+    if all(rel in have for _, rel in walked):
+        return vault
+    size = vault.config.max_file_size
+    notes = [have.get(rel) or vault_module.parse_file(path, rel, size) for path, rel in walked]
+    listed = {rel for _, rel in walked}
+    notes += [note for note in vault.notes if note.rel not in listed]
+    return replace(vault, notes=notes)
+
+
+def _reparse(original: Note, data: bytes) -> Note | None:
+    """The note parsed from its fixed bytes (its BOM put back), or None when it cannot be."""
+    bom = source_module.BOM if original.source.has_bom else b""
+    decoded = source_module.decode(bom + data)
+    if not isinstance(decoded, source_module.SourceText):
+        return None
+    try:
+        return note_module.parse(original.path, original.rel, decoded)
+    except Exception:  # a parser bug: the fixed note cannot be checked, so it is not written
+        return None
+
+
+def write(outcome: Outcome) -> None:
+    """Write every change atomically; a change that cannot be written is refused and left."""
+    for change in outcome.changes:
+        if change.refused is not None:
+            continue
+        problem = atomic.replace_file(
+            change.target, change.after, change.snapshot, change.note_path, change.root
+        )
+        if problem is None:
+            change.written = True
+            continue
+        change.refused = problem
+        outcome.left += change.fixed
+        outcome.warnings.append(f"{change.rel}: not fixed: {problem}")
+
+
+def _lines(data: bytes) -> list[str]:
+    """The file's lines as text for display, each with its own line ending."""
+    text = data.decode("utf-8", "replace")
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
+
+
+def diff(change: Change) -> str:
+    """A unified diff of one change (`--- a/rel`, `+++ b/rel`), as `git diff` prints it."""
+    out = []
+    for line in difflib.unified_diff(
+        _lines(change.before),
+        _lines(change.after),
+        f"a/{change.rel}",
+        f"b/{change.rel}",
+    ):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
