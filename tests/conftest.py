@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from vaultkit import fix
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.linter import check_paths
+from vaultkit.source import BOM
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_VAULT = REPO / "fixtures" / "example-vault"
@@ -110,3 +112,20 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
 def cli_json(*args: str | Path, cwd: Path | None = None) -> tuple[int, dict]:
     done = run_cli("check", "--output-format", "json", *args, cwd=cwd)
     return done.returncode, json.loads(done.stdout)
+
+
+def crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
+def fix_once(
+    root: Path, rel: str, code: str, unsafe: bool = False
+) -> tuple[list[Diagnostic], bytes]:
+    """Check the vault for `code`, apply the fixes chosen for `rel`, write it back (BOM kept)."""
+    path = root / rel
+    found = [d for d in check(root, select=[code]) if d.path == rel]
+    raw = path.read_bytes()
+    bom = BOM if raw.startswith(BOM) else b""
+    data = bom + fix.apply(raw[len(bom) :], fix.choose(found, unsafe=unsafe))
+    path.write_bytes(data)
+    return found, data

@@ -6,10 +6,8 @@ a second round changes nothing, a re-check no longer reports it, and a case with
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import ARTICLE, check, where
+from conftest import ARTICLE, check, crlf, fix_once, where
 
 from vaultkit import fix, urls
 from vaultkit.diagnostics import Diagnostic
@@ -17,7 +15,6 @@ from vaultkit.options import FrontmatterOptions
 from vaultkit.rules import get
 from vaultkit.rules.frontmatter.dates import rewrite
 from vaultkit.rules.frontmatter.tracking import find_tracking
-from vaultkit.source import BOM
 
 BLOG = "01-博客/作者甲/a.md"
 RESOURCE = "02-资源/工具/a.md"
@@ -38,30 +35,13 @@ def article(**changes: str) -> str:
     return "\n".join(lines)
 
 
-def crlf(text: str) -> str:
-    return text.replace("\n", "\r\n")
-
-
-def fix_once(
-    root: Path, rel: str, code: str, unsafe: bool = True
-) -> tuple[list[Diagnostic], bytes]:
-    """Check `rel` for `code`, apply the chosen fixes, write the file back (BOM kept)."""
-    path = root / rel
-    found = [d for d in check(root, select=[code]) if d.path == rel]
-    raw = path.read_bytes()
-    bom = BOM if raw.startswith(BOM) else b""
-    data = bom + fix.apply(raw[len(bom) :], fix.choose(found, unsafe=unsafe))
-    path.write_bytes(data)
-    return found, data
-
-
 def assert_fixes(make_vault, rel: str, before: str, after: str, code: str) -> list[Diagnostic]:
     """Fixing `before` gives exactly `after`; fixing again changes nothing and reports nothing."""
     root = make_vault({rel: before})
-    found, data = fix_once(root, rel, code)
+    found, data = fix_once(root, rel, code, unsafe=True)
     assert data == after.encode("utf-8")
     assert found and all(d.fix is not None and d.fix.applicable for d in found)
-    again, data_again = fix_once(root, rel, code)
+    again, data_again = fix_once(root, rel, code, unsafe=True)
     assert again == [] and data_again == data
     return found
 

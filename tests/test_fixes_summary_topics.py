@@ -6,14 +6,11 @@ a second round changes nothing, a re-check no longer reports it, and cases with 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import ARTICLE, check
+from conftest import ARTICLE, check, crlf, fix_once
 
 from vaultkit import fix
 from vaultkit.diagnostics import Diagnostic
-from vaultkit.source import BOM
 
 BLOG = "01-博客/作者甲/a.md"
 TOPIC_NOTE = '---\ntitle: "{name}"\n---\n\n## 定义\n\n{name} 是一个主题。\n'
@@ -23,23 +20,6 @@ TOPICS = {
 }
 KEY_POINTS = "**2) 关键要点**"
 ONE_SENTENCE = "**1) 一句话总结**\n这是一句话总结。"
-
-
-def crlf(text: str) -> str:
-    return text.replace("\n", "\r\n")
-
-
-def fix_once(
-    root: Path, rel: str, code: str, unsafe: bool = False
-) -> tuple[list[Diagnostic], bytes]:
-    """Check the vault for `code`, apply the fixes chosen for `rel`, write it back (BOM kept)."""
-    path = root / rel
-    found = [d for d in check(root, select=[code]) if d.path == rel]
-    raw = path.read_bytes()
-    bom = BOM if raw.startswith(BOM) else b""
-    data = bom + fix.apply(raw[len(bom) :], fix.choose(found, unsafe=unsafe))
-    path.write_bytes(data)
-    return found, data
 
 
 def assert_fixes(

@@ -160,7 +160,10 @@ def test_sarif_from_the_cli_validates(make_vault, sarif_schema):
     "diagnostics",
     [
         [],
-        [diagnostic(fix=Fix("delete it", (Edit(0, 1, ""),))), diagnostic(path="x/%20 100%.md", code="ST007")],
+        [
+            diagnostic(fix=Fix("delete it", (Edit(0, 1, ""),))),
+            diagnostic(path="x/%20 100%.md", code="ST007"),
+        ],
         [diagnostic(end=Position(1, 1))],  # an empty region
     ],
 )
@@ -243,7 +246,9 @@ def test_concise_and_plurals():
         "a.md:1:1: ST007 bom\nFound 1 problem (0 errors, 1 warning) in 1 file.\n"
     )
     assert render_concise(report(files_checked=1)) == "All checks passed (1 file).\n"
-    fixable = render_concise(report(diagnostic(fix=Fix("x", (Edit(0, 1, ""),))), diagnostic(line=2)))
+    fixable = render_concise(
+        report(diagnostic(fix=Fix("x", (Edit(0, 1, ""),))), diagnostic(line=2))
+    )
     assert "a.md:1:1: ST101 [*] m" in fixable
     assert "Found 2 problems (2 errors, 0 warnings) in 3 files." in fixable
 
