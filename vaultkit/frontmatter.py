@@ -4,12 +4,17 @@ PyYAML's composer (libyaml's CSafeLoader) keeps a start and end mark on every
 node, so each key and value can be pointed at exactly. Values are constructed
 one field at a time, so one bad value (`2024-13-45`) does not hide the others,
 and never when the block uses aliases (billion-laughs guard).
+
+Both happen on first use: a block is composed when its nodes are first read
+and a value constructed when it is first read. A pickled `Frontmatter` is its
+text and fence facts, so notes travel between processes and to the cache
+cheaply, and a loaded note whose frontmatter no rule reads costs nothing here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -19,17 +24,47 @@ from vaultkit.diagnostics import Position
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"---[ \t]*\r?$")
+_REWRITTEN_KEYS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
 
 
-@dataclass(slots=True)
 class Field:
-    """One top-level `key: value` of the frontmatter mapping."""
+    """One top-level `key: value` of the frontmatter mapping.
 
-    key: str
-    key_node: yaml.Node
-    node: yaml.Node
-    value: Any = None
-    error: str | None = None  # why the value could not be constructed
+    `value` and `error` come from constructing the value node, which happens
+    on first use of either.
+    """
+
+    __slots__ = ("_error", "_pending", "_value", "key", "key_node", "node")
+
+    def __init__(self, key: str, key_node: yaml.Node, node: yaml.Node, load: bool = True) -> None:
+        self.key = key
+        self.key_node = key_node
+        self.node = node
+        self._pending = load  # False when the block uses aliases: nothing is constructed
+        self._value: Any = None
+        self._error: str | None = None
+
+    @property
+    def value(self) -> Any:
+        if self._pending:
+            self._construct()
+        return self._value
+
+    @property
+    def error(self) -> str | None:
+        """Why the value could not be constructed, or None."""
+        if self._pending:
+            self._construct()
+        return self._error
+
+    def _construct(self) -> None:
+        self._pending = False
+        try:
+            self._value = SafeConstructor().construct_object(self.node, deep=True)
+        except (ValueError, TypeError, yaml.YAMLError) as error:
+            self._error = str(error)
+        except RecursionError:
+            self._error = "the value is nested too deeply to load"
 
     @property
     def is_scalar(self) -> bool:
@@ -47,6 +82,9 @@ class Field:
             return node.value.strip() == "" and node.tag != "tag:yaml.org,2002:bool"
         return not node.value
 
+    def __repr__(self) -> str:
+        return f"Field({self.key!r}, {self.node!r})"
+
 
 @dataclass(frozen=True, slots=True)
 class YamlError:
@@ -54,19 +92,72 @@ class YamlError:
     position: Position
 
 
-@dataclass(slots=True)
 class Frontmatter:
-    """The block between the opening `---` on line 1 and its closing `---`."""
+    """The block between the opening `---` on line 1 and its closing `---`.
 
-    text: str  # the YAML between the fences
-    first_line: int  # file line of the YAML's first line (2 when the note starts with ---)
-    closed: bool
-    body_start: int  # byte offset (in the note's UTF-8 data) where the body begins
-    root: yaml.Node | None = None
-    error: YamlError | None = None
-    alias: Position | None = None  # where the first alias is used, if any
-    fields: dict[str, Field] = field(default_factory=dict)  # first occurrence of each key
-    duplicates: list[Field] = field(default_factory=list)  # later occurrences
+    The YAML of a closed block is composed on first use of `root`, `error`,
+    `alias`, `fields` or `duplicates`. A pickle holds only the text and the
+    fence facts: composing again with libyaml is cheaper than unpickling node
+    trees, and is not done at all for a note whose frontmatter is not read.
+    """
+
+    __slots__ = (
+        "_alias",
+        "_composed",
+        "_duplicates",
+        "_error",
+        "_fields",
+        "_root",
+        "body_start",
+        "closed",
+        "first_line",
+        "text",
+    )
+
+    def __init__(self, text: str, first_line: int, closed: bool, body_start: int) -> None:
+        self.text = text  # the YAML between the fences
+        self.first_line = first_line  # file line of the YAML's first line (2 after a `---`)
+        self.closed = closed
+        self.body_start = body_start  # byte offset (in the note's data) where the body begins
+        self._composed = not closed  # an unclosed block is never composed
+        self._root: yaml.Node | None = None
+        self._error: YamlError | None = None
+        self._alias: Position | None = None
+        self._fields: dict[str, Field] = {}
+        self._duplicates: list[Field] = []
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if not self._composed:
+            compose(self)
+        return self._root
+
+    @property
+    def error(self) -> YamlError | None:
+        if not self._composed:
+            compose(self)
+        return self._error
+
+    @property
+    def alias(self) -> Position | None:
+        """Where the first alias is used, if any."""
+        if not self._composed:
+            compose(self)
+        return self._alias
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        """The first occurrence of each key."""
+        if not self._composed:
+            compose(self)
+        return self._fields
+
+    @property
+    def duplicates(self) -> list[Field]:
+        """Later occurrences of a key."""
+        if not self._composed:
+            compose(self)
+        return self._duplicates
 
     def position(self, mark: yaml.Mark) -> Position:
         """The file position of a mark inside the YAML text."""
@@ -75,28 +166,59 @@ class Frontmatter:
     def get(self, key: str) -> Field | None:
         return self.fields.get(key)
 
+    def __reduce__(self) -> tuple:
+        return Frontmatter, (self.text, self.first_line, self.closed, self.body_start)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Frontmatter:
+            return NotImplemented
+        return (
+            self.text == other.text
+            and self.first_line == other.first_line
+            and self.closed == other.closed
+            and self.body_start == other.body_start
+        )
+
+    __hash__ = None  # equal by content, so not hashable
+
+    def __repr__(self) -> str:
+        return (
+            f"Frontmatter({self.text!r}, first_line={self.first_line}, closed={self.closed}, "
+            f"body_start={self.body_start})"
+        )
+
 
 def split(text: str) -> Frontmatter | None:
     """Find the frontmatter block of a note's text (BOM already removed)."""
+    return locate(text)[0]
+
+
+def locate(text: str) -> tuple[Frontmatter | None, int]:
+    """The frontmatter block of a note's text and the index in `text` where the body begins."""
+    if not text.startswith("---"):
+        return None, 0
     first_end = text.find("\n")
-    first = text if first_end < 0 else text[:first_end]
-    if not _FENCE.fullmatch(first):
-        return None
-    pos = first_end + 1 if first_end >= 0 else len(text)
-    start = pos
-    while pos < len(text):
-        end = text.find("\n", pos)
+    if not _FENCE.fullmatch(text, 0, len(text) if first_end < 0 else first_end):
+        return None, 0
+    start = first_end + 1 if first_end >= 0 else len(text)
+    line_start = start
+    while True:  # only lines starting with `---` can close the block
+        if not text.startswith("---", line_start):
+            found = text.find("\n---", line_start)
+            if found < 0:
+                break
+            line_start = found + 1
+        end = text.find("\n", line_start)
         line_end = len(text) if end < 0 else end
-        if _FENCE.fullmatch(text[pos:line_end]):
+        if _FENCE.fullmatch(text, line_start, line_end):
             after = line_end + 1 if end >= 0 else line_end
-            return Frontmatter(
-                text=text[start:pos],
-                first_line=2,
-                closed=True,
-                body_start=len(text[:after].encode()),
-            )
-        pos = line_end + 1
-    return Frontmatter(text=text[start:], first_line=2, closed=False, body_start=len(text.encode()))
+            body_start = after if text.isascii() else len(text[:after].encode())
+            return Frontmatter(text[start:line_start], 2, True, body_start), after
+        if end < 0:
+            break
+        line_start = end + 1
+    body_start = len(text) if text.isascii() else len(text.encode())
+    return Frontmatter(text[start:], 2, False, body_start), len(text)
 
 
 def _first_alias(root: yaml.Node) -> bool:
@@ -135,32 +257,56 @@ def _yaml_error(fm: Frontmatter, error: yaml.MarkedYAMLError) -> YamlError:
     return YamlError(problem, fm.position(mark) if mark else Position(fm.first_line, 1))
 
 
+def _rewritten_by_construction(node: yaml.Node) -> bool:
+    """Whether constructing `node` changes it: PyYAML flattens `<<` merge keys and retags `=`
+    keys of mappings in place, so their values must be constructed before anyone reads them."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag in _REWRITTEN_KEYS:
+                    return True
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+    return False
+
+
 def compose(fm: Frontmatter) -> None:
-    """Compose the YAML of a closed block, filling root, fields, error and alias."""
+    """Compose the YAML of a closed block, filling root, fields, error and alias (once)."""
+    if not fm._composed:
+        fm._root, fm._error, fm._alias, fm._fields, fm._duplicates = _composed(fm)
+        fm._composed = True
+
+
+def _composed(fm: Frontmatter) -> tuple:
+    """root, error, alias, fields and duplicates of a closed block."""
+    fields: dict[str, Field] = {}
+    duplicates: list[Field] = []
     try:
-        fm.root = yaml.compose(fm.text, Loader=_Loader)
+        root = yaml.compose(fm.text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        fm.error = _yaml_error(fm, error)
-        return
+        return None, _yaml_error(fm, error), None, fields, duplicates
     except yaml.YAMLError as error:
-        fm.error = YamlError(str(error), Position(fm.first_line, 1))
-        return
-    if fm.root is None:
-        return
-    if "*" in fm.text and _first_alias(fm.root):  # an alias is always written `*name`
-        fm.alias = _alias_position(fm)
-    if not isinstance(fm.root, yaml.MappingNode):
-        return
-    constructor = SafeConstructor()
-    for key_node, value_node in fm.root.value:
+        return None, YamlError(str(error), Position(fm.first_line, 1)), None, fields, duplicates
+    text = fm.text
+    alias = None
+    if root is not None and "*" in text and _first_alias(root):  # an alias is written `*name`
+        alias = _alias_position(fm)
+    if not isinstance(root, yaml.MappingNode):
+        return root, None, alias, fields, duplicates
+    load = alias is None  # never construct values that use aliases (billion laughs)
+    for key_node, value_node in root.value:
         key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
-        entry = Field(key, key_node, value_node)
-        if fm.alias is None:
-            try:
-                entry.value = constructor.construct_object(value_node, deep=True)
-            except (ValueError, TypeError, yaml.YAMLError) as error:
-                entry.error = str(error)
-        if key in fm.fields:
-            fm.duplicates.append(entry)
+        entry = Field(key, key_node, value_node, load)
+        if key in fields:
+            duplicates.append(entry)
         else:
-            fm.fields[key] = entry
+            fields[key] = entry
+    if load and ("<<" in text or "=" in text or "!" in text):
+        entries = [*fields.values(), *duplicates]
+        if any(_rewritten_by_construction(entry.node) for entry in entries):
+            for entry in entries:
+                entry._construct()
+    return root, None, alias, fields, duplicates

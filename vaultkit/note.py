@@ -18,16 +18,23 @@ Obsidian syntax pyromark does not know is handled here, in the same pass:
   pyromark then reports the target `Note#Head\\`, and the trailing backslash
   is dropped. A wikilink target spanning lines is not a link in Obsidian and
   is dropped.
+
+The records are named tuples. A `Note` pickles compactly (worker processes
+send notes back pickled and the note cache stores them): its text once, as
+bytes, with link targets and the frontmatter as ranges of them; the YAML is
+composed again, the text decoded again and `lines` computed again on use.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import pyromark
 
@@ -48,20 +55,23 @@ _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 _FENCE_OPEN = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 # A block id at the end of a block's last line: after a space, alone, or glued to `]]`.
 _BLOCK_ID = re.compile(rb"(?:^|[ \t]|(?<=\]\]))\^([A-Za-z0-9-]+)$", re.MULTILINE)
-# Ends of blocks that may carry a block id (nested lists end their parent item's own text).
-_BLOCK_ENDS = frozenset({"Paragraph", "Item", "Heading"})
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+_LINK_KINDS: dict[str, str] = {}  # pyromark's link type ("Inline") -> Link.kind ("inline")
+_new = tuple.__new__  # rebuilds a record from a pickle without a Python-level call
+
+
+class Heading(NamedTuple):
     level: int
     text: str
     start: int  # byte offsets of the heading line(s)
     end: int
 
+    def __reduce__(self) -> tuple:
+        return _new, (Heading, tuple(self))
 
-@dataclass(frozen=True, slots=True)
-class Section:
+
+class Section(NamedTuple):
     """A heading and everything under it up to the next heading of its level or higher."""
 
     heading: Heading
@@ -71,9 +81,11 @@ class Section:
     def content_start(self) -> int:
         return self.heading.end
 
+    def __reduce__(self) -> tuple:
+        return _new, (Section, tuple(self))
 
-@dataclass(frozen=True, slots=True)
-class Link:
+
+class Link(NamedTuple):
     """A link or image as written: `[[t|a]]`, `![[t]]`, `[a](t)`, `![a](t)`, `<t>`."""
 
     kind: str  # "wikilink", "inline", "autolink", "reference", "email", …
@@ -88,15 +100,20 @@ class Link:
     def is_wikilink(self) -> bool:
         return self.kind == "wikilink"
 
+    def __reduce__(self) -> tuple:
+        return _new, (Link, tuple(self))
 
-@dataclass(frozen=True, slots=True)
-class CodeRegion:
+
+class CodeRegion(NamedTuple):
     """Text that is not prose: code blocks, code spans, math, raw HTML."""
 
     kind: str  # "fenced", "indented", "span", "math", "html", "comment" (`%% … %%`)
     start: int
     end: int
     closed: bool = True  # False for a fence that runs to the end of the note
+
+    def __reduce__(self) -> tuple:
+        return _new, (CodeRegion, tuple(self))
 
 
 @dataclass
@@ -141,7 +158,10 @@ class Note:
     @cached_property
     def lines(self) -> list[str]:
         """The note's lines without their line endings; `lines[0]` is line 1."""
-        return [line.removesuffix("\r") for line in self.text.split("\n")]
+        text = self.text
+        if "\r" not in text:
+            return text.split("\n")
+        return [line.removesuffix("\r") for line in text.split("\n")]
 
     @property
     def body_first_line(self) -> int:
@@ -173,97 +193,182 @@ class Note:
                 return section
         return None
 
+    def __reduce__(self) -> tuple:
+        """Pickle the parse results, compactly; `lines` and `code_lines` are computed on use."""
+        source = self.source
+        front, links = self.frontmatter, self.links
+        if source is not None:
+            front, links = _pack_frontmatter(source.data, front), _pack_links(source.data, links)
+        return _restore, (
+            os.fspath(self.path), self.rel, source, self.problem, front, self.headings,
+            self.sections, links, self.code, self.html, self.blocks, self.body_start,
+        )  # fmt: skip
 
-def _link_kind(link_type: object) -> str:
-    if isinstance(link_type, dict):
-        return "wikilink" if "WikiLink" in link_type else next(iter(link_type)).lower()
-    return str(link_type).lower()
+
+# A pickled note holds its text once, as `data`: the frontmatter's YAML and link targets
+# (which are nearly always spelled in the note as the parser reports them) are stored as
+# byte ranges of it and decoded again on load.
 
 
-def _fence_closed(block: str) -> bool:
-    lines = block.rstrip("\n").split("\n")
-    opening = _FENCE_OPEN.match(lines[0])
-    if opening is None or len(lines) < 2:
+def _pack_frontmatter(data: bytes, front: Frontmatter | None) -> object:
+    if front is None:
+        return None
+    raw = front.text.encode()
+    if not data.startswith(raw, data.find(b"\n") + 1):
+        return front
+    return (len(raw), front.first_line, front.closed, front.body_start)
+
+
+def _pack_links(data: bytes, links: list[Link]) -> list[tuple]:
+    """Links whose target is spelled in their span become (kind, at, size, text|None, …)."""
+    packed: list[tuple] = []
+    for link in links:
+        kind, target, text, embed, start, end, alias = link
+        raw = target.encode()
+        at = data.find(raw, start, end) if raw else -1
+        if at < 0:
+            packed.append(link)
+        else:
+            text = None if text == target else text  # one string for `[[x]]`
+            packed.append((kind, at - start, len(raw), text, embed, start, end, alias))
+    return packed
+
+
+def _restore(path: str, rel: str, source: SourceText | None, *state: object) -> Note:
+    problem, front, headings, sections, links, *rest = state
+    if source is not None:
+        data = source.data
+        if type(front) is tuple:
+            size, first_line, closed, body_start = front
+            at = data.find(b"\n") + 1
+            front = Frontmatter(data[at : at + size].decode(), first_line, closed, body_start)
+        unpacked = []
+        for link in links:
+            if len(link) == 8:
+                kind, at, size, text, embed, start, end, alias = link
+                target = data[start + at : start + at + size].decode()
+                text = target if text is None else text
+                link = _new(Link, (kind, target, text, embed, start, end, alias))
+            unpacked.append(link)
+        links = unpacked
+    return Note(Path(path), rel, source, problem, front, headings, sections, links, *rest)
+
+
+def _fence_closed(data: bytes, start: int, end: int) -> bool:
+    """Whether the fenced code block at `data[start:end]` has its closing fence."""
+    first_end = data.find(b"\n", start, end)
+    if first_end < 0:
+        return False
+    opening = _FENCE_OPEN.match(data[start:first_end].decode("utf-8", "replace"))
+    stop = end
+    while stop > first_end and data[stop - 1] == 0x0A:  # trailing newlines
+        stop -= 1
+    if opening is None or stop <= first_end:
         return False
     fence = opening.group(1)
-    last = lines[-1].strip()
+    last = data[data.rfind(b"\n", start, stop) + 1 : stop].decode("utf-8", "replace").strip()
     return last.startswith(fence[0] * len(fence)) and set(last) == {fence[0]}
 
 
 def _parse_body(note: Note, body: str, base: int) -> None:
+    """Fill the note's records from one pass over pyromark's events for `body`.
+
+    The loop runs once per event (about a million for a large vault), so it
+    tests the common events first and computes spans only for what it keeps.
+    """
+    data = note.data
     headings = note.headings
     links, code, html = note.links, note.code, note.html
-    heading: tuple[int, int, int] | None = None  # level, start, end
-    heading_text: list[str] = []
+    heading: list | None = None  # level, start, end, texts
     open_links: list[list] = []  # kind, target, embed, start, alias?, texts (innermost last)
-    block_ends: list[int] | None = [] if note.data.find(b"^", base) != -1 else None
+    # where paragraphs, items and headings end: each may carry a block id (`^id`)
+    block_ends: list[int] | None = [] if data.find(b"^", base) != -1 else None
     items = 0  # list items open around the current event
     for event, span in pyromark.events_with_range(body, options=_OPTIONS):
-        start, end = span["start"] + base, span["end"] + base
-        if isinstance(event, str):
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
             continue
-        kind, payload = next(iter(event.items()))
-        if kind == "Text":
+        if "Text" in event:
             if heading is not None:
-                heading_text.append(payload)
-            for open_link in open_links:
-                open_link[5].append(payload)
-        elif kind == "Code":
-            code.append(CodeRegion("span", start, end))
-            if heading is not None:
-                heading_text.append(payload)
-            for open_link in open_links:
-                open_link[5].append(payload)
-        elif kind in ("InlineMath", "DisplayMath"):
-            code.append(CodeRegion("math", start, end))
-        elif kind in ("Html", "InlineHtml"):
-            html.append(CodeRegion("html", start, end))
-        elif kind == "Start":
-            tag, info = (payload, None) if isinstance(payload, str) else next(iter(payload.items()))
-            if tag == "Heading":
-                heading = (_LEVELS[info["level"]], start, end)
-                heading_text = []
-            elif tag in ("Link", "Image"):
+                heading[3].append(event["Text"])
+            if open_links:
+                text = event["Text"]
+                for open_link in open_links:
+                    open_link[5].append(text)
+            continue
+        payload = event.get("Start")
+        if payload is not None:
+            if type(payload) is str:  # Paragraph, Item, TableCell, Strong, …
+                if payload == "Item":
+                    items += 1
+                continue
+            ((tag, info),) = payload.items()
+            if tag == "Link" or tag == "Image":
                 link_type = info["link_type"]
-                wiki = isinstance(link_type, dict) and link_type.get("WikiLink")
-                has_alias = bool(wiki and wiki.get("has_pothole"))
-                kind_ = _link_kind(link_type)
-                open_links.append([kind_, info["dest_url"], tag == "Image", start, has_alias, []])
+                has_alias = False
+                if type(link_type) is str:  # one string per kind: pickles share it
+                    kind = _LINK_KINDS.get(link_type) or _LINK_KINDS.setdefault(
+                        link_type, link_type.lower()
+                    )
+                elif "WikiLink" in link_type:
+                    kind = "wikilink"
+                    has_alias = bool(link_type["WikiLink"].get("has_pothole"))
+                else:
+                    kind = next(iter(link_type)).lower()
+                start = span["start"] + base
+                open_links.append([kind, info["dest_url"], tag == "Image", start, has_alias, []])
+            elif tag == "Heading":
+                heading = [_LEVELS[info["level"]], span["start"] + base, span["end"] + base, []]
             elif tag == "CodeBlock":
-                if isinstance(info, dict):  # {"Fenced": lang}
-                    block = note.slice(start, end)
-                    code.append(CodeRegion("fenced", start, end, _fence_closed(block)))
+                start, end = span["start"] + base, span["end"] + base
+                if type(info) is dict:  # {"Fenced": lang}
+                    code.append(CodeRegion("fenced", start, end, _fence_closed(data, start, end)))
                 else:
                     code.append(CodeRegion("indented", start, end))
-            elif tag == "Item":
-                items += 1
             elif tag == "List" and items and block_ends is not None:
-                block_ends.append(start)  # the parent item's own text ends here
-        elif kind == "End":
-            tag = payload if isinstance(payload, str) else next(iter(payload))
-            if tag == "Heading" and heading is not None:
-                level, h_start, h_end = heading
-                headings.append(Heading(level, "".join(heading_text).strip(), h_start, h_end))
-                heading = None
-            elif tag in ("Link", "Image") and open_links:
-                link_kind, target, embed, l_start, has_alias, texts = open_links.pop()
-                text = "".join(texts)
-                if link_kind == "wikilink":
+                block_ends.append(span["start"] + base)  # the parent item's own text ends here
+            continue
+        payload = event.get("End")
+        if payload is not None:
+            if type(payload) is not str:  # {"Heading": "H2"}, {"List": …}, {"BlockQuote": …}
+                if "Heading" in payload and heading is not None:
+                    level, h_start, h_end, texts = heading
+                    headings.append(Heading(level, "".join(texts).strip(), h_start, h_end))
+                    heading = None
+                    if block_ends is not None:
+                        block_ends.append(span["end"] + base)
+            elif payload == "Paragraph":
+                if block_ends is not None:
+                    block_ends.append(span["end"] + base)
+            elif payload == "Item":
+                items -= 1
+                if block_ends is not None:
+                    block_ends.append(span["end"] + base)
+            elif (payload == "Link" or payload == "Image") and open_links:
+                kind, target, embed, start, has_alias, texts = open_links.pop()
+                if kind == "wikilink":
                     if "\n" in target:
                         continue  # Obsidian has no wikilinks across lines
                     target = target.removesuffix("\\")  # `[[Note\\|alias]]` in a table
-                links.append(
-                    Link(link_kind, target, text, embed, l_start, end, text if has_alias else None)
-                )
-            elif tag == "Item":
-                items -= 1
-            if tag in _BLOCK_ENDS and block_ends is not None:
-                block_ends.append(end)
+                text = "".join(texts)
+                alias = text if has_alias else None
+                links.append(Link(kind, target, text, embed, start, span["end"] + base, alias))
+            continue
+        ((kind, payload),) = event.items()
+        if kind == "Code":
+            code.append(CodeRegion("span", span["start"] + base, span["end"] + base))
+            if heading is not None:
+                heading[3].append(payload)
+            for open_link in open_links:
+                open_link[5].append(payload)
+        elif kind == "InlineMath" or kind == "DisplayMath":
+            code.append(CodeRegion("math", span["start"] + base, span["end"] + base))
+        elif kind == "Html" or kind == "InlineHtml":
+            html.append(CodeRegion("html", span["start"] + base, span["end"] + base))
     if any(a.start > b.start for a, b in pairwise(links)):
         links.sort(key=lambda link: link.start)  # an image inside a link ends first
     if block_ends:
         _block_ids(note, block_ends)
-    if note.data.find(b"%%", base) != -1:
+    if data.find(b"%%", base) != -1:
         _comments(note, base)
 
 
@@ -342,17 +447,10 @@ def parse(path: Path, rel: str, source: SourceText | ReadProblem) -> Note:
         return Note(path=path, rel=rel, problem=source)
     note = Note(path=path, rel=rel, source=source)
     text = source.text
-    front = fm_module.split(text)
-    body = text
+    front, body_index = fm_module.locate(text)
     if front is not None:
-        note.frontmatter = front
-        if front.closed:
-            fm_module.compose(front)
-            note.body_start = front.body_start
-            body = source.data[front.body_start :].decode("utf-8")
-        else:
-            note.body_start = len(source.data)
-            body = ""
-    _parse_body(note, body, note.body_start)
+        note.frontmatter = front  # its YAML is composed when a rule first reads it
+        note.body_start = front.body_start
+    _parse_body(note, text[body_index:] if body_index else text, note.body_start)
     note.sections = _sections(note.headings, len(source.data))
     return note

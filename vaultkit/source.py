@@ -14,7 +14,7 @@ import os
 import re
 import stat
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -27,6 +27,14 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 _BLOCK = 4096  # long lines get a column checkpoint every _BLOCK bytes
 _GBK_SAMPLE = 100_000  # characters looked at to tell GBK text from other bytes
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# GB18030 bytes, one character per match: a GB2312 character (lead byte captured), any other
+# four- or two-byte character, or a run of ASCII.
+_GBK_TOKEN = re.compile(
+    rb"([\xa1-\xf7])[\xa1-\xfe]|[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]"
+    rb"|[\x81-\xfe][\x40-\x7e\x80-\xfe]|[\x00-\x7f]+|[\x80-\xff]"
+)
+_GB2312_SYMBOL_LEADS = bytes(range(0xA1, 0xB0))  # rows 1-15: punctuation and symbols
+_GB2312_LEVEL2_LEADS = bytes(range(0xD8, 0xF8))  # rows 56-87: the less frequent hanzi
 _OPEN_FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the stat must not block
@@ -66,6 +74,9 @@ class ReadProblem:
     detail: str
     position: Position = FILE_START
 
+    def __reduce__(self) -> tuple:
+        return ReadProblem, (self.kind, self.detail, self.position)
+
 
 def _chars(data: bytes) -> int:
     """The number of characters in valid UTF-8 `data` (a cut-off character counts as one)."""
@@ -91,6 +102,9 @@ class LineIndex:
         if self._starts is None:
             self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._data))]
         return self._starts
+
+    def __reduce__(self) -> tuple:
+        return LineIndex, (self._data,)  # line starts and marks are rebuilt when needed
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.starts, offset)
@@ -120,19 +134,53 @@ class LineIndex:
         return marks
 
 
-@dataclass(slots=True)
 class SourceText:
-    """A file's text, decoded as UTF-8, with the facts about its encoding."""
+    """A file's text, decoded as UTF-8, with the facts about its encoding.
 
-    text: str
-    data: bytes  # the UTF-8 bytes of `text` (the file without its BOM)
-    has_bom: bool
-    crlf_lines: int
-    lf_lines: int
-    lines: LineIndex = field(init=False)
+    A pickle holds only the bytes and the facts: the text is decoded again on
+    first use and the line index rebuilds itself lazily, so a note loaded from
+    the cache or from a worker process costs little until it is read.
+    """
 
-    def __post_init__(self) -> None:
-        self.lines = LineIndex(self.data)
+    __slots__ = ("_text", "crlf_lines", "data", "has_bom", "lf_lines", "lines")
+
+    def __init__(
+        self, text: str | None, data: bytes, has_bom: bool, crlf_lines: int, lf_lines: int
+    ) -> None:
+        self._text = text  # None: decode `data` on first use
+        self.data = data  # the UTF-8 bytes of `text` (the file without its BOM)
+        self.has_bom = has_bom
+        self.crlf_lines = crlf_lines
+        self.lf_lines = lf_lines
+        self.lines = LineIndex(data)
+
+    @property
+    def text(self) -> str:
+        text = self._text
+        if text is None:
+            text = self._text = self.data.decode("utf-8")
+        return text
+
+    def __reduce__(self) -> tuple:
+        return SourceText, (None, self.data, self.has_bom, self.crlf_lines, self.lf_lines)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not SourceText:
+            return NotImplemented
+        return (
+            self.data == other.data
+            and self.has_bom == other.has_bom
+            and self.crlf_lines == other.crlf_lines
+            and self.lf_lines == other.lf_lines
+        )
+
+    __hash__ = None  # equal by content, so not hashable
+
+    def __repr__(self) -> str:
+        return (
+            f"SourceText(<{len(self.data)} bytes>, has_bom={self.has_bom}, "
+            f"crlf_lines={self.crlf_lines}, lf_lines={self.lf_lines})"
+        )
 
 
 def _position(data: bytes, offset: int) -> Position:
@@ -159,17 +207,15 @@ def looks_like_gbk(data: bytes) -> bool:
         return False
     if _CONTROL.search(text):
         return False
-    wide = [char.encode("gb18030") for char in text[:_GBK_SAMPLE] if ord(char) > 0x7F]
-    if len(wide) < 2:
+    sample = text[:_GBK_SAMPLE]
+    wide = len(sample) - len(sample.encode("ascii", "ignore"))
+    if wide < 2:
         return False
-    common = [c for c in wide if len(c) == 2 and 0xA1 <= c[0] <= 0xF7 and 0xA1 <= c[1] <= 0xFE]
-    hanzi = [c for c in common if c[0] >= 0xB0]
-    level1 = [c for c in hanzi if c[0] <= 0xD7]
-    return (
-        len(common) >= 0.9 * len(wide)
-        and len(hanzi) >= 0.5 * len(wide)
-        and len(level1) >= 0.7 * len(hanzi)
-    )
+    # the lead byte of each GB2312 character, found by tokenizing the encoded sample
+    common = b"".join(_GBK_TOKEN.findall(sample.encode("gb18030")))
+    hanzi = len(common.translate(None, _GB2312_SYMBOL_LEADS))
+    level1 = len(common.translate(None, _GB2312_SYMBOL_LEADS + _GB2312_LEVEL2_LEADS))
+    return len(common) >= 0.9 * wide and hanzi >= 0.5 * wide and level1 >= 0.7 * hanzi
 
 
 def _bad_utf8(data: bytes, skipped: int, error: UnicodeDecodeError) -> ReadProblem:
@@ -250,7 +296,7 @@ def decode(raw: bytes) -> SourceText | ReadProblem:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return _bad_utf8(data, len(BOM) if has_bom else 0, error)
-    crlf = data.count(b"\r\n")
+    crlf = data.count(b"\r\n") if b"\r" in data else 0
     return SourceText(
         text=text,
         data=data,
