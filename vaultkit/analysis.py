@@ -19,10 +19,12 @@ Vault rules, which need every note at once, run after this stage, in
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import pickle
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,6 +155,23 @@ def _parse_all(jobs: list[Job], context: Context, progress: Callable[[int], None
         _CONTEXT = None
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while records are built by the hundred thousand.
+
+    The records hold no reference cycles, so the collections that their
+    allocations would trigger find nothing; pausing them makes loading
+    cached notes about three times faster.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyse(
     jobs: list[Job],
     context: Context,
@@ -160,6 +179,16 @@ def analyse(
     progress: Callable[[int], None] = lambda done: None,
 ) -> Analysed:
     """Parse and check every job's note, reusing what the cache still holds."""
+    with _no_gc():
+        return _analyse(jobs, context, cache, progress)
+
+
+def _analyse(
+    jobs: list[Job],
+    context: Context,
+    cache: NoteCache | None,
+    progress: Callable[[int], None],
+) -> Analysed:
     out = Analysed()
     slots: list[Note | None] = [None] * len(jobs)
     stats: dict[int, Stat | None] = {}

@@ -197,7 +197,11 @@ def check(
         files_checked=result.files_checked,
         version=__version__,
         color=output_file is None and use_color(no_color),
-        source_lines={d.path: run.lines(d.path) for d in result.diagnostics},
+        source_lines=(
+            {path: run.lines(path) for path in {d.path for d in result.diagnostics}}
+            if output_format == "text" and not statistics
+            else {}
+        ),
         cwd=Path.cwd(),
     )
     if show_diff or fix_only:

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultkit import analysis
+from vaultkit import analysis, source
 from vaultkit import config as config_module
 from vaultkit import vault as vault_module
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.note import Note
 from vaultkit.selection import CLI_ORIGINS, Selection, Stage
+from vaultkit.source import SourceText
 from vaultkit.vault import InputError, Vault
 
 if TYPE_CHECKING:  # the rules and the online check are imported when a run needs them
@@ -56,8 +58,14 @@ class Run:
                 if vault.root != self.root
                 else ""
             )
-            note = vault.by_rel.get(path.removeprefix(prefix)) if path.startswith(prefix) else None
-            if note is not None and note.source is not None:
+            if not path.startswith(prefix):
+                continue
+            rel = path.removeprefix(prefix)
+            note = vault.by_rel.get(rel)
+            if note is None:  # a replayed run: read the note again
+                text = source.read(vault.root / rel, vault.config.max_file_size)
+                note = Note(vault.root / rel, rel, text if isinstance(text, SourceText) else None)
+            if note.source is not None:
                 return note.lines
         return None
 
@@ -217,18 +225,16 @@ def _library_versions() -> tuple[str, ...]:
 def _replay(root, config, found, jobs, cache, wanted, prefixes) -> Run | None:
     """The stored result of a run over exactly these files, unchanged; sets `cache.run_key`.
 
-    Only the notes that have findings are loaded (from the cache), for the
-    report's source lines and for fixes.
+    The replayed run's vault holds no notes: a report that shows source lines
+    reads them from the files (`Run.lines`), and the fixer loads what it needs.
     """
     from vaultkit import cache as cache_module
 
     parts: list[object] = [cache.rules_key, *sorted(wanted), "|", *sorted(prefixes), "|"]
-    stats: dict[str, cache_module.Stat] = {}
     for job in jobs:
         stat = cache_module.Stat.of(job.path)
         if stat is None or cache.started - stat.mtime / 1e9 <= cache_module.RACY_SECONDS:
             return None  # too fresh to trust its time: check it
-        stats[job.rel] = stat
         parts += (job.rel, stat.size, stat.mtime)
     parts.append("|")
     for path in found.attachments:
@@ -242,25 +248,11 @@ def _replay(root, config, found, jobs, cache, wanted, prefixes) -> Run | None:
     result = cache.replay(cache.run_key)
     if not isinstance(result, Result):
         return None
-    paths = {job.rel: job.path for job in jobs}
-    notes = []
-    for rel in sorted({d.path for d in result.diagnostics} & paths.keys()):
-        entry = cache.get(rel, paths[rel], stats[rel])
-        if entry is not None:
-            entry.note.path = paths[rel]  # the vault may have moved since it was cached
-        notes.append(
-            entry.note
-            if entry is not None
-            else vault_module.parse_file(paths[rel], rel, config.max_file_size)  # unreadable
-        )
     cache.close()
     shown = vault_module.Discovery(
-        notes=[paths[note.rel] for note in notes],
-        attachments=found.attachments,
-        problems=found.problems,
-        outside=found.outside,
+        attachments=found.attachments, problems=found.problems, outside=found.outside
     )
-    return Run(root, [vault_module.assemble(root, config, shown, notes)], result)
+    return Run(root, [vault_module.assemble(root, config, shown, [])], result)
 
 
 def _parse_progress(cache, jobs: list[analysis.Job], enabled: bool):

@@ -173,7 +173,7 @@ def plan(
     stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     outcome = Outcome()
     for vault in run.vaults:
-        fixer = _VaultFixer(run, vault, Selection(vault.config, stage), unsafe, outcome)
+        fixer = _VaultFixer(run, _complete(vault), Selection(vault.config, stage), unsafe, outcome)
         fixer.run()
     outcome.changes.sort(key=lambda change: change.rel)
     return outcome
@@ -234,7 +234,6 @@ class _VaultFixer:
             claimed.add(target)
             self.states[rel] = _State(note, diagnostics, checked, target)
         if self.states:
-            self.vault = _complete(self.vault)
             self.rounds()
         self.finish()
 
@@ -344,8 +343,8 @@ class _VaultFixer:
 
 
 def _complete(vault: vault_module.Vault) -> vault_module.Vault:
-    """The vault with every note the walk finds (a check replayed from the cache keeps only
-    the notes that have findings; the rules need them all to check a fixed note again)."""
+    """The vault with every note the walk finds (a check replayed from the cache holds no
+    notes; the fixer needs the reported ones, and the rules all of them to check again)."""
     found = vault_module.discover(vault.root, vault.config)
     have = vault.by_rel
     walked = [(path, vault_module.relative(path, vault.root)) for path in found.notes]
