@@ -91,30 +91,55 @@ def section_lines(note: Note, title: str) -> list[SectionView]:
 
 
 def _read_sections(note: Note, title: str) -> list[SectionView]:
+    """The lines of each `## title` section, read from the section's bytes alone.
+
+    Only the section is decoded (a topics section is a few lines at the end of
+    a long note), so building the topic map stays cheap on a large vault.
+    """
     if note.source is None:
         return []
+    data = note.data
     views = []
     for section in note.sections:
         heading = section.heading
         if heading.level != 2 or heading.text != title:
             continue
-        first = note.line_of(max(heading.start, heading.end - 1)) + 1
-        last = note.line_of(section.end - 1) if section.end > heading.end else first - 1
-        starts = note.source.lines.starts
-        link_starts = [link.start for link in note.links]
-        code_lines = note.code_lines
+        begin = data.find(b"\n", max(heading.start, heading.end - 1)) + 1
+        last_byte = section.end - 1 if section.end > heading.end else -1
         lines = []
-        for number in range(first, min(last, len(note.lines)) + 1):
-            text = note.lines[number - 1]
-            if not text.strip() or number in code_lines:
-                continue
-            begin = starts[number - 1]
-            end = begin + len(text.encode("utf-8"))
-            low, high = bisect_left(link_starts, begin), bisect_left(link_starts, end)
-            lines.append(SectionLine(number, begin, text, tuple(note.links[low:high])))
-        blank = not note.data[heading.end : section.end].strip()
+        if begin:
+            number = data.count(b"\n", 0, begin) + 1
+            hidden = _hidden_spans(note, begin, section.end)
+            link_starts = [link.start for link in note.links]
+            while begin <= last_byte:
+                newline = data.find(b"\n", begin)
+                after = len(data) + 1 if newline < 0 else newline + 1
+                raw = data[begin : after - 1].removesuffix(b"\r")
+                text = raw.decode("utf-8")
+                if text.strip() and not any(s < after and begin <= e for s, e in hidden):
+                    end = begin + len(raw)
+                    low, high = bisect_left(link_starts, begin), bisect_left(link_starts, end)
+                    lines.append(SectionLine(number, begin, text, tuple(note.links[low:high])))
+                begin, number = after, number + 1
+        blank = not data[heading.end : section.end].strip()
         views.append(SectionView(heading, tuple(lines), blank))
     return views
+
+
+def _hidden_spans(note: Note, start: int, end: int) -> list[tuple[int, int]]:
+    """(first byte, last byte) of code blocks, HTML blocks and multi-line `%%` comments
+    that reach into bytes `start:end`: whole lines of them are not topic lines."""
+    spans = []
+    for region in (*note.code, *note.html):
+        if region.kind not in ("fenced", "indented", "html", "comment"):
+            continue
+        last = max(region.start, region.end - 1)
+        if region.start >= end or last < start:
+            continue
+        if region.kind == "comment" and b"\n" not in note.data[region.start : last]:
+            continue
+        spans.append((region.start, last))
+    return spans
 
 
 @dataclass(frozen=True, slots=True)
