@@ -7,6 +7,8 @@ a stop it is not sure of (`o3.5`, `e.g.`, a quote, a URL) ends nothing.
 
 from __future__ import annotations
 
+import re
+
 _CJK_STOPS = frozenset("。！？")
 _LATIN_STOPS = frozenset(".!?")
 _OPENERS = {
@@ -17,6 +19,10 @@ _CLOSERS = frozenset(_OPENERS.values()) | {'"'}
 # What may follow a stop and still belong to its sentence: more stops, ellipses,
 # closing quotes and brackets, emphasis markers.
 _TRAILING = _CJK_STOPS | _LATIN_STOPS | _CLOSERS | frozenset("…~～*_`'")
+# Every character `sentence_starts` acts on: quotes, brackets and stops.
+_SPECIAL = re.compile(
+    "[" + re.escape("".join(sorted({'"', *_OPENERS, *_CLOSERS, *_CJK_STOPS, *_LATIN_STOPS}))) + "]"
+)
 _ABBREVIATIONS = frozenset(
     [
         "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "co", "corp",
@@ -80,6 +86,10 @@ def sentence_starts(text: str) -> list[int]:
     quoted = False  # inside ASCII double quotes
     index, length = 0, len(text)
     while index < length:
+        special = _SPECIAL.search(text, index)  # (nothing else changes anything)
+        if special is None:
+            break
+        index = special.start()
         char = text[index]
         if char == '"':
             quoted = not quoted

@@ -57,6 +57,8 @@ _SENTENCE_PUNCT = frozenset("，。；！？,;!?")
 _BULLET = re.compile(r"([ \t]*)([-*+•]|\d{1,3}[.)])(?:[ \t]+(.*)|$)")
 # Lines that are no content of a part: a thematic break, a comment alone on its line.
 _NOT_CONTENT = re.compile(r" {0,3}(?:([-*_])(?:[ \t]*\1){2,}|<!--.*-->|%%.*%%)[ \t]*")
+_NOT_CONTENT_FIRST = frozenset("-*_<%")
+_BULLET_FIRST = frozenset("-*+•")
 _ORDERED_ITEM = re.compile(r"[ \t]*\d{1,3}[.)）、]")
 # Words a label may hold besides a part's words, and what joins them (`风险与不足`, `风险/缺口`).
 _FILLERS = ("之处", "的", "主要", "潜在", "总结", "概括", "概述", "摘要", "核心", "关键", "性")
@@ -360,10 +362,13 @@ def parse(note: Note, options: SummaryOptions) -> Summary | None:
         text = raw.strip()
         if not text:
             continue
-        if _NOT_CONTENT.fullmatch(raw):
+        first_char = text[0]  # (what each pattern needs first, to skip the others fast)
+        if first_char in _NOT_CONTENT_FIRST and _NOT_CONTENT.fullmatch(raw):
             continue
-        bullet = None if number in code else _BULLET.fullmatch(raw)
-        found = None if number in code else _label(matcher, raw, number, previous, bullet)
+        in_code = number in code
+        marker = first_char in _BULLET_FIRST or first_char.isdigit()
+        bullet = _BULLET.fullmatch(raw) if marker and not in_code else None
+        found = None if in_code else _label(matcher, raw, number, previous, bullet)
         previous = raw
         if found is not None:
             kind, label = found

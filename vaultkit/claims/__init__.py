@@ -34,28 +34,31 @@ from vaultkit.claims.model import (
     Word,
     blank,
     fold,
+    line_starts,
     term_key,
     value_key,
 )
 from vaultkit.claims.numbers import cn_value, numbers
 from vaultkit.claims.support import Support
-from vaultkit.claims.terms import terms
+from vaultkit.claims.terms import located_terms
 
 __all__ = [
     "GENERIC", "Claims", "Finding", "Line", "Number", "Occurrence", "Options", "Support",
-    "Term", "Word", "cn_value", "compare", "extract", "fold", "term_key", "value_key",
+    "Term", "Text", "Word", "cn_value", "compare", "extract", "fold", "line_starts", "term_key",
+    "value_key",
 ]  # fmt: skip
 
 
-def extract(lines: Iterable[Line], source: str = "summary") -> Claims:
+def extract(lines: Iterable[Line] | Text, source: str = "summary") -> Claims:
     """The claims a summary makes in masked lines: its names (`o3-mini`, `AIME 2024`, with
     their Chinese glosses) and the numbers it must support: two or more digits, decimals,
     percentages, money, dates, times, versions, `三千`-style numerals; not the digits of
     a name (`GPT-4`, `AIME 2024`)."""
-    text = Text(lines, source)
-    found = list(terms(text))
-    spans = sorted((text.offset(t.where), text.offset(t.where) + len(t.where.text)) for t in found)
-    return Claims(numbers=list(numbers(text, blank(text.value, spans), strict=True)), terms=found)
+    text = lines if isinstance(lines, Text) else Text(lines, source)
+    found = located_terms(text)
+    spans = [(start, end) for _, start, end in found]  # in order, not overlapping
+    scanned = blank(text.value, spans)
+    return Claims(list(numbers(text, scanned, strict=True)), [term for term, _, _ in found])
 
 
 def compare(summary: Claims, support: Support, options: Options) -> list[Finding]:

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 Line = tuple[int, str]  # a 1-based line number and its (masked) text
 
@@ -85,6 +86,9 @@ def term_key(text: str) -> str:
 
 
 def value_key(value: float) -> float:
+    """`value` to nine significant digits, so that values computed two ways compare."""
+    if -1e9 < value < 1e9 and (type(value) is int or value.is_integer()):
+        return float(value)  # nine digits or fewer: as it is
     return float(f"{value:.9g}")
 
 
@@ -110,22 +114,36 @@ class Text:
 
     Extraction runs each pattern once over the whole text rather than once per line."""
 
-    __slots__ = ("first", "lines", "source", "starts", "value")
+    __slots__ = ("lines", "source", "starts", "value")
 
     def __init__(self, lines: Iterable[Line], source: str | Sequence[str]) -> None:
-        numbers, starts, parts, offset = [], [], [], 0
-        for number, line in lines:
-            numbers.append(number)
-            starts.append(offset)
-            parts.append(line)
-            offset += len(line) + 1
-        self.value = fold("\n".join(parts))
-        self.lines, self.starts, self.source = numbers, starts, source
-        self.first = dict(zip(numbers, starts, strict=True))  # line -> its offset
+        lines = lines if isinstance(lines, list) else list(lines)
+        self._set([number for number, _ in lines], [line for _, line in lines], source)
 
-    def offset(self, where: Occurrence) -> int:
-        """Where an occurrence of this text starts in `value`."""
-        return self.first[where.line] + where.column - 1
+    @classmethod
+    def of(
+        cls,
+        numbers: list[int],
+        parts: list[str],
+        source: str | Sequence[str],
+        starts: list[int] | None = None,
+    ) -> Text:
+        """The text of lines given as their numbers and their texts (and, when known,
+        where each starts in the lines joined by newlines)."""
+        text = cls.__new__(cls)
+        text._set(numbers, parts, source, starts)
+        return text
+
+    def _set(
+        self,
+        numbers: list[int],
+        parts: list[str],
+        source: str | Sequence[str],
+        starts: list[int] | None = None,
+    ) -> None:
+        self.value = fold("\n".join(parts))
+        self.lines, self.source = numbers, source
+        self.starts = line_starts(parts) if starts is None else starts
 
     def where(self, start: int, end: int) -> Occurrence:
         """The occurrence of `value[start:end]` (on one line)."""
@@ -140,6 +158,13 @@ class Text:
         start = self.value.rfind("\n", 0, offset) + 1
         end = self.value.find("\n", offset)
         return start, len(self.value) if end < 0 else end
+
+
+def line_starts(parts: list[str]) -> list[int]:
+    """Where each of `parts` starts in `"\\n".join(parts)`."""
+    starts = list(accumulate(map((1).__add__, map(len, parts)), initial=0))
+    starts.pop()
+    return starts
 
 
 def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:

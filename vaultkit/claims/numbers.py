@@ -56,7 +56,8 @@ _ENGLISH_DATE = re.compile(
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = tuple(month.title() for month in _MONTHS)
-_DIMENSIONS = re.compile(r"(\d)[xX×*](?=\d)")
+_MONTH_NAME = re.compile("|".join(_MONTH_NAMES))  # one pass instead of twelve
+_DIMENSIONS = re.compile(r"[xX×*](?<=\d.)(?=\d)")  # `1792x1024`: two numbers
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
 # `三点半`, `9点30分`, `十点整`: a body's `9:30`, found from each `点`.
 _CN_HOUR = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3}) ?$")
@@ -69,7 +70,11 @@ _CN_DIGITS = {
 }  # fmt: skip
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_POWERS = {"十": 1, "百": 2, "千": 3, "万": 4, "亿": 8}
-_CN_ANY = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?")
+# (`[x][x]*` rather than `[x]+`: one character class first lets the engine skip text fast.)
+_CN_ANY = re.compile(
+    r"[零〇一二两三四五六七八九十百千万亿][零〇一二两三四五六七八九十百千万亿]*"
+    r"(?:点[零〇一二三四五六七八九]+)?"
+)
 # In a summary only an unmistakable Chinese numeral counts: a digit with a unit (`三千`) or
 # `十` with a digit (`十二`), followed by a measure word (`三千名`, `十二天`, `一百多个`).
 _CN_STRICT = re.compile(
@@ -80,6 +85,16 @@ _CN_STRICT = re.compile(
 _SMALL_UNITS = ("个百分点", "百分点", "倍", "%")
 _HALVES = re.compile(r"一半|半数|过半|减半")
 _TENTHS = re.compile(r"([一二三四五六七八九两]|\d)成(?![本功为员果熟长立都交品绩就])")  # 六成: 60
+# For `candidates`: each Arabic number not glued to a word or another number (`x12`,
+# `1.5.2`: no number of its own), with the multiplier after it (`(12, 万)`);
+# and the Chinese numerals a body's numbers may be (a lone digit only before `倍`, `%`...).
+_ARABIC_SUFFIX = re.compile(rf"(\d(?<![A-Za-z0-9_.,]\d)[\d,]*(?:\.\d+)*)(?={_SUFFIX.pattern})")
+_CN_NUMBER = re.compile(
+    r"[零〇一二两三四五六七八九十百千万亿]"
+    r"(?:[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
+    r"|点[零〇一二三四五六七八九]+|(?<=[十百千万亿])"
+    r"|(?<=[零〇一二两三四五六七八九])(?=个百分点|百分点|倍|%))"
+)
 
 
 def cn_value(text: str) -> float | None:
@@ -172,7 +187,7 @@ def _unit(text: str, stop: int, unit: str, currency: str = "") -> str:
 def numbers(text: Text, value: str, strict: bool) -> Iterable[Number]:
     """The numbers of `value` (`text.value` with names blanked); `strict` keeps only the
     ones a summary must support. Occurrences show `text.value`."""
-    value = _DIMENSIONS.sub(r"\1 ", value)
+    value = _DIMENSIONS.sub(" ", value)
     spans = []
     for start, end, date in _dates(value):
         digits = "".join(c for c in value[start:end] if c.isdigit())
@@ -212,6 +227,57 @@ def numbers(text: Text, value: str, strict: bool) -> Iterable[Number]:
         found = _arabic(text, value, match, strict)
         if found is not None:
             yield found
+
+
+def candidates(text: Text, value: str) -> tuple[set[float], set[str]]:
+    """The values and the digit strings of `numbers(text, value, strict=False)`, found
+    with one pattern pass each instead of number by number: enough to tell that a claim
+    has no number of the body near it (only units are left to compare)."""
+    values: set[float] = set()
+    strings: set[str] = set()
+    value = _DIMENSIONS.sub(" ", value)
+    spans = []
+    for start, end, (year, _, _) in _dates(value):
+        spans.append((start, end))
+        if year is not None:
+            values.add(float(year))
+    for match in _TIME.finditer(value) if ":" in value else ():
+        if not _glued(value, match.start(), "0123456789:"):
+            parts = match.group().split(":")
+            strings.update(parts)
+            values.update(map(float, parts))
+            spans.append(match.span())
+    if spans:
+        value = blank(value, sorted(spans))
+    original = text.value
+    if _MONTH_NAME.search(original):
+        values.update(float(match.group("y")) for match in _ENGLISH_DATE.finditer(original))
+    if "半" in value and _HALVES.search(value):
+        strings.add("50")
+        values.add(50.0)
+    for match in _TENTHS.finditer(value) if "成" in value else ():
+        tenths = match.group(1)
+        number = (int(tenths) if tenths.isdigit() else _CN_DIGITS[tenths]) * 10
+        strings.add(str(number))
+        values.add(float(number))
+    for match in _CN_NUMBER.findall(value):
+        number = cn_value(match)
+        if number is not None:
+            values.add(number)
+    found = _ARABIC_SUFFIX.findall(value)
+    plain = {token for token, unit in found if not unit and token.isdigit()}  # (most: `12`)
+    strings |= plain
+    values.update(map(float, plain))
+    for token, unit in [item for item in found if item[1] or not item[0].isdigit()]:
+        written = token.rstrip(",")  # as `_arabic` reads it
+        if "," in written and not _GROUPED.fullmatch(written.partition(".")[0]):
+            written = written.partition(",")[0]
+        digits = written.replace(",", "")
+        strings.add(digits)
+        if digits.count(".") < 2:  # (else a version)
+            # The multiplier follows the number as written; after a `,` there is none.
+            values.add(float(digits) * (_MULTIPLIERS.get(unit, 1.0) if written == token else 1.0))
+    return values, strings
 
 
 def _dates(value: str) -> Iterable[tuple[int, int, tuple[int | None, int, int | None]]]:
@@ -267,7 +333,7 @@ def _body_only(text: Text, value: str) -> Iterable[Number]:
                 yield Number(where, 0.0, 0.0, _clock(int(hour), int(minute)), "", version=True)
         at = value.find("点", at + 1)
     original = text.value  # `Dec` is a word, blanked in `value`
-    months = any(month in original for month in _MONTH_NAMES)
+    months = _MONTH_NAME.search(original) is not None
     for match in _ENGLISH_DATE.finditer(original) if months else ():
         month = _MONTHS.index(match.group("m").lower()[:3]) + 1
         date = (int(match.group("y")), month, int(match.group("d")))

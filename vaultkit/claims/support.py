@@ -1,15 +1,26 @@
 """What the body and the frontmatter state, indexed once per note, and near-miss search.
 
 A claim is first looked for as written (a faithful summary copies most of its
-names and figures); only when one is not does the note pay for the index, once.
-Numbers are kept by value (`dict` of normalised value -> the numbers stating it,
-and the sorted values for rounding ranges), dates by their parts. Names are kept
-as one string of `term_key`s, each run's words back to back (`claude3.5sonnet`),
-with the set of offsets where a word (or a hyphen-separated part of one: the
-`4o` of `GPT-4o-mini`) starts or ends: the body has a name when its key occurs
-from one such offset to another. A lookup is a dict access, a bisection or a
-`str.find`; only a claim without support pays for the near-miss scan, which
-builds the keys of every group of up to four neighbouring words once.
+names and figures); only when one is not does the note pay for an index, and
+only for the index it needs:
+
+- names: one string of `term_key`s, each run's words back to back
+  (`claude3.5sonnet`), with the offsets where a word (or a hyphen-separated
+  part of one: the `4o` of `GPT-4o-mini`) starts or ends: the body has a
+  name when its key occurs from one such offset to another. A run of words
+  is taken apart once per process (`terms.run_facts`), however many notes
+  repeat it.
+- candidates: the values and digit strings of the body's numbers, read with
+  one pattern pass each (`numbers.candidates`). A number claim with no value
+  near it, or no digit string one typo away, is unsupported, or has no near
+  miss, without more work.
+- numbers: the body's numbers, normalised (`dict` of value -> the numbers
+  stating it, and the sorted values for rounding ranges), dates by their
+  parts; built only when a candidate is near a claim, to compare units.
+
+A lookup is a dict access, a bisection or a `str.find`; only a name without
+support pays for the near-miss scan over the keys of every group of up to
+four neighbouring words.
 """
 
 from __future__ import annotations
@@ -17,8 +28,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
+from vaultkit.claims.distance import letters, one_typo, osa, typos
 from vaultkit.claims.model import (
     Line,
     Number,
@@ -27,72 +38,136 @@ from vaultkit.claims.model import (
     Term,
     Text,
     Word,
-    blank,
     compatible,
     term_key,
     value_key,
 )
-from vaultkit.claims.numbers import number_at, numbers
-from vaultkit.claims.terms import CJK, NUMBER_WORD, WORD, is_name_word, name_runs
+from vaultkit.claims.numbers import candidates, number_at, numbers
+from vaultkit.claims.terms import CJK, MAX_WINDOW, NO_NAME, Run, names_of, split_runs
 
-MAX_WINDOW = 4  # words in one indexed name (`Claude 3.5 Sonnet Preview`)
 _RELATIVE_YEARS = (("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("后年", 2))
 _EPSILON = 1e-9
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)*")
-_PART = re.compile(r"[^-_]+")
-
-# Where a name was seen: built into an `Occurrence` only when a near miss is reported.
-Seen = Occurrence | tuple[Text, int, int]
+_NUMERIC_KEY = re.compile(r"[\d.:]+")  # what a number's digits may be: `2024`, `3.2.0`, `9:30`
 
 
 class Support:
     """Everything the body and the frontmatter state, indexed for lookups.
 
-    `parts` are (masked lines, source) pairs: the body with source `"body"`, the
-    frontmatter's values with one source per line (the key each came from).
+    `parts` are (masked lines, source) pairs (or `Text`s): the body with source
+    `"body"`, the frontmatter's values with one source per line (the key each came
+    from).
 
     A summary usually copies its names and figures as the body writes them, so a
     claim is first looked for as written (`literal_name`, `literal_number`); the
-    index of every name and number is built only for a claim that is not, once."""
+    indexes of names and numbers are built only for a claim that is not, once."""
 
-    def __init__(self, parts: Iterable[tuple[Iterable[Line], str | Sequence[str]]]) -> None:
-        self.texts = [Text(lines, source) for lines, source in parts]
+    def __init__(self, parts: Iterable[tuple[Iterable[Line], str | Sequence[str]] | Text]) -> None:
+        self.texts = [part if isinstance(part, Text) else Text(*part) for part in parts]
         self.text = "\n".join(text.value for text in self.texts)  # glosses, aliases, `去年`
         self._lower: str | None = None  # `text` case-folded, for names as written
-        self._built = False
+        self._named = False
+        self._counted = False
+        self._candidates: _Candidates | None = None
+        self._windows: dict[str, tuple[Run, int, int]] | None = None  # for near misses
+        self._by_length: dict[int, list[tuple[str, int | None]]] | None = None
 
-    def _build(self) -> None:
-        """Index every name and number of the texts (on the first claim that needs it)."""
-        if self._built:
+    # ------------------------------------------------------------------ indexes
+
+    def _names(self) -> None:
+        """Index every name of the texts: each run's keys and where its words start/end."""
+        if self._named:
             return
-        self._built = True
+        self._named = True
+        self._split = [split_runs(text.value) for text in self.texts]
+        self._blanked: list[str | None] = [None] * len(self.texts)
+        self._runs: list[Run] = []
+        for parts, facts in self._split:
+            self._runs += names_of(parts, facts)
+        self._joined = "".join([run.key for run in self._runs])
+
+    def _run_at(self, index: int) -> tuple[Text, int]:
+        """The text holding the `index`-th run of `_runs`, and where the run starts in it."""
+        for text, (parts, facts) in zip(self.texts, self._split, strict=True):
+            for i, found in enumerate(facts):
+                if found is not NO_NAME:
+                    if not index:
+                        return text, sum(map(len, parts[: 2 * i + 1]))
+                    index -= 1
+        raise IndexError(index)
+
+    def _scanned(self, index: int) -> str:
+        """The `index`-th text with its name words blanked out (number parts kept:
+        `Tern-7B`), for the numbers."""
+        self._names()
+        scanned = self._blanked[index]
+        if scanned is None:
+            parts, facts = self._split[index]
+            if all(found[0] is None for found in facts):
+                scanned = self.texts[index].value
+            else:
+                parts = parts.copy()
+                parts[1::2] = [f[0] or run for f, run in zip(facts, parts[1::2], strict=True)]
+                scanned = "".join(parts)
+            self._blanked[index] = scanned
+        return scanned
+
+    def _numbers(self) -> None:
+        """Index every number of the texts (on the first claim that needs it)."""
+        if self._counted:
+            return
+        self._counted = True
         self.exact: dict[float, list[Number]] = {}
         self.dates: set[tuple[int | None, int | None, int | None]] = set()
         self.by_length: dict[int, list[Number]] = {}
         self.by_line: dict[tuple[str, int], list[Number]] = {}
-        self._keys: list[str] = []  # the runs' word keys, runs ended by "\0"
-        self._size = 0
-        self._bounds: set[int] = set()  # offsets in the keys where a word or part starts/ends
-        self._runs: list[tuple[Text, int, int]] = []  # each run's text and span
-        self._numbers: dict[str, Occurrence] = {}  # numbers as words: `2024`, `3.2.0`
-        self._windows: dict[str, Seen] | None = None  # every name key, for near misses
-        self._by_length: dict[int, list[str]] | None = None
+        self._digits: dict[str, Occurrence] = {}  # numbers as words: `2024`, `3.2.0`
         published: set[int] = set()
-        for text in self.texts:
-            scanned = blank(text.value, self._add_names(text))
-            for found in numbers(text, scanned, strict=False):
+        for index, text in enumerate(self.texts):
+            for found in numbers(text, self._scanned(index), strict=False):
                 self._add_number(found)
                 if found.date and found.date[0] and found.where.source != "body":
                     published.add(found.date[0])
                 if found.digits and not found.date:
-                    self._numbers.setdefault(found.digits, found.where)
-        self._joined = "".join(self._keys)
+                    self._digits.setdefault(found.digits, found.where)
         for word, shift in _RELATIVE_YEARS:  # `去年` in an article of 2024 is 2023
             if word in self.text:
                 for year in published:
                     where = Occurrence(word, 0, 0)
                     self._add_value(Number(where, year + shift, 0, "", "年", year=True))
         self.values = sorted(self.exact)
+
+    def _candidate_index(self) -> _Candidates:
+        """Every value and digit string the texts state as a number (`candidates`)."""
+        if self._candidates is None:
+            values: set[float] = set()
+            strings: set[str] = set()
+            for index, text in enumerate(self.texts):
+                more_values, more_strings = candidates(text, self._scanned(index))
+                values |= more_values
+                strings |= more_strings
+            relative = any(word in self.text for word, _ in _RELATIVE_YEARS)
+            self._candidates = _Candidates(sorted(values), strings, relative)
+        return self._candidates
+
+    def _may_be_typo(self, digits: str) -> bool:
+        """Whether a candidate digit string is one typo away from `digits` (`one_typo`)."""
+        count = sum(c.isdigit() for c in digits)
+        if count < 3:
+            return False
+        candidates = self._candidate_index()
+        if not candidates.ascii:  # `typos` tries ASCII digits only
+            same = candidates.by_length.get(len(digits), ())
+            return any(one_typo(digits, other) for other in same)
+        return not candidates.strings.isdisjoint(typos(digits, count))
+
+    def _may_state(self, low: float, high: float) -> bool:
+        """Whether a candidate value falls in [low, high] (widened for rounding)."""
+        values = self._candidate_index().values
+        margin = max(abs(low), abs(high)) * 1e-6 + 1e-6
+        return bisect_left(values, low - margin) < bisect_right(values, high + margin)
+
+    # ------------------------------------------------------------------ as written
 
     def literal_name(self, written: str) -> bool:
         """Whether the texts have the name as written, in any case, as whole words (a
@@ -145,66 +220,41 @@ class Support:
         if found.digits:
             self.by_length.setdefault(len(found.digits), []).append(found)
 
-    def _add_names(self, text: Text) -> list[tuple[int, int]]:
-        """Add the runs of `text` to the keys; return where the name words are, to blank
-        them (keeping number parts: the `7B` of `Tern-7B`)."""
-        keys, bounds, spans, at = self._keys, self._bounds, [], self._size
-        for run in name_runs(text.value):
-            self._runs.append((text, run[0].start(), run[-1].end()))
-            for match in run:
-                key, parts, blanks = _word_facts(match.group())
-                bounds.add(at)
-                if parts:
-                    bounds.update(at + offset for offset in parts)
-                start = match.start()
-                spans += [(start + a, start + b) for a, b in blanks]
-                keys.append(key)
-                at += len(key)
-            bounds.add(at)
-            keys.append("\0")
-            at += 1
-        self._size = at
-        return spans
-
     def _found(self, key: str) -> bool:
         """Whether `key` is a word, a part, or neighbouring words of a run of the body."""
-        if key in self._numbers:
-            return True
-        joined, bounds, size = self._joined, self._bounds, len(key)
+        self._names()
+        joined, runs, size = self._joined, self._runs, len(key)
         at = joined.find(key)
-        while at >= 0:
-            if at in bounds and at + size in bounds:
+        while at >= 0 and runs:
+            start = joined.rfind("\0", 0, at) + 1
+            bounds = runs[joined.count("\0", 0, start)].bounds
+            if at - start in bounds and at - start + size in bounds:
                 return True
             at = joined.find(key, at + 1)
+        if _NUMERIC_KEY.fullmatch(key) and (":" in key or key in self._candidate_index().strings):
+            return self._has_digits(key)  # a number as a word: `2024`, `3.2.0`
         return False
 
-    def windows(self) -> dict[str, Seen]:
+    def _name_windows(self) -> dict[str, tuple[Run, int, int]]:
         """Every name key the body has (groups of up to `MAX_WINDOW` neighbouring words and
-        the hyphen-separated parts of words), with where it was seen: for near misses."""
-        self._build()
+        the hyphen-separated parts of words), with the run where it was first seen: for
+        near misses. Keys without a letter are left out (no near miss is a bare number)."""
         if self._windows is None:
-            found: dict[str, Seen] = dict(self._numbers)
-            for text, first, last in self._runs:
-                words = list(WORD.finditer(text.value, first, last))
-                for i, match in enumerate(words):
-                    if not is_name_word(match.group()):
-                        continue  # a summary's name never starts with a number
-                    key = ""
-                    for j in range(i, min(len(words), i + MAX_WINDOW)):
-                        key += term_key(words[j].group())
-                        found.setdefault(key, (text, match.start(), words[j].end()))
-                    parts = [p.group() for p in _PART.finditer(match.group())]
-                    for a in range(len(parts)):
-                        for b in range(a + 1, len(parts) + 1):
-                            if (a, b) != (0, len(parts)):
-                                seen = (text, match.start(), match.end())
-                                found.setdefault(term_key("".join(parts[a:b])), seen)
-            self._windows = found
+            self._names()
+            found: dict[str, tuple[Run, int, int]] = {}
+            by_length: dict[int, list[tuple[str, int | None]]] = {}
+            for run in dict.fromkeys(self._runs):  # a run seen before adds nothing new
+                for key, first, last in run.windows:
+                    if key not in found:
+                        found[key] = (run, first, last)
+                        by_length.setdefault(len(key), []).append((key, letters(key)))
+            self._windows, self._by_length = found, by_length
         return self._windows
 
     def occurrence(self, key: str) -> Occurrence:
-        seen = self.windows()[key]
-        return seen if isinstance(seen, Occurrence) else seen[0].where(seen[1], seen[2])
+        run, first, last = self._name_windows()[key]
+        text, start = self._run_at(self._runs.index(run))
+        return text.where(start + first, start + last)
 
     # ------------------------------------------------------------------ numbers
 
@@ -216,10 +266,10 @@ class Support:
         summary's values)."""
         if self.literal_number(claim):
             return True
-        self._build()
         if claim.version:
-            return self._found(claim.digits)
+            return self._has_digits(claim.digits) or self._found(claim.digits)
         if claim.date is not None:
+            self._numbers()
             y, m, d = claim.date
             return claim.date in self.dates or (
                 y is not None and (None, m, d) in self.dates and self._has(y, y, "年")
@@ -238,6 +288,13 @@ class Support:
                 high = max(high, claim.last, relative)
             else:  # `不足 2%`
                 low = max(low, claim.last, relative)
+        dated = claim.unit in ("月", "日", "号")
+        derived = bool(stated) and (claim.unit == "倍" or claim.delta)
+        if not (dated or derived or self._candidate_index().relative) and not self._may_state(
+            value - low, value + high
+        ):
+            return False  # no value of the body comes near: nothing more to look at
+        self._numbers()
         if self._has(value - low, value + high, claim.unit):
             return True
         if claim.unit == "月" and (None, int(value), None) in self.dates:
@@ -245,6 +302,11 @@ class Support:
         if claim.unit in ("日", "号") and (None, None, int(value)) in self.dates:
             return True
         return bool(stated) and self._derived(claim, stated)
+
+    def _has_digits(self, digits: str) -> bool:
+        """Whether a body number is written with these digits (a version, a time)."""
+        self._numbers()
+        return digits in self._digits
 
     def _has(self, low: float, high: float, unit: str) -> bool:
         """Whether the body states a value in [low, high] with a unit that fits."""
@@ -296,7 +358,9 @@ class Support:
         typo of another year, and short numbers differ by chance too often to tell."""
         if claim.year:
             return None
-        self._build()
+        if claim.date is None and not claim.version and not self._may_be_typo(claim.digits):
+            return None  # no digit string of the body is one typo away
+        self._numbers()
         found: dict[str, Number] = {}
         for other in self.by_length.get(len(claim.digits), ()):
             if other.year or other.version != claim.version:
@@ -305,7 +369,7 @@ class Support:
                 continue
             if (other.date is None) != (claim.date is None):
                 continue
-            if _one_typo(claim.digits, other.digits):
+            if one_typo(claim.digits, other.digits):
                 found.setdefault(other.digits, other)
         return next(iter(found.values())) if len(found) == 1 else None
 
@@ -313,7 +377,6 @@ class Support:
 
     def has_key(self, key: str) -> bool:
         """Whether the body has this name, allowing a plural `s`/`es` on either side."""
-        self._build()
         if self._found(key) or self._found(key + "s") or self._found(key + "es"):
             return True
         return key.endswith("s") and len(key) > 3 and self._found(key[:-1])
@@ -363,77 +426,43 @@ class Support:
         plural, a generic word (`LLM` for `vLLM`) or a bare number is no near miss."""
         short = len(key) <= 5
         limit = 1 if short else 2
-        if self._by_length is None:
-            self._by_length = {}
-            for other in self.windows():
-                self._by_length.setdefault(len(other), []).append(other)
+        self._name_windows()
+        by_length = self._by_length
         lengths = [len(key)] if short else range(len(key) - limit, len(key) + limit + 1)
+        chars, mask = set(key), letters(key)
+        bare = key.rstrip("s")
         best: tuple[int, str] | None = None
-        for other in (o for n in lengths for o in self._by_length.get(n, ())):
-            if other == key or len(other) < 2 or other in generic:
-                continue
-            if not any(c.isalpha() for c in other) or key.rstrip("s") == other.rstrip("s"):
-                continue
-            if len(set(key).symmetric_difference(other)) > 2 * limit:
-                continue  # too many letters one has and the other lacks
-            distance = _osa(key, other, limit)
-            if distance <= limit and (best is None or distance < best[0]):
-                best = (distance, other)
+        for n in lengths:
+            for other, other_mask in by_length.get(n, ()):
+                # Too many letters one has and the other lacks (counted with bit masks).
+                if mask is not None and other_mask is not None:
+                    if (mask ^ other_mask).bit_count() > 2 * limit:
+                        continue
+                elif len(chars.symmetric_difference(other)) > 2 * limit:
+                    continue
+                if other == key or n < 2 or other in generic or bare == other.rstrip("s"):
+                    continue
+                distance = osa(key, other, limit)
+                if distance <= limit and (best is None or distance < best[0]):
+                    best = (distance, other)
         return self.occurrence(best[1]) if best else None
+
+
+class _Candidates:
+    """What `Support._candidate_index` finds: the values sorted, the digit strings (also
+    by length), and whether a relative year (`去年`) may add a value."""
+
+    __slots__ = ("ascii", "by_length", "relative", "strings", "values")
+
+    def __init__(self, values: list[float], strings: set[str], relative: bool) -> None:
+        self.values, self.strings, self.relative = values, strings, relative
+        self.ascii = "".join(strings).isascii()
+        self.by_length: dict[int, list[str]] = {}
+        if not self.ascii:
+            for digits in strings:
+                self.by_length.setdefault(len(digits), []).append(digits)
 
 
 def _word_char(char: str) -> bool:
     """An ASCII letter or digit: what continues a Latin word (`Sora正式` ends at `a`)."""
     return char.isascii() and char.isalnum()
-
-
-@lru_cache(maxsize=65536)
-def _word_facts(word: str) -> tuple[str, tuple[int, ...], tuple[tuple[int, int], ...]]:
-    """A word's key, where its hyphen-separated parts start in the key (`GPT-4o-mini`:
-    3, 5), and what of it to blank: a name word but its number parts after a hyphen
-    (`Tern-7B` keeps `7B`: the body states a 7B model); nothing of a number."""
-    key = term_key(word)
-    if not is_name_word(word):
-        return key, (), ()
-    if "-" not in word and "_" not in word:
-        return key, (), ((0, len(word)),)
-    parts, blanks, at = [], [], 0
-    for index, part in enumerate(_PART.finditer(word)):
-        parts.append(len(term_key(word[: part.start()])))
-        text = part.group()
-        if index and text[0].isdigit() and NUMBER_WORD.fullmatch(text):
-            blanks.append((at, part.start()))
-            at = part.end()
-    blanks.append((at, len(word)))
-    return key, tuple(parts), tuple(blanks)
-
-
-def _one_typo(a: str, b: str) -> bool:
-    """Two neighbouring digits swapped (3+ digits) or one digit changed (4+ digits)."""
-    if len(a) != len(b) or a == b:
-        return False
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    if "." in (a[i] for i in diff) or "." in (b[i] for i in diff):
-        return False
-    digits = sum(c.isdigit() for c in a)
-    if len(diff) == 1:
-        return digits >= 4
-    i, j = diff[0], diff[-1]
-    return digits >= 3 and len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
-
-
-def _osa(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (a swap of neighbours is one edit), capped."""
-    before: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], before[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        before, previous = previous, current
-    return previous[-1]

@@ -11,20 +11,25 @@ not). The Chinese beside a run in brackets is its gloss.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
-from vaultkit.claims.model import GENERIC, Term, Text, Word, term_key
+from vaultkit.claims.model import GENERIC, Occurrence, Term, Text, Word, term_key
 
-WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+|[-_.][A-Za-z0-9]+)*\+*")
+# (`[x][x]*` rather than `[x]+`: a pattern that starts with one character class lets the
+# regular-expression engine skip the Chinese text between words fast.)
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:['’][A-Za-z]+|[-_.][A-Za-z0-9]+)*\+*")
+# A run: words separated by at most two spaces (what `_runs` groups, in one match).
+RUN = re.compile(rf"{WORD.pattern}(?: {{0,2}}{WORD.pattern})*")
 NUMBER_WORD = re.compile(
     r"\d+(?:\.\d+)?(?:[KkMBbTGWVxXsh]|(?i:bn|[kmgtpe]i?b|ms|us|ns|min|hrs?|sec|fps|[kmg]?hz|"
     r"[kmg]wh?|mah|wh|nm|mm|cm|km|kg|mg|db|px|pt|[tgp]?flops|tops|[gmt]bps|bits?|bytes?))?"
     r"|\d+[xX×]\d+|\d+(?:\.\d+){2,}"
 )
-_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)*")
 # Characters after a number that make it a quantity of its own, not part of the name before it.
-_QUANTITY_AFTER = frozenset("%％万亿千百倍年月日号个名位次元天家种款项条张篇人分秒周岁层")
+QUANTITY_AFTER = frozenset("%％万亿千百倍年月日号个名位次元天家种款项条张篇人分秒周岁层")
 _OPENERS = "（(["
 _CLOSERS = {"（": "）", "(": ")", "[": "]"}
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -44,37 +49,172 @@ def is_name_word(text: str) -> bool:
     )
 
 
-def _runs(text: str) -> Iterable[list[re.Match[str]]]:
-    """Words separated only by one or two spaces, as lists of matches."""
-    run: list[re.Match[str]] = []
-    for match in WORD.finditer(text):
-        if run:
-            gap = text[run[-1].end() : match.start()]
-            if len(gap) > 2 or gap.strip(" "):
-                yield run
-                run = []
-        run.append(match)
-    if run:
-        yield run
+# A run of words (`RUN`) and, when it ends with a digit, the first non-space character
+# within four after it ("" when there is none): whether a trailing number is a quantity.
+RUN_AFTER = re.compile(rf"({RUN.pattern})(?:(?<=[0-9])(?= {{0,3}}([^ ])))?")
+_RUN_SPLIT = re.compile(f"({RUN.pattern})")
+MAX_WINDOW = 4  # words in one indexed name (`Claude 3.5 Sonnet Preview`)
+_PART = re.compile(r"[^-_]+")
 
 
-def name_runs(text: str) -> Iterable[list[re.Match[str]]]:
-    """Runs that hold a name: leading numbers dropped, trailing ones kept unless a quantity."""
-    for run in _runs(text):
-        names = [i for i, m in enumerate(run) if is_name_word(m.group())]
-        if not names:
-            continue
-        end = names[-1] + 1
-        if term_key(run[names[-1]].group()) in GENERIC:
-            end = names[-1] + 1  # `token 0.5`, `Top 10`: the number is a quantity
-        else:
-            for index in range(end, len(run)):
-                word = run[index].group()
-                after = text[run[index].end() : run[index].end() + 4].lstrip(" ")[:1]
-                if not _PLAIN_NUMBER.fullmatch(word) or after in _QUANTITY_AFTER:
+@lru_cache(maxsize=65536)
+def word_facts(word: str) -> tuple[str, tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """A word's key, where its hyphen-separated parts start in the key (`GPT-4o-mini`:
+    3, 5), and what of it to blank: a name word but its number parts after a hyphen
+    (`Tern-7B` keeps `7B`: the body states a 7B model); nothing of a number."""
+    key = term_key(word)
+    if not is_name_word(word):
+        return key, (), ()
+    if "-" not in word and "_" not in word:
+        return key, (), ((0, len(word)),)
+    parts, blanks, at = [], [], 0
+    for index, part in enumerate(_PART.finditer(word)):
+        parts.append(len(term_key(word[: part.start()])))
+        text = part.group()
+        if index and text[0].isdigit() and NUMBER_WORD.fullmatch(text):
+            blanks.append((at, part.start()))
+            at = part.end()
+    blanks.append((at, len(word)))
+    return key, tuple(parts), tuple(blanks)
+
+
+class Run:
+    """A name: the words of a run from its first name word to its last, with the numbers
+    after that unless they are a quantity (see `run_facts`). Offsets are in the run."""
+
+    __slots__ = ("_texts", "_windows", "bounds", "key", "words")
+
+    def __init__(self, words: list[re.Match[str]]) -> None:
+        keys, bounds, at = [], set(), 0
+        for match in words:
+            key, parts, _ = word_facts(match.group())
+            bounds.add(at)
+            bounds.update(at + offset for offset in parts)
+            keys.append(key)
+            at += len(key)
+        bounds.add(at)
+        # (start, end, key, a number) of each word
+        self.words = tuple(
+            (m.start(), m.end(), key, not is_name_word(m.group()))
+            for m, key in zip(words, keys, strict=True)
+        )
+        keys.append("\0")
+        self.key = "".join(keys)  # the words' keys back to back, ended by "\0"
+        self.bounds = frozenset(bounds)  # where a word or a hyphenated part starts or ends
+        self._texts = tuple(match.group() for match in words)
+        self._windows: tuple[tuple[str, int, int], ...] | None = None
+
+    @property
+    def windows(self) -> tuple[tuple[str, int, int], ...]:
+        """The near-miss keys: groups of up to MAX_WINDOW words from each name word, then
+        the word's hyphen-separated parts; (key, start, end), those with a letter."""
+        if self._windows is None:
+            words, found = self.words, []
+            for i, text in enumerate(self._texts):
+                if words[i][3]:
+                    continue  # a summary's name never starts with a number
+                key = ""
+                for j in range(i, min(len(words), i + MAX_WINDOW)):
+                    key += words[j][2]
+                    found.append((key, words[i][0], words[j][1]))
+                parts = [p.group() for p in _PART.finditer(text)]
+                for a in range(len(parts)):
+                    for b in range(a + 1, len(parts) + 1):
+                        if (a, b) != (0, len(parts)):
+                            key = term_key("".join(parts[a:b]))
+                            found.append((key, words[i][0], words[i][1]))
+            self._windows = tuple(w for w in found if any(c.isalpha() for c in w[0]))
+        return self._windows
+
+
+RunFacts = tuple[str | None, Run | None, Run | None]
+NO_NAME: RunFacts = (None, None, None)  # a run of numbers only
+_FACTS: dict[str, RunFacts] = {}
+
+
+def run_facts(text: str) -> RunFacts:
+    """A run of words (`RUN`) taken apart: the run with its name words blanked (None when
+    none is), and the name in it (a `Run`). When the run ends with a number after its
+    last name word, whether that number is part of the name (`AIME 2024`) or a quantity
+    (`Verified 71.7%`) depends on what follows the run: then the second `Run` is the
+    name with it, the first without. `NO_NAME` for a run without a name word. Cached:
+    runs repeat across notes."""
+    found = _FACTS.get(text)
+    if found is not None:
+        return found
+    words = list(WORD.finditer(text))
+    names = [i for i, m in enumerate(words) if is_name_word(m.group())]
+    if not names:
+        found = NO_NAME
+    else:
+        pieces, last = [], 0
+        for match in words:
+            for a, b in word_facts(match.group())[2]:
+                start = match.start()
+                pieces += (text[last : start + a], " " * (b - a))
+                last = start + b
+        blanked = "".join(pieces) + text[last:] if pieces else None
+        end, open_end = names[-1] + 1, False
+        if term_key(words[names[-1]].group()) not in GENERIC:  # `Top 10`: a quantity
+            for index in range(end, len(words)):
+                if not PLAIN_NUMBER.fullmatch(words[index].group()):
+                    break
+                if index == len(words) - 1:
+                    open_end = True
+                    break
+                stop = words[index].end()
+                if text[stop : stop + 4].lstrip(" ")[:1] in QUANTITY_AFTER:
                     break
                 end = index + 1
-        yield run[names[0] : end]
+        longer = Run(words[names[0] : end + 1]) if open_end else None
+        found = (blanked, Run(words[names[0] : end]), longer)
+    if len(_FACTS) >= 100_000:
+        _FACTS.clear()
+    _FACTS[text] = found
+    return found
+
+
+def pick(facts: RunFacts, after: str) -> Run:
+    """The name of a run with a name word, given the text after the run (its first
+    non-space character within four decides; `RUN_AFTER` gives that character)."""
+    _, plain, longer = facts
+    return longer if longer is not None and after.lstrip(" ")[:1] not in QUANTITY_AFTER else plain
+
+
+def split_runs(value: str) -> tuple[list[str], list[RunFacts]]:
+    """`value` split around its runs of words (`[text, run, text, run, ..., text]`, one
+    C-level pass) and the facts of each run."""
+    parts = _RUN_SPLIT.split(value)
+    words = parts[1::2]
+    facts = list(map(_FACTS.get, words))
+    if None in facts:  # runs not seen before
+        for word in set(words).difference(_FACTS):
+            run_facts(word)
+        facts = list(map(_FACTS.get, words))
+        if None in facts:  # the cache was cleared on the way
+            facts = [run_facts(word) for word in words]
+    return parts, facts
+
+
+def names_of(parts: list[str], facts: list[RunFacts]) -> list[Run]:
+    """The names of the runs of a `split_runs` result, in order."""
+    return [
+        f[1] if f[2] is None else pick(f, (parts[2 * i + 2] + _next(parts, 2 * i + 3))[:4])
+        for i, f in enumerate(facts)
+        if f is not NO_NAME
+    ]
+
+
+def _next(parts: list[str], index: int) -> str:
+    return parts[index] if index < len(parts) else ""
+
+
+def name_runs(value: str) -> Iterable[tuple[int, Run]]:
+    """Where each run of `value` that holds a name starts, and the name."""
+    for match in RUN_AFTER.finditer(value):
+        facts = run_facts(match.group(1))
+        if facts is not NO_NAME:
+            yield match.start(), pick(facts, match.group(2) or "")
 
 
 def gloss(text: Text, start: int, end: int) -> tuple[str, bool]:
@@ -100,11 +240,24 @@ def gloss(text: Text, start: int, end: int) -> tuple[str, bool]:
 
 def terms(text: Text) -> Iterable[Term]:
     """The names of a text."""
-    for run in name_runs(text.value):
-        start, end = run[0].start(), run[-1].end()
+    for term, _, _ in located_terms(text):
+        yield term
+
+
+def located_terms(text: Text) -> list[tuple[Term, int, int]]:
+    """The names of a text, each with where it starts and ends in `text.value`."""
+    found = []
+    value, lines, starts, source = text.value, text.lines, text.starts, text.source
+    for start, run in name_runs(value):
+        index = bisect_right(starts, start) - 1  # a run is on one line
+        line, column = lines[index], 1 - starts[index]
+        where = source if isinstance(source, str) else source[index]
         words = tuple(
-            Word(term_key(m.group()), text.where(m.start(), m.end()), not is_name_word(m.group()))
-            for m in run
+            Word(key, Occurrence(value[start + a : start + b], line, start + a + column, where), n)
+            for a, b, key, n in run.words
         )
-        found, inside = gloss(text, start, end)
-        yield Term(text.where(start, end), "".join(w.key for w in words), words, found, inside)
+        first, last = start + run.words[0][0], start + run.words[-1][1]
+        glossed, inside = gloss(text, first, last)
+        occurrence = Occurrence(value[first:last], line, first + column, where)
+        found.append((Term(occurrence, run.key[:-1], words, glossed, inside), first, last))
+    return found

@@ -36,9 +36,12 @@ DOCUMENT_EXTENSIONS = frozenset(
         ".mp3", ".mp4", ".mov", ".wav",
     }
 )  # fmt: skip
+# Case-insensitive, spelled out: `re.IGNORECASE` makes the match four times slower. (What
+# IGNORECASE lets match too: `ſ` for `s`, `K` for `k`, `İ` and `ı` for `i`.)
+_LETTER = "A-Za-z0-9\u0130\u0131\u017f\u212a-"
 _SIMPLE = re.compile(
-    r"(https?)://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::[1-9][0-9]{0,3})?(?:[/?#][^\s]*)?",
-    re.IGNORECASE,
+    rf"([Hh][Tt][Tt][Pp][Ss\u017f]?)://([{_LETTER}]+(?:\.[{_LETTER}]+)*)(?::[1-9][0-9]{{0,3}})?"
+    r"(?:[/?#][^\s]*)?"
 )
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")

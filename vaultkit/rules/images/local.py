@@ -25,18 +25,26 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterator
 
-from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Note
-from vaultkit.resolve import IMAGE_EXTENSIONS, LinkIndex, Resolution, Status, index_for
+from vaultkit.resolve import (
+    IMAGE_EXTENSIONS,
+    LinkIndex,
+    Resolution,
+    Status,
+    case_respelling,
+    index_for,
+)
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.images._common import (
     DOCUMENT_EXTENSIONS,
+    classify,
     code,
     extension,
     href,
-    image_urls,
     quoted,
     short,
+    url_extension,
 )
 from vaultkit.rules.links import findings as link_findings
 from vaultkit.suggest import Names
@@ -159,10 +167,15 @@ class _LocalImageRule(VaultRule):
                 message = self.message(note, resolution, index)
                 if message is not None:
                     link = resolution.link
-                    yield self.at_bytes(note, link.start, link.end, message)
+                    repair = self.repair(note, resolution, index)
+                    yield self.at_bytes(note, link.start, link.end, message, repair)
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         raise NotImplementedError
+
+    def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
+        """The fix of a reported embed, when the rule has one."""
+        return None
 
 
 @register
@@ -253,11 +266,28 @@ class ImageCaseMismatch(_LocalImageRule):
     ```markdown
     ![[diagram.png]]
     ```
+
+    ## Fix safety
+    The fix respells the embed's path as the file is spelled (`![[Diagram.PNG|300]]`
+    becomes `![[diagram.png|300]]`): only the path's letters change; the size
+    after `|` and the rest of the line stay. It is safe: the embed shows the same
+    image, now spelled exactly. It is offered only for a wikilink embed that
+    reaches one file, when no other file differs from that one only in case,
+    and when the path is written plainly (no table escape, no spaces around
+    it); a Markdown image (`![](img/Shot.png)`) is left to you.
     """
 
     code = "IM002"
     name = "image-case-mismatch"
     severity = Severity.WARNING
+    fix = "safe"
+
+    def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
+        found = case_respelling(note, resolution, index)
+        if found is None:
+            return None
+        start, end, written, real = found
+        return self.make_fix(f"replace `{written}` with `{real}`", Edit(start, end, real))
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         real = resolution.case_mismatch
@@ -476,7 +506,13 @@ class NotAnImage(VaultRule):
         return f"{quoted(note, link)} uses image syntax, but {what}; write {better}"
 
     def _remote(self, note: Note) -> Iterator[tuple]:
-        for link, url in image_urls(note):
+        for link in note.links:
+            if not link.embed or link.is_wikilink:
+                continue
+            text = link.target.strip()  # only documents and `data:` URLs can be reported
+            if url_extension(text) not in DOCUMENT_EXTENSIONS and text[:5].lower() != "data:":
+                continue
+            url = classify(link.target)
             if url.kind in ("http", "https"):
                 suffix = url.extension
                 if suffix not in DOCUMENT_EXTENSIONS:

@@ -12,6 +12,7 @@ rules share one analysis per note.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -43,9 +44,12 @@ def _blanks(note: Note, start: int, end: int, spans: dict[int, list[tuple[int, i
 def _mask(note: Note, first: int, last: int, summary: bool) -> dict[int, list[tuple[int, int]]]:
     """What is not prose between lines `first` and `last`: link targets, images, (code)."""
     spans: dict[int, list[tuple[int, int]]] = {}
+    starts = note.source.lines.starts
+    low = starts[first - 1] if first - 1 < len(starts) else len(note.data) + 1  # line `first`
+    high = starts[last] if last < len(starts) else None  # the line after `last`
     for link in note.links:
-        if note.line_of(link.start) > last or note.line_of(link.end) < first:
-            continue
+        if link.end < low or (high is not None and link.start >= high):
+            continue  # on no line from `first` to `last`
         raw = note.data[link.start : link.end]
         if link.embed or raw.startswith(b"<") or link.kind in ("autolink", "email"):
             _blanks(note, link.start, link.end, spans)
@@ -67,26 +71,47 @@ def _mask(note: Note, first: int, last: int, summary: bool) -> dict[int, list[tu
     return spans
 
 
-def _lines(note: Note, ranges: list[tuple[int, int]], summary: bool) -> list[claims.Line]:
+def _text(note: Note, ranges: list[tuple[int, int]], summary: bool, source: str) -> claims.Text:
     """The masked text of the lines in `ranges` ((first, last) pairs, in order)."""
     ranges = [(first, last) for first, last in ranges if first <= last]
+    numbers: list[int] = []
+    parts: list[str] = []
     if not ranges:
-        return []
+        return claims.Text.of(numbers, parts, source)
     spans = _mask(note, ranges[0][0], ranges[-1][1], summary)
     skip = note.code_lines if summary else frozenset()
-    lines = []
+    text = note.lines
     for first, last in ranges:
-        for number in range(first, last + 1):
-            if number in skip:
-                continue
-            text = note.lines[number - 1]
-            for col0, col1 in spans.get(number, ()):
-                col1 = min(col1, len(text))
-                text = text[:col0] + " " * (col1 - col0) + text[col1:]
-            if "://" in text or "www." in text:
-                text = _URL.sub(lambda url: " " * len(url.group()), text)
-            lines.append((number, text))
-    return lines
+        if skip:
+            kept = [number for number in range(first, last + 1) if number not in skip]
+            numbers += kept
+            parts += [text[number - 1] for number in kept]
+        else:
+            numbers += range(first, last + 1)
+            parts += text[first - 1 : last]
+    starts = claims.line_starts(parts)
+    # The lines to change: those with a masked span or a URL (found in the joined text).
+    changed = set()
+    for number in spans:
+        index = bisect_left(numbers, number)
+        if index < len(numbers) and numbers[index] == number:
+            changed.add(index)
+    joined = "\n".join(parts)
+    for needle in ("://", "www."):
+        at = joined.find(needle)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            changed.add(index)
+            at = joined.find(needle, at + 1)
+    for index in sorted(changed):
+        line = parts[index]
+        for col0, col1 in spans.get(numbers[index], ()):
+            col1 = min(col1, len(line))
+            line = line[:col0] + " " * (col1 - col0) + line[col1:]
+        if "://" in line or "www." in line:
+            line = _URL.sub(lambda url: " " * len(url.group()), line)
+        parts[index] = line
+    return claims.Text.of(numbers, parts, source, starts)
 
 
 def _last_line(note: Note, end: int) -> int:
@@ -175,12 +200,12 @@ def _analyse(note: Note, settings: Settings) -> list[claims.Finding]:
     if summary is None or note.source is None:
         return []
     head, last = note.line_of(summary.heading.start), _last_line(note, summary.end)
-    stated = claims.extract(_lines(note, [(head + 1, last)], summary=True))
+    stated = claims.extract(_text(note, [(head + 1, last)], True, "summary"))
     if not stated.numbers and not stated.terms:
         return []
     excluded = set(settings.summary.claims_body_exclude)
-    body = _lines(note, _body_ranges(note, last, excluded), summary=False)
-    support = claims.Support([(body, "body"), _frontmatter(note)])
+    body = _text(note, _body_ranges(note, last, excluded), False, "body")
+    support = claims.Support([body, _frontmatter(note)])
     return claims.compare(stated, support, _options(settings))
 
 
