@@ -418,6 +418,10 @@ class LinkIndex:
         say(f"several candidates: Obsidian opens the first by shortest path, `{ordered[0]}`")
         return _Match(Status.AMBIGUOUS, ordered[0], "the shortest path", ordered, written)
 
+    def case_variants(self, rel: str) -> list[str]:
+        """The files whose vault path differs from `rel`'s in case only (`rel` among them)."""
+        return list(self._by_path.get(self._folded.get(rel, _fold(rel)), [rel]))
+
     # ------------------------------------------------------------------ subpaths
 
     def headings(self, note: Note) -> list[tuple[int, str, Heading]]:
@@ -535,6 +539,35 @@ def heading_source(note: Note, heading: Heading) -> str:
     if len(lines) > 1:  # setext: the text above the underline
         return " ".join(line.strip() for line in lines[:-1])
     return heading.text
+
+
+def case_respelling(
+    note: Note, resolution: Resolution, index: LinkIndex
+) -> tuple[int, int, str, str] | None:
+    """How to spell a wikilink's path as its file is spelled: `(start, end, written,
+    spelling)`, the bytes of the path's letters in `note.data` and what to write there.
+
+    Only for a wikilink that reaches one file, whose path differs from the file's
+    only in case, no other file differing from that one only in case, and whose path
+    is written plainly (as resolved, not `./` relative, no table escape): then the
+    respelled link reaches the same file, spelled exactly. A leading `/`, the heading
+    or block after `#` and the alias after `|` stay as written. None otherwise.
+    """
+    real, link, target = resolution.case_mismatch, resolution.link, resolution.target
+    if real is None or resolution.status is not Status.RESOLVED or target.kind != "wikilink":
+        return None
+    if resolution.rel is None or len(index.case_variants(resolution.rel)) != 1:
+        return None  # `llm.md` and `LLM.md` both exist: no telling which one was meant
+    raw = note.slice(link.start, link.end)
+    opening = "![[" if raw.startswith("![[") else "[["
+    if not raw.startswith(opening) or not raw.endswith("]]") or "\\" in raw:
+        return None
+    path = re.split(r"[#|]", raw[len(opening) : -2], maxsplit=1)[0]
+    written = path.lstrip("/")
+    if path != target.path or not written or written.startswith(("./", "../")):
+        return None  # spaces or a non-breaking space around it, another normal form
+    start = link.start + len(opening) + len(path) - len(written)  # (`[[`, `/` are ASCII)
+    return start, start + len(written.encode("utf-8")), written, real
 
 
 def _attachment_folder(vault: Vault) -> str | None:

@@ -12,9 +12,16 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Note
-from vaultkit.resolve import LinkIndex, Resolution, Status, heading_source, index_for
+from vaultkit.resolve import (
+    LinkIndex,
+    Resolution,
+    Status,
+    case_respelling,
+    heading_source,
+    index_for,
+)
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.topics._entries import deferred_links
 from vaultkit.vault import NOTE_SUFFIX, Vault
@@ -77,10 +84,15 @@ class _LinkRule(VaultRule):
             message = self.message(note, resolution, index)
             if message is not None:
                 link = resolution.link
-                yield self.at_bytes(note, link.start, link.end, message)
+                repair = self.repair(note, resolution, index)
+                yield self.at_bytes(note, link.start, link.end, message, repair)
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         raise NotImplementedError
+
+    def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
+        """The fix of a reported link, when the rule has one."""
+        return None
 
 
 def _suspects(vault: Vault, index: LinkIndex) -> list[tuple[Note, Resolution]]:
@@ -389,11 +401,29 @@ class LinkCaseMismatch(_LinkRule):
     ```markdown
     - [[00-元语/LLM]]
     ```
+
+    ## Fix safety
+    The fix respells the wikilink's path as the file is spelled
+    (`[[00-元语/llm|大模型]]` becomes `[[00-元语/LLM|大模型]]`): only the
+    path's letters change; a leading `/`, the heading or block after `#`, the
+    alias and the rest of the line stay. It is safe: the link reaches the same
+    file, now spelled exactly. It is offered only for a wikilink that reaches
+    one file, when no other file differs from that one only in case, and when
+    the path is written plainly (not `./` relative, no table escape, no spaces
+    around it); a Markdown link is left to you.
     """
 
     code = "LK006"
     name = "link-case-mismatch"
     severity = Severity.WARNING
+    fix = "safe"
+
+    def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
+        found = case_respelling(note, resolution, index)
+        if found is None:
+            return None
+        start, end, written, real = found
+        return self.make_fix(f"replace `{written}` with `{real}`", Edit(start, end, real))
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         real = resolution.case_mismatch
