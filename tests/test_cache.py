@@ -140,6 +140,20 @@ def test_a_new_vaultkit_version_parses_everything_again(make_vault, parses, monk
     assert sorted(parses) == ["a.md", "b.md", "c.md"]
 
 
+def test_edited_vaultkit_code_parses_everything_again(make_vault, parses, monkeypatch):
+    """An editable install whose modules changed must not replay the old code's findings."""
+    from vaultkit import linter
+
+    root = _vault(make_vault)
+    first = _codes(_run(root))
+    stamp = linter._code_stamp()
+    assert stamp and all(isinstance(part, (str, int)) for part in stamp)
+    monkeypatch.setattr(linter, "_code_stamp", lambda: [*stamp, "edited.py", 1, 2])
+    parses.clear()
+    assert _codes(_run(root)) == first
+    assert sorted(parses) == ["a.md", "b.md", "c.md"]
+
+
 def test_a_corrupt_cache_is_set_aside_and_rebuilt(make_vault, parses):
     root = _vault(make_vault)
     first = _codes(_run(root))

@@ -69,12 +69,16 @@ class Config:
 
     def settings_for(self, rel: str) -> Settings:
         """The options for a note at `rel`: the defaults with matching overrides applied."""
+        known = self._cache.get(rel)
+        if known is not None:
+            return known
         matched = tuple(i for i, o in enumerate(self.overrides) if _matches(o.include, rel))
         if matched not in self._cache:
             settings = Settings()
             for index in matched:
                 settings = _apply(settings, self.overrides[index].tables)
             self._cache[matched] = settings
+        self._cache[rel] = self._cache[matched]  # rules ask for the same note again and again
         return self._cache[matched]
 
     def ignored_for(self, rel: str) -> list[str]:

@@ -198,7 +198,7 @@ def _open_cache(root: Path, config, cli: Stage):
 
     parse_key = cache_module.fingerprint(
         cache_module.FORMAT, __version__, sys.version_info[:2], config.max_file_size,
-        *_library_versions(),
+        *_library_versions(), *_code_stamp(),
     )  # fmt: skip
     config_bytes = b""
     if config.path is not None:
@@ -212,6 +212,20 @@ def _open_cache(root: Path, config, cli: Stage):
     )  # fmt: skip
     cache = cache_module.NoteCache(cache_module.folder_for(root), parse_key, rules_key).open()
     return cache if cache.usable else None
+
+
+def _code_stamp() -> list[object]:
+    """Size and time of each of vaultkit's own modules: an edited checkout (an editable
+    install) is a new version as far as the cache is concerned."""
+    package = Path(__file__).parent
+    stamp: list[object] = []
+    for folder, _dirs, files in sorted(os.walk(package)):
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                stamp += (os.path.relpath(os.path.join(folder, name), package), info.st_size)
+                stamp.append(info.st_mtime_ns)
+    return stamp
 
 
 def _library_versions() -> tuple[str, ...]:
