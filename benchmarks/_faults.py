@@ -14,6 +14,7 @@ manifest plus a needle: text whose first occurrence marks the faulty line.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -92,6 +93,12 @@ def url_not_http(d, rng, ctx) -> Injected:
     value = f'"{_prose.blog_url(rng).removeprefix("https://")}"'
     _set_field(d, "原文链接", value)
     return "`原文链接` has no http(s) scheme", "原文链接:"
+
+
+def tracking_parameters(d, rng, ctx) -> Injected:
+    url = dict(d.fm)["原文链接"].strip('"')
+    _set_field(d, "原文链接", f'"{_prose.with_tracking(rng, url)}"')
+    return "`原文链接` carries `chksm=` or `utm_*=`", "原文链接:"
 
 
 def h1_in_body(d, rng, ctx) -> Injected:
@@ -239,6 +246,45 @@ def summary_order(d, rng, ctx) -> Injected:
     return "key points before the one-sentence summary", "**2) 关键要点**"
 
 
+# Names no generated body uses, and far (by spelling) from every word it does.
+INVENTED_NAMES = [
+    "Orvane", "Quillmark", "Halvard Zeta", "Pelorix-9", "Wystan Nova", "Brisklet",
+    "Kestrafold", "Zumbrota-2", "Ivorgate", "Marbleo Flux",
+]  # fmt: skip
+_DIGIT_RUN = re.compile(r"\d[\d,]*")
+
+
+def _near(a: str, b: str) -> bool:
+    """Equal, or one digit changed, or two neighbouring digits swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+    return len(diff) <= 1 or (swapped and a[diff[1]] == b[diff[0]])
+
+
+def unsupported_claim(d, rng, ctx) -> Injected:
+    """A key point with a figure or a name the body (and frontmatter) never states."""
+    stated = "\n".join([*d.blocks, *(v for _, v in d.fm)])
+    if rng.random() < 0.5:
+        digits = {run.replace(",", "") for run in _DIGIT_RUN.findall(stated)}
+        while True:
+            value = rng.randint(12, 98) * 1000 + rng.randint(101, 999)
+            if value % 10 and not any(_near(str(value), other) for other in digits):
+                break
+        text, what = f"{value // 1000},{value % 1000:03d}", "a number"
+        line = f"*   据文中统计，已有 {text} 名开发者试用过这套方案。"
+    else:
+        text = rng.choice([n for n in INVENTED_NAMES if n.lower() not in stated.lower()])
+        what = "a name"
+        line = f"*   文章还拿 {text} 做了对比，结论一致。"
+    if len(d.points) < 10:
+        d.points.insert(rng.randint(1, len(d.points)), line)
+    else:
+        d.points[rng.randint(1, len(d.points) - 1)] = line
+    return f"{what} the body lacks: `{text}`", line
+
+
 def missing_attachment(d, rng, ctx) -> Injected:
     line = f"![[Pasted image 2099{rng.randint(10**9, 10**10 - 1)}.png]]"
     return _body_line(d, rng, line, "embedded attachment does not exist")
@@ -275,6 +321,8 @@ KINDS: dict[str, tuple[Kind, Callable[..., Injected]]] = {
         names=("title-noise", "title-html-entity", "title-banned-word")), title_noise),
     "url-not-http": (K(0.01, "frontmatter", "`原文链接` without http(s)://",
         names=("invalid-url", "url-not-http", "bad-url")), url_not_http),
+    "tracking-parameters": (K(0.01, "frontmatter", "`原文链接` with `chksm=`/`utm_source=`",
+        codes=("FM018",), names=("tracking-parameters",)), tracking_parameters),
     # structure
     "h1-in-body": (K(0.01, "structure", "a `# H1` line in the body",
         codes=("ST101",)), h1_in_body),
@@ -342,10 +390,14 @@ KINDS: dict[str, tuple[Kind, Callable[..., Injected]]] = {
         names=("topic-count", "too-many-topics", "too-few-topics")), topic_count),
     # summary
     "summary-label-drift": (K(0.02, "summary", "`核心要点` / `风险与不足` instead of the template",
-        names=("summary-label-drift", "summary-labels", "summary-label")),
+        names=("summary-label-drift", "summary-labels", "summary-label",
+               "summary-label-variant")),
         summary_label_drift),
     "summary-order": (K(0.01, "summary", "key points before the one-sentence summary",
         names=("summary-order", "summary-part-order", "summary-structure")), summary_order),
+    "unsupported-claim": (K(0.02, "summary", "a number or a name in the summary the body lacks",
+        codes=("SM101", "SM102"), names=("unsupported-number", "unsupported-term")),
+        unsupported_claim),
     # images
     "missing-attachment": (K(0.01, "images", "`![[Pasted image ….png]]` with no such file",
         names=("missing-attachment", "broken-image", "missing-image", "image-not-found"),

@@ -106,7 +106,8 @@ def sentence(rng: random.Random) -> str:
         number = rng.choice(
             [f"{rng.randint(2, 98)}%", f"{rng.randint(1, 64)}B", f"{rng.randint(2, 900)}ms"]
         )
-        return f"{rng.choice(CONNECTORS)}在 {term} 场景下，{rng.choice(OBJECTS)}达到了 {number}。"
+        measured = join(rng.choice(OBJECTS), f"达到了 {number}。")
+        return f"{rng.choice(CONNECTORS)}在 {term} 场景下，{measured}"
     return join(
         rng.choice(CONNECTORS),
         rng.choice(SUBJECTS),
@@ -188,8 +189,15 @@ def wechat_url(rng: random.Random) -> str:
         f"https://mp.weixin.qq.com/s?__biz={token(rng, 14)}=="
         f"&mid={rng.randint(2247483647, 2650000000)}"
         f"&idx={rng.randint(1, 4)}&sn={token(rng, 32, '0123456789abcdef')}"
-        f"&chksm={token(rng, 108, '0123456789abcdef')}"
     )
+
+
+def with_tracking(rng: random.Random, url: str) -> str:
+    """`url` as a shared link drags it along: WeChat's `chksm`/`scene`, or `utm_*` (FM018)."""
+    if "?" not in url:
+        return f"{url}?utm_source={rng.choice(['newsletter', 'twitter'])}&utm_medium=social"
+    query = f"&chksm={token(rng, 108, '0123456789abcdef')}"
+    return url + query + rng.choice(["", "&scene=21#wechat_redirect", "&utm_source=share"])
 
 
 def blog_url(rng: random.Random) -> str:

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import _prose
+import _summary
 from _faults import KINDS, Context
 
-VERSION = 3
+VERSION = 5
 MANIFEST = ".vaultkit-faults.json"
 TOPICS, ARTICLES, RESOURCES, ATTACHMENTS = "00-元语", "01-博客", "02-资源", "附件"
 BASE_TOPICS = [
@@ -166,11 +167,13 @@ def topic_note(rng: random.Random, name: str, topics: list[str]) -> str:
 
 def resource_note(rng: random.Random, title: str, topics: list[str], weights) -> str:
     url = f"https://{_prose.token(rng, 6, 'abcdefghijklmnopqrstuvwxyz')}.dev/"
+    head = f'---\ntitle: "{title}"\n\n对象: "{rng.choice(["网站", "项目"])}"\n'
+    head += f'发布日期: "{_date(rng)}"\n来源:\n  - "{url}"\n---\n\n'
+    role, features = _prose.paragraph(rng), _prose.bullets(rng, rng.randint(3, 6))
+    summary = _summary.resource_summary(rng, [role, features])
     return (
-        f'---\ntitle: "{title}"\n\n对象: "{rng.choice(["网站", "项目"])}"\n'
-        f'发布日期: "{_date(rng)}"\n来源:\n  - "{url}"\n---\n\n'
-        f"## 摘要\n\n{_prose.paragraph(rng)}\n\n## 功能与定位\n\n{_prose.paragraph(rng)}\n\n"
-        f"## 核心功能\n\n{_prose.bullets(rng, rng.randint(3, 6))}\n\n## 链接\n\n- 官网：{url}\n\n"
+        f"{head}## 摘要\n\n{summary}\n\n## 功能与定位\n\n{role}\n\n"
+        f"## 核心功能\n\n{features}\n\n## 链接\n\n- 官网：{url}\n\n"
         "## 关联主题\n\n" + "\n".join(_topic_links(rng, topics, weights)) + "\n"
     )
 
@@ -201,9 +204,11 @@ def article(
         ("原文链接", f'"{url}"'),
     ]
     images = int(rng.betavariate(1.2, 4.0) * 41) if wechat else rng.randint(0, 8)
-    points = [f"*   **{rng.choice(_prose.HEADINGS)}**：{_prose.sentence(rng)}"]
-    points += [f"*   {_prose.sentence(rng)}" for _ in range(rng.randint(4, 9))]
-    risks = [f"*   {_prose.sentence(rng)}" for _ in range(rng.randint(1, 3))]
+    blocks = _prose.body_blocks(rng, _body_size(rng), images, [])
+    one_line, points, risks = _summary.summarise(rng, blocks)
+    if risks:  # the body states the risks the summary lists
+        where = rng.randint(len(blocks) // 2, len(blocks))
+        blocks.insert(where, _summary.risk_paragraph(rng, [r[4:] for r in risks]))
     related = []
     others = [a for a in rng.sample(ctx.articles, min(len(ctx.articles), 4)) if a + ".md" != rel]
     if rng.random() < 0.3:
@@ -217,10 +222,10 @@ def article(
         rel=rel,
         title=title,
         fm=fm,
-        one_line=_prose.sentence(rng) + _prose.sentence(rng),
+        one_line=one_line,
         points=points,
-        risks=risks if rng.random() < 0.6 else [],
-        blocks=_prose.body_blocks(rng, _body_size(rng), images, []),
+        risks=risks,
+        blocks=blocks,
         related=related,
         topics=_topic_links(rng, ctx.topics, weights),
     )

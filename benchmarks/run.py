@@ -1,123 +1,149 @@
-"""Time `vaultkit check` on a generated vault against what reading and parsing cost.
+"""Time `vaultkit check` on a generated vault against the floors and against peers.
 
-    python benchmarks/run.py                    # 3,000 notes, 5 interleaved runs
+    python benchmarks/run.py                     # 3,300 notes, 5 interleaved runs, peers
     python benchmarks/run.py --notes 300 --runs 7
-    python benchmarks/run.py --vault ~/my-vault --runs 5
-    python benchmarks/run.py --profile          # one in-process check under cProfile
+    python benchmarks/run.py --vault ~/my-vault  # your own vault (see the README first)
+    python benchmarks/run.py --scale             # cold runs at N and 10·N notes
+    python benchmarks/run.py --profile           # one in-process check, per rule and cProfile
+    python benchmarks/run.py --quick --notes 40 --runs 1   # smoke test: no peers
 
 Each run measures, in turn (the order rotates from run to run):
-  (a) read floor   walk the vault and read + decode every `.md` file, in this process
-  (b) parse floor  (a) plus `yaml.compose` (CSafeLoader) of each frontmatter and
-                   `pyromark.events_with_range` of each body, in this process
-  (c) check        `vaultkit check VAULT --output-format json -o FILE` in a fresh process
-  (d) example      the same on fixtures/example-vault (tiny: mostly start-up cost)
-  (s) start-up     `python -m vaultkit --version` in a fresh process
-and prints medians with min/max, ratios of (c) to the floors, files/second and
-the check's peak RSS. See benchmarks/README.md for how to read the numbers.
+  (a)  read floor     read + decode every `.md` file, in this process
+  (b)  parse floor    (a) + libyaml `compose` of each frontmatter + pyromark events, one process
+  (b2) parse floor    (b) over a pool of 2 forked processes, in chunks
+  (c)  cold check     `vaultkit check --no-cache`, `.vaultkit_cache/` deleted first
+  (w)  warm check     the same with the cache of an earlier run, nothing changed
+  (u)  one change     one article note gets a line appended (restored afterwards), with cache
+  (p)  pre-commit     `vaultkit check` given 5 notes of the vault, with cache
+  (d)  example vault  cold check of fixtures/example-vault (mostly start-up)
+  (s)  start-up       `python -m vaultkit --version`
+  (r), (m), (o)       rumdl, markdownlint-cli2, obsidiantools on the same vault, cold
+and prints medians with min–max, CPU, ratios to the floor, peak RSS, the recall of the
+injected faults, and a Markdown table with the issue's targets. See benchmarks/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import cProfile
-import io
-import itertools
 import json
 import os
-import pstats
-import re
+import random
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import _peers
+import _profile
 import make_vault
-import pyromark
 import recall
-import yaml
+from _measure import (
+    ENV,
+    Child,
+    Sample,
+    note_paths,
+    parallel_parse_floor,
+    parse_floor,
+    read_floor,
+    start_spawner,
+    timed,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "fixtures" / "example-vault"
 OUT = REPO / "benchmarks" / "out"
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# The Markdown options vaultkit's note parser uses (vaultkit/note.py).
-OPTIONS = (
-    pyromark.Options.ENABLE_WIKILINKS
-    | pyromark.Options.ENABLE_TABLES
-    | pyromark.Options.ENABLE_MATH
-    | pyromark.Options.ENABLE_STRIKETHROUGH
-    | pyromark.Options.ENABLE_TASKLISTS
-    | pyromark.Options.ENABLE_FOOTNOTES
-)
-FRONTMATTER = re.compile(r"---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
-LABELS = {
-    "a": "(a) read floor",
-    "b": "(b) parse floor",
-    "c": "(c) vaultkit check",
-    "d": "(d) example-vault",
-    "s": "(s) CLI start-up",
-}
-ENV = {**os.environ, "NO_COLOR": "1", "PYTHONUTF8": "1"}
+CACHE = ".vaultkit_cache"
+EDIT = "\n<!-- vaultkit benchmark: edit {n} -->\n"
 
 
-def note_paths(root: Path) -> list[Path]:
-    """The vault's `.md` files, skipping hidden folders, as vaultkit does."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
-        found += [Path(folder, f) for f in files if f.endswith(".md") and not f.startswith(".")]
-    return found
+@dataclass
+class Line:
+    """One row of the results: its samples and the runs that failed."""
+
+    key: str
+    label: str
+    target: str = ""
+    samples: list[Sample] = field(default_factory=list)
+    failed: list[Child] = field(default_factory=list)
+
+    def median(self, attr: str = "wall") -> float:
+        return statistics.median(getattr(s, attr) for s in self.samples)
+
+    def spread(self, attr: str = "wall") -> str:
+        values = [getattr(s, attr) for s in self.samples]
+        if len(values) == 1:
+            return f"{values[0]:.3f} s (1 run)"
+        return f"{statistics.median(values):.3f} s ({min(values):.3f}–{max(values):.3f})"
+
+    def rss(self) -> float | None:
+        values = [s.rss_mb for s in self.samples if s.rss_mb is not None]
+        return statistics.median(values) if values else None
 
 
-def read_floor(root: Path) -> int:
-    total = 0
-    for path in note_paths(root):
-        total += len(path.read_bytes().decode("utf-8", "replace"))
-    return total
+class Vaultkit:
+    """`vaultkit check` subprocesses on one vault, tracking whether its cache is warm."""
 
+    def __init__(self, vault: Path, work: Path, cold_flags: list[str]) -> None:
+        self.vault, self.work, self.cold_flags = vault, work, cold_flags
+        self.warm_state = False  # the cache holds this vault as it is now
+        self.cache_seen = False  # a run with cache left `.vaultkit_cache/` behind
+        self.cache_mb = 0.0  # its size after a warm run
+        self.count = 0
+        self.last: dict[str, Child] = {}
 
-def parse_floor(root: Path) -> int:
-    events = 0
-    for path in note_paths(root):
-        text = path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
-        body = text
-        match = FRONTMATTER.match(text)
-        if match:
-            with contextlib.suppress(yaml.YAMLError):
-                yaml.compose(match.group(1), Loader=LOADER)
-            body = text[match.end() :]
-        for _ in pyromark.events_with_range(body, options=OPTIONS):
-            events += 1
-    return events
+    def run(self, label: str, targets: list[Path], cold: bool = False) -> Child:
+        self.count += 1
+        output = self.work / f"{label}-{self.count}.json"
+        argv = [sys.executable, "-m", "vaultkit", "check", *map(str, targets)]
+        argv += ["--output-format", "json", "--output-file", str(output)]
+        child = Child(argv + (self.cold_flags if cold else []), output.with_suffix(".err"))
+        child.output = output
+        self.last[label] = child
+        return child
 
+    def cold(self, _: int) -> Child:
+        shutil.rmtree(self.vault / CACHE, ignore_errors=True)
+        self.warm_state = False  # `--no-cache` may or may not write one
+        return self.run("cold", [self.vault], cold=True)
 
-class Child:
-    """A finished subprocess: wall time, exit code, peak RSS and CPU from its own rusage."""
+    def prime(self) -> None:
+        """An untimed run with cache, so that the next one finds it warm."""
+        if not self.warm_state:
+            self.run("prime", [self.vault])
+            self.warm_state = True
+            self.cache_seen |= (self.vault / CACHE).is_dir()
 
-    def __init__(self, argv: list[str], stderr_path: Path) -> None:
-        with open(stderr_path, "wb") as err:
-            start = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=ENV)
-            _, status, usage = os.wait4(proc.pid, 0)
-            self.seconds = time.perf_counter() - start
-        proc.returncode = self.returncode = os.waitstatus_to_exitcode(status)
-        self.peak_rss_mb = usage.ru_maxrss / 1024  # Linux reports KiB
-        self.cpu = usage.ru_utime + usage.ru_stime
-        self.stderr = stderr_path.read_text(encoding="utf-8", errors="replace")
+    def warm(self, _: int) -> Child:
+        self.prime()
+        child = self.run("warm", [self.vault])
+        cache = self.vault / CACHE
+        if cache.is_dir():
+            size = sum(f.stat().st_size for f in cache.rglob("*") if f.is_file())
+            self.cache_mb = max(self.cache_mb, size / 1e6)
+        return child
 
+    def changed(self, note: Path, n: int) -> Child:
+        self.prime()
+        original, stat = note.read_bytes(), note.stat()
+        try:
+            note.write_bytes(original + EDIT.format(n=n).encode())
+            return self.run("changed", [self.vault])
+        finally:
+            note.write_bytes(original)
+            os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+            self.warm_state = False  # the cache now holds the edited note
 
-def check_argv(vault: Path, output: Path) -> list[str]:
-    argv = [sys.executable, "-m", "vaultkit", "check", str(vault)]
-    return [*argv, "--output-format", "json", "--output-file", str(output), *COLD_FLAGS]
+    def precommit(self, notes: list[Path]) -> Child:
+        self.prime()
+        return self.run("precommit", notes)
 
 
 def _cold_flags() -> list[str]:
-    """`--no-cache` if this vaultkit has a cache (a cold check must not use it)."""
+    """`--no-cache` if this vaultkit has it (a cold check must not use a cache)."""
     done = subprocess.run(
         [sys.executable, "-m", "vaultkit", "check", "--help"],
         capture_output=True, text=True, env=ENV, check=False,
@@ -125,238 +151,313 @@ def _cold_flags() -> list[str]:
     return ["--no-cache"] if "--no-cache" in done.stdout else []
 
 
-COLD_FLAGS: list[str] = []
-
-
-def run_check(vault: Path, work: Path, label: str) -> Child:
-    """One cold check; its JSON report is `child.output` (a new file for every run)."""
-    shutil.rmtree(vault / ".vaultkit_cache", ignore_errors=True)
-    output = work / f"{label}-{next(RUNS)}.json"
-    child = Child(check_argv(vault, output), output.with_suffix(".err"))
-    child.output = output
-    return child
-
-
-RUNS = itertools.count()
-
-
-def prepare(args: argparse.Namespace) -> Path:
-    vault = args.vault or OUT / f"vault-{args.notes}-seed{args.seed}"
+def prepare(vault: Path | None, notes: int, seed: int) -> Path:
+    """The vault to check: `vault` as is, or a generated one (made once, then reused)."""
+    vault = vault or OUT / f"vault-{notes}-seed{seed}"
     manifest = vault / make_vault.MANIFEST
-    if args.vault and vault.exists() and not manifest.exists():
+    if vault.exists() and not manifest.exists() and any(vault.iterdir()):
         return vault  # a real vault: use as is
     if manifest.exists():
         meta = json.loads(manifest.read_text(encoding="utf-8"))
-        same = (meta["version"], meta["notes"], meta["seed"]) == (
-            make_vault.VERSION, args.notes, args.seed,
-        )  # fmt: skip
-        if same or args.vault:
+        if (meta["version"], meta["notes"], meta["seed"]) == (make_vault.VERSION, notes, seed):
             return vault
-    print(f"generating {args.notes} notes (seed {args.seed}) into {vault} …", flush=True)
-    make_vault.generate(args.notes, vault, args.seed)
+    print(f"generating {notes} notes (seed {seed}) into {vault} …", file=sys.stderr, flush=True)
+    make_vault.generate(notes, vault, seed)
     return vault
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, float]:
-    """Wall-clock and CPU seconds of `fn()` in this process."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - wall, time.process_time() - cpu
+def clean_articles(vault: Path, manifest: dict | None) -> list[Path]:
+    """Notes to edit and commit: generated articles without an injected fault (any article
+    when a small vault has none); none for a vault that was not generated."""
+    if manifest is None:
+        return []
+    faulty = {f["note"] for f in manifest["faults"]}
+    articles = sorted(vault.glob(f"{make_vault.ARTICLES}/*/*.md"))
+    return [p for p in articles if p.relative_to(vault).as_posix() not in faulty] or articles
 
 
-def spread(values: list[float]) -> str:
-    return f"{statistics.median(values):7.3f} s ({min(values):.3f}–{max(values):.3f})"
-
-
-def breakdown(vault: Path, top: int) -> None:
-    """CPU seconds per phase and per rule of one in-process check, without a profiler.
-
-    Wraps `vault.load`, `linter.lint`, each rule's `check`/`check_vault` and the JSON
-    reporter in timers; the rule times include consuming their generators.
-    """
-    from vaultkit import linter, rules
-    from vaultkit import vault as vault_module
-    from vaultkit.report import FORMATS, Report
-
-    spent: dict[str, float] = {}
-
-    def timer(label: str, fn: Callable, consume: bool = False) -> Callable:
-        def wrapper(*args, **kwargs):
-            start = time.process_time()
-            try:
-                result = fn(*args, **kwargs)
-                return list(result) if consume else result
-            finally:
-                spent[label] = spent.get(label, 0.0) + time.process_time() - start
-
-        return wrapper
-
-    originals = [(vault_module, "load"), (linter, "lint")]
-    for rule in rules.all_rules():
-        name = "check_vault" if issubclass(rule, rules.VaultRule) else "check"
-        originals.append((rule, name))
-    saved = [(owner, name, owner.__dict__.get(name)) for owner, name in originals]
-    try:
-        vault_module.load = timer("load: discover, read, parse", vault_module.load)
-        linter.lint = timer("lint: all rules + suppressions", linter.lint)
-        for owner, name, _ in saved[2:]:
-            fn = getattr(owner, name)
-            setattr(owner, name, timer(f"  {owner.code} {owner.name}", fn, consume=True))
-        start = time.process_time()
-        run = linter.check_paths([vault])
-        report = Report(run.root, run.result.diagnostics, run.result.files_checked, "bench")
-        FORMATS["json"](report)
-        total = time.process_time() - start
-    finally:
-        for owner, name, fn in saved:
-            if fn is None:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, fn)
-    print(f"\n== CPU seconds of one in-process check ({total:.2f} s in all, no start-up)")
-    phases = [(k, v) for k, v in spent.items() if not k.startswith("  ")]
-    per_rule = sorted(
-        ((k, v) for k, v in spent.items() if k.startswith("  ")), key=lambda kv: -kv[1]
-    )
-    for label, seconds in phases + per_rule[:top]:
-        print(f"{seconds:8.3f}  {seconds / total:6.1%}  {label}")
-
-
-def profile(vault: Path, top: int) -> None:
-    """One cold check in this process under cProfile; print vaultkit's own hot spots."""
-    from vaultkit.linter import check_paths
-    from vaultkit.report import FORMATS, Report
-
-    breakdown(vault, top)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    run = check_paths([vault])
-    report = Report(run.root, run.result.diagnostics, run.result.files_checked, "bench")
-    FORMATS["json"](report)
-    profiler.disable()
-    for title, key, restrict in (
-        ("cProfile: own time, vaultkit code", "tottime", r"vaultkit/"),
-        ("cProfile: cumulative time, vaultkit code", "cumulative", r"vaultkit/"),
-    ):
-        out = io.StringIO()
-        stats_ = pstats.Stats(profiler, stream=out).sort_stats(key)
-        stats_.print_stats(restrict, top)
-        lines = out.getvalue().splitlines()
-        start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
-        print(f"\n== {title} (top {top}; cProfile inflates many small calls)")
-        print("\n".join(line.replace(str(REPO) + "/", "") for line in lines[start:] if line))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notes", type=int, default=3000, help="notes to generate (3000)")
-    parser.add_argument("--runs", type=int, default=5, help="interleaved runs (>= 5)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--vault", type=Path, help="use (or generate into) this vault")
-    parser.add_argument("--profile", action="store_true", help="profile one check instead")
-    parser.add_argument("--top", type=int, default=25, help="rows per profile table")
-    args = parser.parse_args(argv)
-    vault = prepare(args).resolve()
-    if args.profile:
-        profile(vault, args.top)
-        return 0
-    COLD_FLAGS[:] = _cold_flags()
-    paths = note_paths(vault)
-    size = sum(p.stat().st_size for p in paths)
+def measure(args: argparse.Namespace, vault: Path, work: Path) -> tuple[dict, Vaultkit, list]:
+    """Run every step `args.runs` times, interleaved; return the lines by key."""
     manifest_path = vault / make_vault.MANIFEST
     manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else None
+    articles = clean_articles(vault, manifest)
+    checker = Vaultkit(vault, work, _cold_flags())
+    peers = [] if args.quick or args.no_peers else _peers.find(
+        args.rumdl, args.markdownlint, args.obsidiantools_python
+    )  # fmt: skip
+    cold = "≤ 2× (b) and ≤ 1.5 s"
+    lines = {
+        "a": Line("a", "read floor"),
+        "b": Line("b", "parse floor, 1 process"),
+        "b2": Line("b2", f"parse floor, {args.jobs} processes"),
+        "c": Line("c", "vaultkit check, cold", cold),
+        "w": Line("w", "warm (cache, nothing changed)", "≤ 0.3 s"),
+        "u": Line("u", "one note changed", "≤ 0.4 s"),
+        "p": Line("p", "pre-commit: 5 notes, warm", "≤ 0.4 s"),
+        "d": Line("d", "example vault, cold"),
+        "s": Line("s", "start-up (`--version`)"),
+    }
+    for peer in peers:
+        lines[peer.key] = Line(peer.key, f"{peer.label}, cold", "(c) is faster")
+    example = EXAMPLE.is_dir() and EXAMPLE.resolve() != vault
 
-    wall: dict[str, list[float]] = {k: [] for k in LABELS}
-    cpu: dict[str, list[float]] = {k: [] for k in LABELS}
-    children: dict[str, list[Child]] = {"c": [], "d": [], "s": []}
-    failed: list[tuple[str, Child]] = []
-    with tempfile.TemporaryDirectory(prefix="vaultkit-bench-") as tmp:
-        work = Path(tmp)
-        steps: list[tuple[str, Callable[[], object]]] = [
-            ("a", lambda: read_floor(vault)),
-            ("b", lambda: parse_floor(vault)),
-            ("c", lambda: run_check(vault, work, "check")),
-            ("s", lambda: Child([sys.executable, "-m", "vaultkit", "--version"], work / "s.err")),
-        ]
-        if EXAMPLE.is_dir():
-            steps.append(("d", lambda: run_check(EXAMPLE, work, "example")))
-        for run in range(max(1, args.runs)):
-            for key, step in steps[run % len(steps) :] + steps[: run % len(steps)]:
-                if key in children:
-                    child = step()
-                    if child.returncode not in (0, 1):  # a crash must not count as a fast run
-                        failed.append((LABELS[key], child))
-                        continue
-                    children[key].append(child)
-                    wall[key].append(child.seconds)
-                    cpu[key].append(child.cpu)
-                else:
-                    seconds, used = timed(step)
-                    wall[key].append(seconds)
-                    cpu[key].append(used)
-            print(f"run {run + 1}/{args.runs} done", file=sys.stderr, flush=True)
-        for label, child in failed:
-            print(f"{label} failed (exit {child.returncode}), not timed:\n{child.stderr[-2000:]}")
-        if not children["c"] or not children["s"]:
-            return 2
-        last = children["c"][-1]
-        report = json.loads(last.output.read_text("utf-8"))
+    def example_run(_: int) -> Child:
+        existed = (EXAMPLE / CACHE).exists()
+        shutil.rmtree(EXAMPLE / CACHE, ignore_errors=True)
+        child = Vaultkit(EXAMPLE, work, checker.cold_flags).run("example", [EXAMPLE], True)
+        if not existed:
+            shutil.rmtree(EXAMPLE / CACHE, ignore_errors=True)
+        return child
 
+    def peer_step(peer: _peers.Peer) -> Callable[[int], Child]:
+        def step(n: int) -> Child:
+            _peers.clear_cache(peer, vault, work)
+            return Child(peer.command(vault), work / f"{peer.key}-{n}.err", cwd=work)
+
+        return step
+
+    steps: list[tuple[str, Callable[[int], object]]] = [
+        ("a", lambda n: timed(lambda: read_floor(vault))),
+        ("b", lambda n: timed(lambda: parse_floor(vault))),
+        ("b2", lambda n: timed(lambda: parallel_parse_floor(vault, args.jobs))),
+        ("c", checker.cold),
+        ("w", checker.warm),
+        ("s", lambda n: Child([sys.executable, "-m", "vaultkit", "--version"], work / "s.err")),
+    ]
+    if articles:
+        steps.append(("u", lambda n: checker.changed(articles[(n * 7919) % len(articles)], n)))
+    staged = articles or note_paths(vault)  # what pre-commit would pass
+    if staged:
+        pick = min(5, len(staged))
+        steps.append(("p", lambda n: checker.precommit(random.Random(n).sample(staged, pick))))
+    if example:
+        steps.append(("d", example_run))
+    steps += [(peer.key, peer_step(peer)) for peer in peers]
+    limits = {peer.key: args.peer_runs or args.runs for peer in peers}
+    if "o" in limits:  # minutes per run: once is enough unless asked for more
+        limits["o"] = args.obsidiantools_runs
+    for run in range(args.runs):
+        start = run % len(steps)
+        for key, step in steps[start:] + steps[:start]:
+            if run >= limits.get(key, args.runs):
+                continue
+            result = step(run)
+            if isinstance(result, Child):
+                if result.returncode not in (0, 1):  # a crash must not count as a fast run
+                    lines[key].failed.append(result)
+                    continue
+                result = result.sample
+            lines[key].samples.append(result)
+        print(f"run {run + 1}/{args.runs} done", file=sys.stderr, flush=True)
+    return lines, checker, peers
+
+
+def same_findings(a: Child | None, b: Child | None) -> bool | None:
+    if a is None or b is None or not a.output.exists() or not b.output.exists():
+        return None
+    load = [json.loads(c.output.read_text("utf-8"))["diagnostics"] for c in (a, b)]
+    return load[0] == load[1]
+
+
+def verdict(line: Line, lines: dict[str, Line]) -> str:
+    """pass/fail of a line against its target ("" without one)."""
+    if not line.target or not line.samples:
+        return ""
+    wall = line.median()
+    c, b = lines["c"], lines["b"]
+    if line.key == "c":
+        ok = b.samples and wall <= 2 * b.median() and wall <= 1.5
+    elif line.key in ("w",):
+        ok = wall <= 0.3
+    elif line.key in ("u", "p"):
+        ok = wall <= 0.4
+    else:  # a peer
+        ok = bool(c.samples) and c.median() < wall
+    return "pass" if ok else "**fail**"
+
+
+def markdown_table(lines: dict[str, Line]) -> str:
+    floor = lines["b"].median() if lines["b"].samples else None
+    rows = [
+        "| | line | wall: median (min–max) | CPU (user+sys) | × floor (b) | peak RSS | target | |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for line in lines.values():
+        if not line.samples:
+            if line.failed:
+                rows.append(f"| {line.key} | {line.label} | failed ({len(line.failed)}×) "
+                            "| | | | | |")  # fmt: skip
+            continue
+        ratio = f"{line.median() / floor:.2f}×" if floor else ""
+        rss = line.rss()
+        rows.append(
+            f"| {line.key} | {line.label} | {line.spread()} | {line.median('cpu'):.3f} s "
+            f"| {ratio} | {f'{rss:.0f} MB' if rss is not None else '–'} "
+            f"| {line.target} | {verdict(line, lines)} |"
+        )
+    return "\n".join(rows)
+
+
+def print_report(args, vault: Path, lines: dict[str, Line], checker: Vaultkit, peers) -> int:
+    paths = note_paths(vault)
+    size = sum(p.stat().st_size for p in paths)
+    for line in lines.values():
+        for child in line.failed:
+            print(f"({line.key}) {line.label} failed (exit {child.returncode}), not timed:\n"
+                  f"{child.stderr[-2000:]}")  # fmt: skip
+    cold = checker.last.get("cold")
+    if cold is None or not lines["c"].samples:
+        return 2
+    report = json.loads(cold.output.read_text("utf-8"))
     files = report["summary"]["files_checked"]
     print(f"\nvault: {vault}")
     print(f"  {len(paths)} notes, {size / 1e6:.1f} MB of Markdown; python {sys.version.split()[0]}")
-    print(f"  {args.runs} interleaved runs; seconds as median (min–max)\n")
-    print_times(wall, cpu, {"a": len(paths), "b": len(paths), "c": files})
-    rss = statistics.median(c.peak_rss_mb for c in children["c"])
-    print(f"\n(c) peak RSS {rss:.0f} MB (median of the runs' maxima)")
+    print(f"  {args.runs} interleaved runs; seconds as median (min–max)")
+    print(f"\n{'':36}{'wall':<30}{'CPU (user+sys)':<30}files/s (CPU)")
+    counts = {"a": len(paths), "b": len(paths), "b2": len(paths), "c": files}
+    for key, line in lines.items():
+        if line.samples:
+            rate = f"{counts[key] / line.median('cpu'):9.0f}" if key in counts else ""
+            label = f"({key}) {line.label}"
+            print(f"{label:<36}{line.spread():<30}{line.spread('cpu'):<30}{rate}")
+    m = {k: line.median() for k, line in lines.items() if line.samples}
+    if {"c", "a", "b", "s"} <= m.keys():
+        print(f"ratios (wall): c/a = {m['c'] / m['a']:.1f}x   c/b = {m['c'] / m['b']:.2f}x   "
+              f"(c-s)/b = {(m['c'] - m['s']) / m['b']:.2f}x")  # fmt: skip
+    if checker.cache_seen:
+        print(f"\nvaultkit cache: {vault / CACHE} ({checker.cache_mb:.1f} MB after a warm run)")
+    else:
+        print(f"\nvaultkit cache: none was written ({CACHE}/ absent): (w), (u) and (p) ran cold")
+    same = same_findings(cold, checker.last.get("warm"))
+    if same is not None:
+        print(f"warm findings identical to cold: {'yes' if same else 'NO'}")
+    print(f"\ncheck exit code {cold.returncode} (1 = findings, expected); {files} files checked;")
     codes = ", ".join(f"{c}={n}" for c, n in report["summary"]["by_code"].items())
-    print(f"\ncheck exit code {last.returncode} (1 = findings, expected); {files} files checked;")
     print(f"  {report['summary']['diagnostics']} findings: {codes}")
-    if children["d"]:
-        print(f"example-vault exit code {children['d'][-1].returncode}")
-    errors = [line for line in last.stderr.splitlines() if "internal error" in line]
+    errors = [line for line in cold.stderr.splitlines() if "internal error" in line]
     if errors:
         print(f"\nINTERNAL ERRORS ({len(errors)}):\n" + "\n".join(errors[:20]))
-    if manifest is not None:
-        print_recall(manifest, report["diagnostics"])
+    manifest_path = vault / make_vault.MANIFEST
+    if manifest_path.exists():
+        print_recall(json.loads(manifest_path.read_text("utf-8")), report["diagnostics"])
+    if not (args.quick or args.no_peers):
+        print(f"\npeers: {_peers.describe(peers)}")
+        if note := _peers.missing_note(peers):
+            print(f"  {note}")
+    print(f"\n## Benchmark: {len(paths)} notes, {size / 1e6:.1f} MB, "
+          f"{args.runs} interleaved run{'s' if args.runs > 1 else ''}\n")  # fmt: skip
+    print(markdown_table(lines))
     return 0
-
-
-def print_times(wall: dict, cpu: dict, files: dict[str, int]) -> None:
-    print(f"{'':22}{'wall':<28}{'CPU (user+sys)':<28}files/s (CPU)")
-    for key, label in LABELS.items():
-        if wall[key]:
-            rate = f"{files[key] / statistics.median(cpu[key]):9.0f}" if key in files else ""
-            print(f"{label:<22}{spread(wall[key]):<28}{spread(cpu[key]):<28}{rate}")
-    for name, values in (("wall", wall), ("CPU", cpu)):
-        m = {k: statistics.median(v) for k, v in values.items() if v}
-        print(
-            f"ratios ({name:>4}): c/a = {m['c'] / m['a']:5.1f}x   c/b = {m['c'] / m['b']:5.2f}x"
-            f"   (c-s)/b = {(m['c'] - m['s']) / m['b']:5.2f}x"
-        )
 
 
 def print_recall(manifest: dict, diagnostics: list[dict]) -> None:
     from vaultkit.rules import all_rules
 
-    rules = {rule.code: rule.name for rule in all_rules()}
-    print("\nrecall of injected faults (kind: found/injected by the rules that exist today):")
+    rules = {rule.code: rule.name for rule in all_rules() if rule.default_enabled}
+    off = {rule.code: rule.name for rule in all_rules() if not rule.default_enabled}
+    print("\nrecall of injected faults (kind: found/injected by the default rules):")
     unchecked = []
     for kind in recall.compare(manifest, diagnostics, rules):
         if not kind.codes:
-            unchecked.append(f"{kind.kind}({kind.injected})")
+            codes = recall.expected_codes(manifest["kinds"][kind.kind], off)
+            note = f", off by default: {','.join(codes)}" if codes else ""
+            unchecked.append(f"{kind.kind}({kind.injected}{note})")
             continue
         line = f"  {kind.kind:<24} {kind.found:>4}/{kind.injected:<4} by {','.join(kind.codes)}"
         if kind.unexpected:
             line += f"  UNEXPECTED {kind.unexpected[:3]}"
         print(line)
-    print(f"  no rule yet for: {' '.join(unchecked) or '-'}")
+    print(f"  no default rule for: {' '.join(unchecked) or '-'}")
     clean = recall.clean_findings(manifest, diagnostics)
     faulty = len({f["note"] for f in manifest["faults"]})
     print(
         f"findings on the {manifest['notes'] - faulty} notes without an injected fault: "
         + (", ".join(f"{c}={n}" for c, n in sorted(clean.items())) or "none")
     )
+
+
+def scale(args: argparse.Namespace) -> int:
+    """Cold checks at N and 10·N notes: the time ratio and the peak RSS at 10·N."""
+    small, big = args.scale_notes, 10 * args.scale_notes
+    vaults = {n: prepare(None, n, args.seed).resolve() for n in (small, big)}
+    flags = _cold_flags()
+    lines = {n: (Line("b", f"parse floor, {n} notes"), Line("c", f"cold check, {n} notes"))
+             for n in vaults}  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="vaultkit-scale-") as tmp:
+        for run in range(args.runs):
+            order = [small, big] if run % 2 == 0 else [big, small]
+            for n in order:
+                checker = Vaultkit(vaults[n], Path(tmp), flags)
+                floor, cold = lines[n]
+                floor.samples.append(timed(lambda n=n: parse_floor(vaults[n])))
+                child = checker.cold(run)
+                if child.returncode in (0, 1):
+                    cold.samples.append(child.sample)
+                else:
+                    cold.failed.append(child)
+            print(f"run {run + 1}/{args.runs} done", file=sys.stderr, flush=True)
+    for n in vaults:
+        for child in lines[n][1].failed:
+            print(f"cold check at {n} notes failed (exit {child.returncode}):\n"
+                  f"{child.stderr[-2000:]}")  # fmt: skip
+    if not all(lines[n][1].samples for n in vaults):
+        return 2
+    (fs, cs), (fb, cb) = lines[small], lines[big]
+    ratio, floor_ratio = cb.median() / cs.median(), fb.median() / fs.median()
+    rss = max(s.rss_mb for s in cb.samples)
+    sizes = {n: sum(p.stat().st_size for p in note_paths(v)) / 1e6 for n, v in vaults.items()}
+    print(f"\n## Scale: {small} and {big} notes ({sizes[small]:.0f} and {sizes[big]:.0f} MB), "
+          f"{args.runs} runs\n")  # fmt: skip
+    print(f"| | {small} notes | {big} notes | ratio 10N/N | target | |")
+    print("|---|---|---|---|---|---|")
+    print(f"| parse floor (b), wall | {fs.spread()} | {fb.spread()} | {floor_ratio:.2f}× | | |")
+    print(
+        f"| cold check, wall | {cs.spread()} | {cb.spread()} | {ratio:.2f}× | ≤ 11× "
+        f"| {'pass' if ratio <= 11 else '**fail**'} |"
+    )
+    print(
+        f"| cold check, CPU | {cs.median('cpu'):.3f} s | {cb.median('cpu'):.3f} s "
+        f"| {cb.median('cpu') / cs.median('cpu'):.2f}× | | |"
+    )
+    print(
+        f"| cold check, peak RSS | {max(s.rss_mb for s in cs.samples):.0f} MB | {rss:.0f} MB "
+        f"| | ≤ 1 GB at 10N | {'pass' if rss <= 1024 else '**fail**'} |"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add = parser.add_argument
+    add("--notes", type=int, default=3300, help="notes to generate (3300)")
+    add("--runs", type=int, default=5, help="interleaved runs (5 or more; fewer with --quick)")
+    add("--seed", type=int, default=0)
+    add("--vault", type=Path, help="use this vault, or generate into it if it is empty")
+    add("--jobs", type=int, default=2, help="processes of the parallel floor (b2) (2)")
+    add("--quick", action="store_true", help="smoke test: no peers, fewer runs allowed")
+    add("--no-peers", action="store_true", help="do not time rumdl, markdownlint-cli2, ...")
+    add("--peer-runs", type=int, help="runs of each peer (default: --runs)")
+    add("--obsidiantools-runs", type=int, default=1, help="runs of obsidiantools (1: minutes)")
+    add("--rumdl", help="the rumdl executable (default: on PATH)")
+    add("--markdownlint", help="the markdownlint-cli2 executable (default: on PATH)")
+    add("--obsidiantools-python", help="a Python that imports obsidiantools")
+    add("--scale", action="store_true", help="time cold checks at N and 10·N notes instead")
+    add("--scale-notes", type=int, default=3300, help="N of --scale (3300)")
+    add("--profile", action="store_true", help="profile one check instead")
+    add("--top", type=int, default=25, help="rows per profile table")
+    args = parser.parse_args(argv)
+    start_spawner()  # while this process is small: children's peak RSS starts at its RSS
+    if args.runs < (1 if args.quick else 5):
+        parser.error("--runs must be 5 or more (use --quick for a smoke test)")
+    if args.scale:
+        return scale(args)
+    vault = prepare(args.vault, args.notes, args.seed).resolve()
+    if args.profile:
+        _profile.profile(vault, args.top)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="vaultkit-bench-") as tmp:
+        lines, checker, peers = measure(args, vault, Path(tmp))
+        return print_report(args, vault, lines, checker, peers)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,17 @@ No timing here: the benchmark itself is `python benchmarks/run.py` (see benchmar
 from __future__ import annotations
 
 import json
+import os
+import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import REPO, run_cli
+from conftest import REPO, check, run_cli, where, write_vault
 
 from vaultkit.rules import all_rules
 
@@ -34,9 +38,14 @@ FIELD_FAULTS = {"missing-field", "no-frontmatter", "invalid-yaml"}
 def bench() -> SimpleNamespace:
     with pytest.MonkeyPatch.context() as patch:
         patch.syspath_prepend(str(BENCH))
+        import _faults
+        import _measure
         import make_vault
         import recall
-    return SimpleNamespace(make_vault=make_vault, recall=recall)
+        import run
+    return SimpleNamespace(
+        make_vault=make_vault, recall=recall, faults=_faults, measure=_measure, run=run
+    )
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +201,7 @@ def test_check_runs_cleanly_and_reports_the_faults_of_existing_rules(bench, vaul
     assert "internal error" not in done.stderr
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["summary"]["files_checked"] == 60
-    rules = {rule.code: rule.name for rule in all_rules()}
+    rules = {rule.code: rule.name for rule in all_rules() if rule.default_enabled}
     results = bench.recall.compare(manifest, report["diagnostics"], rules)
     checked = [r for r in results if r.codes]
     assert checked, "no injected fault kind has a registered rule (ST001/ST007/ST008 exist)"
@@ -200,3 +209,115 @@ def test_check_runs_cleanly_and_reports_the_faults_of_existing_rules(bench, vaul
         assert result.missed == [], f"{result.kind}: not reported by {result.codes}"
     for result in results:
         assert result.unexpected == [], f"{result.kind}: should not be reported"
+
+
+# ------------------------------------------------------------------ summaries restate the body
+
+
+def _articles(bench, seed: int, count: int) -> list:
+    """`count` clean article drafts straight from the generator, in a fixed order."""
+    make_vault = bench.make_vault
+    rng = random.Random(seed)
+    topics = make_vault.topic_names(12)
+    ctx = bench.faults.Context(topics=topics, articles=[f"01-博客/甲/n{i}" for i in range(count)])
+    weights = [1 / (rank + 1) for rank in range(len(topics))]
+    return [
+        make_vault.article(rng, f"01-博客/甲/n{i}.md", f"标题 {i}", "甲", i % 5 != 0, ctx, weights)
+        for i in range(count)
+    ]
+
+
+def _write(bench, root: Path, drafts: list) -> Path:
+    files = {d.rel: bench.make_vault.render(d) for d in drafts}
+    files.update({f"00-元语/{t}.md": "# t\n" for t in bench.make_vault.topic_names(12)})
+    return write_vault(root, files)
+
+
+def test_a_clean_summary_gets_no_claim_finding(bench, tmp_path):
+    drafts = _articles(bench, seed=5, count=40)
+    summaries = "\n".join(d.one_line + "\n".join(d.points) for d in drafts)
+    # The summaries do state figures and names (so the rules have something to check) ...
+    assert re.search(r"\d+(?:%|ms|B)", summaries)
+    assert re.search(r"\b(?:CUDA|LoRA|Kubernetes|Docker|vLLM|Ollama|Rust|MoE)\b", summaries)
+    assert all(5 <= len(d.points) <= 10 for d in drafts)
+    # ... every one of them taken from the body.
+    root = _write(bench, tmp_path / "vault", drafts)
+    assert where(check(root, select=["SM101", "SM102", "SM103"])) == []
+
+
+def test_summary_risks_are_stated_in_the_body(bench):
+    for draft in _articles(bench, seed=9, count=20):
+        body = "\n".join(draft.blocks)
+        assert all(risk.removeprefix("*   ") in body for risk in draft.risks)
+
+
+def test_the_unsupported_claim_fault_is_reported_where_it_was_put(bench, tmp_path):
+    drafts = _articles(bench, seed=3, count=12)
+    expected = set()
+    ctx = bench.faults.Context(topics=[], articles=[])
+    for index, draft in enumerate(drafts):
+        detail, needle = bench.faults.unsupported_claim(draft, random.Random(index), ctx)
+        text = bench.make_vault.render(draft)
+        line = text[: text.index(needle)].count("\n") + 1
+        code = "SM101" if detail.startswith("a number") else "SM102"
+        expected.add((draft.rel, line, code))
+    assert {code for _, _, code in expected} == {"SM101", "SM102"}  # both variants occur
+    root = _write(bench, tmp_path / "vault", drafts)
+    found = {(path, line, code) for path, line, _, code in where(check(root, select=["SM1"]))}
+    assert found == expected
+
+
+def test_claim_findings_in_a_generated_vault_are_all_injected(bench, vault60):
+    root, manifest = vault60
+    injected = {f["note"] for f in manifest["faults"] if f["kind"] == "unsupported-claim"}
+    assert injected and manifest["kinds"]["unsupported-claim"]["codes"] == ["SM101", "SM102"]
+    notes = {path for path, *_ in where(check(root, select=["SM1"]))}
+    assert notes == injected
+
+
+# ------------------------------------------------------------------ run.py
+
+
+def test_run_py_refuses_fewer_than_five_runs_without_quick(bench, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        bench.run.main(["--runs", "3"])
+    assert exit_.value.code == 2
+    assert "--quick" in capsys.readouterr().err
+
+
+def test_the_table_applies_the_issue_targets(bench):
+    Line, Sample = bench.run.Line, bench.measure.Sample
+
+    def line(key: str, wall: float, target: str = "") -> object:
+        return Line(key, key, target, [Sample(wall, wall, 10.0)])
+
+    lines = {
+        "b": line("b", 0.6),
+        "c": line("c", 1.1, "cold"),
+        "w": line("w", 0.5, "warm"),
+        "p": line("p", 0.3, "pre-commit"),
+        "r": line("r", 1.0, "(c) is faster"),
+    }
+    table = bench.run.markdown_table(lines)
+    rows = {row.split(" | ")[0].strip("| "): row for row in table.splitlines()[2:]}
+    assert rows["c"].endswith("| pass |") and "1.83×" in rows["c"]
+    assert rows["w"].endswith("| **fail** |")
+    assert rows["p"].endswith("| pass |")
+    assert rows["r"].endswith("| **fail** |")  # rumdl (1.0 s) beat the cold check (1.1 s)
+    assert "| – |" not in rows["c"] and "10 MB" in rows["c"]
+
+
+def test_run_py_quick_completes_and_prints_the_table(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--notes", "40", "--runs", "1",
+         "--vault", str(tmp_path / "vault")],
+        capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=600,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONUTF8": "1"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    out = done.stdout
+    assert "## Benchmark: 40 notes" in out
+    for key in ("a", "b", "b2", "c", "w", "u", "p", "s"):
+        assert re.search(rf"^\| {key} \| .+ s \(", out, re.MULTILINE), key
+    assert "findings on the" in out and "rumdl" not in out
+    assert "vaultkit cache:" in out
