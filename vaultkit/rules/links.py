@@ -73,6 +73,15 @@ def _href(source: str, rel: str) -> str:
     return posixpath.relpath(rel, folder).translate(_HREF_ESCAPES)
 
 
+def case_fix(rule: VaultRule, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
+    """Respell a wikilink's path as its one target file is spelled (LK006, IM002)."""
+    found = case_respelling(note, resolution, index)
+    if found is None:
+        return None
+    start, end, written, real = found
+    return rule.make_fix(f"replace `{written}` with `{real}`", Edit(start, end, real))
+
+
 class _LinkRule(VaultRule):
     category = "links"
 
@@ -419,11 +428,7 @@ class LinkCaseMismatch(_LinkRule):
     fix = "safe"
 
     def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
-        found = case_respelling(note, resolution, index)
-        if found is None:
-            return None
-        start, end, written, real = found
-        return self.make_fix(f"replace `{written}` with `{real}`", Edit(start, end, real))
+        return case_fix(self, note, resolution, index)
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         real = resolution.case_mismatch

@@ -25,14 +25,13 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterator
 
-from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
+from vaultkit.diagnostics import Diagnostic, Fix, Severity
 from vaultkit.note import Note
 from vaultkit.resolve import (
     IMAGE_EXTENSIONS,
     LinkIndex,
     Resolution,
     Status,
-    case_respelling,
     index_for,
 )
 from vaultkit.rules.base import VaultRule, register
@@ -46,6 +45,7 @@ from vaultkit.rules.images._common import (
     short,
     url_extension,
 )
+from vaultkit.rules.links import case_fix
 from vaultkit.rules.links import findings as link_findings
 from vaultkit.suggest import Names
 from vaultkit.vault import Vault, name_key
@@ -283,11 +283,7 @@ class ImageCaseMismatch(_LocalImageRule):
     fix = "safe"
 
     def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
-        found = case_respelling(note, resolution, index)
-        if found is None:
-            return None
-        start, end, written, real = found
-        return self.make_fix(f"replace `{written}` with `{real}`", Edit(start, end, real))
+        return case_fix(self, note, resolution, index)
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         real = resolution.case_mismatch
