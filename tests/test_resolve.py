@@ -11,7 +11,8 @@ import pytest
 from vaultkit import config, source
 from vaultkit import note as note_module
 from vaultkit import vault as vault_module
-from vaultkit.resolve import LinkIndex, Status, heading_key, index_for, parse_target, strip_heading
+from vaultkit.resolve import LinkIndex, Status, index_for
+from vaultkit.targets import heading_key, parse_target, strip_heading
 
 
 def parse(text: str, rel: str = "n.md") -> note_module.Note:

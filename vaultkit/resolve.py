@@ -63,26 +63,25 @@ import difflib
 import json
 import posixpath
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from urllib.parse import unquote
 
 from vaultkit.note import Heading, Link, Note
 from vaultkit.suggest import Names
-from vaultkit.vault import NOTE_SUFFIX, Vault, name_key
+from vaultkit.targets import (
+    Target,
+    fold,
+    heading_key,
+    nfc,
+    parse_target,
+)
+from vaultkit.vault import NOTE_SUFFIX, Vault
 
-IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif"})
-MARKDOWN_KINDS = frozenset({"inline", "reference", "collapsed", "shortcut"})
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
-_STRIP_HEADING = re.compile(r'[!"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]')
-_WHITE = re.compile(r"\s+")
 _ATX = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
 _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_NBSP = str.maketrans({"\u00a0": " ", "\u202f": " "})
 _CACHE_ATTRIBUTE = "_vaultkit_link_index"
 
 
@@ -91,84 +90,6 @@ class Status(StrEnum):
     AMBIGUOUS = "ambiguous"  # reaches a file, but Obsidian's choice among several is arbitrary
     MISSING = "missing"
     OUTSIDE = "outside"  # leads out of the vault
-
-
-def strip_heading(text: str) -> str:
-    """Obsidian's `stripHeading`: special characters to spaces, white space folded."""
-    return _WHITE.sub(" ", _STRIP_HEADING.sub(" ", text)).strip()
-
-
-def heading_key(text: str) -> str:
-    """How a heading and a link's heading part are compared."""
-    return _fold(strip_heading(text))
-
-
-def is_image(path: str) -> bool:
-    return posixpath.splitext(path)[1].lower() in IMAGE_EXTENSIONS
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A vault link's destination taken apart (see `parse_target`)."""
-
-    kind: str  # "wikilink" or "markdown"
-    written: str  # the destination as written (a table's `\\` escape dropped)
-    path: str  # the file part: decoded, NFC, stripped; "" for the note itself
-    subpath: str  # after the first `#`, decoded; "" when there is none
-    embed: bool
-    alias: str | None = None  # wikilink alias, or an image embed's size
-
-    @property
-    def block(self) -> str | None:
-        """`id` of `#^id`, else None."""
-        parts = [part for part in self.subpath.split("#") if part]
-        return parts[0][1:] if len(parts) == 1 and parts[0].startswith("^") else None
-
-    @property
-    def headings(self) -> list[str]:
-        """The heading parts of `#H1#H2` (empty for a block or footnote subpath)."""
-        parts = [part for part in self.subpath.split("#") if part]
-        if len(parts) == 1 and parts[0].startswith(("^", "[^")):
-            return []
-        return parts
-
-    @property
-    def is_image(self) -> bool:
-        return is_image(self.path)
-
-
-def parse_target(link: Link) -> Target | None:
-    """The vault destination of a link; None for URLs, e-mail and empty links.
-
-    `file:` URLs and drive paths are kept (they resolve as `OUTSIDE`).
-    """
-    if link.kind == "wikilink":
-        raw = link.target
-        path, _, subpath = raw.partition("#")
-        path = path.translate(_NBSP).strip()
-        return Target("wikilink", raw, _nfc(path), subpath.strip(), link.embed, link.alias)
-    if link.kind not in MARKDOWN_KINDS:
-        return None  # autolinks and e-mail addresses are URLs
-    raw = link.target.strip()
-    if not raw:
-        return None
-    if ":" in raw or raw.startswith("//"):
-        url = raw.startswith("//") or (_SCHEME.match(raw) and not _DRIVE.match(raw))
-        if url and raw[:5].lower() != "file:":
-            return None
-    path, _, subpath = raw.partition("#")
-    if "%" in raw:
-        path, subpath = unquote(path), unquote(subpath)
-    return Target("markdown", raw, _nfc(path.translate(_NBSP)), subpath, link.embed)
-
-
-def _fold(text: str) -> str:
-    """`vault.name_key`, faster for ASCII text."""
-    return text.casefold() if text.isascii() else name_key(text)
-
-
-def _nfc(text: str) -> str:
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +171,7 @@ class LinkIndex:
                 self.notes[note.rel] = note
         for rel in sorted({*self.notes, *vault.attachments}, key=lambda rel: (len(rel), rel)):
             self.files.append(rel)
-            folded = self._folded[rel] = _fold(rel)
+            folded = self._folded[rel] = fold(rel)
             by_path[folded].append(rel)
             if rel in self.notes:
                 by_path[folded.removesuffix(NOTE_SUFFIX)].append(rel)
@@ -341,7 +262,7 @@ class LinkIndex:
             if joined == ".." or joined.startswith("../"):
                 say(f"relative to `{folder or '.'}/` it leads to `{joined}`, outside the vault")
                 return _Match(Status.OUTSIDE, decided_by="climbs out of the vault", escaped=joined)
-            found = self._by_path.get(_fold(joined))
+            found = self._by_path.get(fold(joined))
             say(f"relative to the note's folder: `{joined}` {_found(found)}")
             here = _prefer_case(found, joined) if found else None
             if written.startswith(("./", "../")):  # Obsidian looks nowhere else
@@ -364,7 +285,7 @@ class LinkIndex:
         """Obsidian's `getLinkpathDest` for a path that is not relative."""
         rooted = written.startswith("/")
         written = written.lstrip("/")
-        wanted = _fold(written)
+        wanted = fold(written)
         name = wanted.rpartition("/")[2]
         candidates = self._by_name.get(name) if "." in name else None
         shown = written
@@ -394,7 +315,7 @@ class LinkIndex:
             say(f"of those, paths ending with `{shown}`: " + (_listing(ending) or "none"))
         if not ending:
             return _Match(Status.MISSING, decided_by="no file matches")
-        prefix = _fold(folder)
+        prefix = fold(folder)
         mine = [rel for rel in ending if self._folded[rel].startswith(prefix)]
         ordered = tuple(mine + [rel for rel in ending if rel not in mine])
         if len(ordered) == 1:
@@ -408,7 +329,7 @@ class LinkIndex:
                 return _Match(Status.RESOLVED, mine[0], why, ordered, written)
         attachments = self.attachment_folder
         if attachments is not None and not name.endswith(NOTE_SUFFIX):
-            base = _fold(_join_folder(folder, attachments))
+            base = fold(_join_folder(folder, attachments))
             there = f"{base}/{wanted}" if base else wanted
             inside = [rel for rel in ordered if self._folded[rel] == there]
             say(f"in the attachment folder `{base or '/'}`: {_found(inside)}")
@@ -420,7 +341,7 @@ class LinkIndex:
 
     def case_variants(self, rel: str) -> list[str]:
         """The files whose vault path differs from `rel`'s in case only (`rel` among them)."""
-        return list(self._by_path.get(self._folded.get(rel, _fold(rel)), [rel]))
+        return list(self._by_path.get(self._folded.get(rel, fold(rel)), [rel]))
 
     # ------------------------------------------------------------------ subpaths
 
@@ -481,13 +402,13 @@ class LinkIndex:
         every name of the vault. Notes are compared without `.md`. None when
         nothing is close.
         """
-        key = _fold(written).removesuffix(NOTE_SUFFIX)
+        key = fold(written).removesuffix(NOTE_SUFFIX)
         if key not in self._suggestions:
             if self._pools is None:
                 folders: dict[str, dict[str, str]] = defaultdict(dict)
                 names: dict[str, str] = {}
                 for rel in sorted(self.files, key=lambda rel: (len(rel), rel)):
-                    folded = _fold(rel)
+                    folded = fold(rel)
                     if rel in self.notes:
                         folded = folded.removesuffix(NOTE_SUFFIX)
                     folder, name = posixpath.split(folded)
@@ -510,14 +431,14 @@ class LinkIndex:
             stems: dict[str, list[str]] = defaultdict(list)
             for rel in self.files:
                 if rel not in self.notes:
-                    stem = _fold(posixpath.splitext(rel)[0])
+                    stem = fold(posixpath.splitext(rel)[0])
                     stems[stem].append(rel)
                     slash = stem.find("/")
                     while slash != -1:
                         stems[stem[slash + 1 :]].append(rel)
                         slash = stem.find("/", slash + 1)
             self._stems = dict(stems)
-        return self._stems.get(_fold(written), [])
+        return self._stems.get(fold(written), [])
 
 
 def index_for(vault: Vault) -> LinkIndex:
@@ -595,12 +516,12 @@ def _case_mismatch(written: str, rel: str | None) -> str | None:
     """The file's own spelling of `written` (its last segments) when the case differs."""
     if not written or rel is None or rel.endswith((written, written + NOTE_SUFFIX)):
         return None
-    written = _nfc(written)
+    written = nfc(written)
     count = written.count("/") + 1
-    tail = "/".join(_nfc(rel).split("/")[-count:])
-    if not _fold(written).endswith(NOTE_SUFFIX) and _fold(tail).endswith(NOTE_SUFFIX):
+    tail = "/".join(nfc(rel).split("/")[-count:])
+    if not fold(written).endswith(NOTE_SUFFIX) and fold(tail).endswith(NOTE_SUFFIX):
         tail = tail[: -len(NOTE_SUFFIX)]
-    return tail if tail != written and _fold(tail) == _fold(written) else None
+    return tail if tail != written and fold(tail) == fold(written) else None
 
 
 def _prefer_case(found: list[str], written: str) -> str:

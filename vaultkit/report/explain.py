@@ -19,8 +19,9 @@ from vaultkit import note as note_module
 from vaultkit import source
 from vaultkit import vault as vault_module
 from vaultkit.note import Link, Note
-from vaultkit.resolve import Resolution, index_for, parse_target
+from vaultkit.resolve import Resolution, index_for
 from vaultkit.rules.links import findings
+from vaultkit.targets import parse_target
 from vaultkit.vault import InputError
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")

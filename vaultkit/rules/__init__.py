@@ -1,6 +1,16 @@
 """All rules, by family. Importing this package fills the registry."""
 
-from vaultkit.rules import files, frontmatter, images, links, related, structure, summary, topics  # noqa: F401  (registers the rules)
+from vaultkit.rules import (  # noqa: F401  (importing a family registers its rules)
+    files,
+    frontmatter,
+    images,
+    link_graph,
+    links,
+    related,
+    structure,
+    summary,
+    topics,
+)
 from vaultkit.rules.base import REGISTRY, NoteRule, Rule, VaultRule
 
 __all__ = ["REGISTRY", "NoteRule", "Rule", "VaultRule", "all_rules", "get"]

@@ -24,7 +24,7 @@ from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from vaultkit.note import Link, Note
-from vaultkit.resolve import IMAGE_EXTENSIONS
+from vaultkit.targets import IMAGE_EXTENSIONS
 
 MAX_SHOWN = 80  # characters of a link quoted in a message
 UNLOADABLE_SCHEMES = frozenset({"blob", "file", "ftp"})

@@ -27,13 +27,7 @@ from collections.abc import Iterator
 
 from vaultkit.diagnostics import Diagnostic, Fix, Severity
 from vaultkit.note import Note
-from vaultkit.resolve import (
-    IMAGE_EXTENSIONS,
-    LinkIndex,
-    Resolution,
-    Status,
-    index_for,
-)
+from vaultkit.resolve import LinkIndex, Resolution, Status, index_for
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.images._common import (
     DOCUMENT_EXTENSIONS,
@@ -48,6 +42,7 @@ from vaultkit.rules.images._common import (
 from vaultkit.rules.links import case_fix
 from vaultkit.rules.links import findings as link_findings
 from vaultkit.suggest import Names
+from vaultkit.targets import IMAGE_EXTENSIONS
 from vaultkit.vault import Vault, name_key
 
 _MAX_LISTED = 5

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.note import Link, Note
-from vaultkit.resolve import IMAGE_EXTENSIONS, MARKDOWN_KINDS, LinkIndex, Resolution, index_for
+from vaultkit.resolve import LinkIndex, Resolution, index_for
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.images._common import (
     classify,
@@ -28,6 +28,7 @@ from vaultkit.rules.images._common import (
     quoted,
 )
 from vaultkit.rules.links import findings as link_findings
+from vaultkit.targets import IMAGE_EXTENSIONS, MARKDOWN_KINDS
 from vaultkit.vault import Vault
 
 # Alt text that scrapers and pasting write for a picture: `Image 3`, `Image 3: caption`, `图片2`.

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Link, Note
 from vaultkit.options import Settings, TopicsOptions
-from vaultkit.resolve import is_image, parse_target
 from vaultkit.rules.base import NoteRule, VaultRule, register
 from vaultkit.rules.topics._entries import (
     SectionLine,
@@ -22,6 +21,7 @@ from vaultkit.rules.topics._entries import (
     topic_name,
 )
 from vaultkit.rules.topics.names import code
+from vaultkit.targets import is_image, parse_target
 from vaultkit.vault import Vault
 
 _LIST_ITEM = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
