@@ -81,19 +81,12 @@ def case_fix(rule: VaultRule, note: Note, resolution: Resolution, index: LinkInd
     return rule.make_fix(f"replace `{written}` with `{real}`", Edit(start, end, real))
 
 
-class _LinkRule(VaultRule):
-    category = "links"
+class ResolutionRule(VaultRule):
+    """A vault rule that judges resolved links one at a time (the link and image rules).
 
-    def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
-        index = index_for(vault)
-        for note, resolution in _suspects(vault, index):
-            if resolution.link.start in deferred_links(vault, note).get(self.code, ()):
-                continue  # a topics rule or LK101 reports this link (one finding per link)
-            message = self.message(note, resolution, index)
-            if message is not None:
-                link = resolution.link
-                repair = self.repair(note, resolution, index)
-                yield self.at_bytes(note, link.start, link.end, message, repair)
+    `message` says what is wrong with a link (None: nothing), `repair` how to
+    fix it when the rule can; `finding` turns them into a diagnostic on the link.
+    """
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         raise NotImplementedError
@@ -101,6 +94,27 @@ class _LinkRule(VaultRule):
     def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
         """The fix of a reported link, when the rule has one."""
         return None
+
+    def finding(self, note: Note, resolution: Resolution, index: LinkIndex) -> Diagnostic | None:
+        message = self.message(note, resolution, index)
+        if message is None:
+            return None
+        link = resolution.link
+        repair = self.repair(note, resolution, index)
+        return self.at_bytes(note, link.start, link.end, message, repair)
+
+
+class _LinkRule(ResolutionRule):
+    category = "links"
+
+    def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
+        index = index_for(vault)
+        for note, resolution in _suspects(vault, index):
+            if resolution.link.start in deferred_links(vault, note).get(self.code, ()):
+                continue  # a topics rule or LK101 reports this link (one finding per link)
+            found = self.finding(note, resolution, index)
+            if found is not None:
+                yield found
 
 
 def _suspects(vault: Vault, index: LinkIndex) -> list[tuple[Note, Resolution]]:

@@ -39,7 +39,7 @@ from vaultkit.rules.images._common import (
     short,
     url_extension,
 )
-from vaultkit.rules.links import case_fix
+from vaultkit.rules.links import ResolutionRule, case_fix
 from vaultkit.rules.links import findings as link_findings
 from vaultkit.suggest import Names
 from vaultkit.targets import IMAGE_EXTENSIONS
@@ -145,7 +145,7 @@ def _attachments_hint(images: _ImageFiles) -> str:
     return f"add the image to the attachment folder `{folder or '/'}`"
 
 
-class _LocalImageRule(VaultRule):
+class _LocalImageRule(ResolutionRule):
     """A rule over the vault's image embeds (`![[x.png]]`, `![](path/x.png)`)."""
 
     category = "images"
@@ -159,18 +159,9 @@ class _LocalImageRule(VaultRule):
                 target = resolution.target
                 if not (target.embed and target.is_image):
                     continue  # every other link is the link rules'
-                message = self.message(note, resolution, index)
-                if message is not None:
-                    link = resolution.link
-                    repair = self.repair(note, resolution, index)
-                    yield self.at_bytes(note, link.start, link.end, message, repair)
-
-    def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
-        raise NotImplementedError
-
-    def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
-        """The fix of a reported embed, when the rule has one."""
-        return None
+                found = self.finding(note, resolution, index)
+                if found is not None:
+                    yield found
 
 
 @register
