@@ -22,7 +22,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from vaultkit.cache import FOLDER
+from vaultkit.cachedir import FOLDER
 from vaultkit.online import OnlineOptions, Outcome, check_urls, fetch
 from vaultkit.online.cache import ResultCache
 from vaultkit.online.guard import Guard, Refused, classify

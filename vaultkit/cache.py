@@ -42,13 +42,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FOLDER = ".vaultkit_cache"
-CACHEDIR_TAG = (
-    "Signature: 8a477f597d28d172789f06886806bc55\n"
-    "# This file is a cache directory tag created by vaultkit.\n"
-    "# For information about cache directory tags see https://bford.info/cachedir/\n"
-)
-GITIGNORE = "# Automatically created by vaultkit.\n*\n"
+from vaultkit import cachedir
+
 FILE = "notes.sqlite"
 FORMAT = "vaultkit-notes-1"
 RACY_SECONDS = 2.0  # modification times this close to the run are always verified
@@ -100,26 +95,6 @@ def _secret() -> bytes | None:
     except OSError:
         pass
     return None
-
-
-def folder_for(root: Path) -> Path:
-    """The vault's cache folder: `.vaultkit_cache/`, or one below `$VAULTKIT_CACHE_DIR`."""
-    override = os.environ.get("VAULTKIT_CACHE_DIR")
-    if override:
-        return Path(override) / fingerprint(os.path.realpath(root))[:16]
-    return root / FOLDER
-
-
-def prepare_folder(path: Path) -> None:
-    """Create the cache folder with its CACHEDIR.TAG and `.gitignore` (never through a link)."""
-    path.parent.mkdir(parents=True, exist_ok=True)  # for $VAULTKIT_CACHE_DIR; a root exists
-    if path.is_symlink():
-        raise OSError(f"{path} is a symbolic link; vaultkit does not write through it")
-    path.mkdir(exist_ok=True)
-    for name, content in (("CACHEDIR.TAG", CACHEDIR_TAG), (".gitignore", GITIGNORE)):
-        marker = path / name
-        if not marker.exists():
-            marker.write_text(content, encoding="utf-8")
 
 
 def _same_bytes(path: Path, file_digest: bytes) -> bool:
@@ -186,19 +161,20 @@ class NoteCache:
         return self
 
     def _connect(self) -> None:
-        if not self.path.exists():
-            prepare_folder(self.folder)
+        """Open the database; a file that is not a cache of ours is set aside, never written."""
+        cachedir.prepare_folder(self.folder)
+        for suffix in ("-journal", "-wal", "-shm"):  # SQLite would write through a planted link
+            cachedir.remove_unsafe(self.path.with_name(FILE + suffix))
+        if cachedir.exists(self.path) and not self._ours():
+            self.rebuilt = True
+            cachedir.set_aside(self.path)
         db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
         try:
+            if not cachedir.usable_file(self.path):  # replaced between the check and the open
+                raise OSError(f"{self.path} is not a plain file")
             for statement in _SCHEMA:
                 db.execute(statement)
-            found = dict(db.execute("SELECT key, value FROM meta"))
-            if found.get("format") != FORMAT:
-                if found:
-                    self.rebuilt = True
-                db.execute("DELETE FROM notes")
-                db.execute("DELETE FROM runs")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
             self._rows = {
                 row[0]: row[1:]
                 for row in db.execute(
@@ -210,11 +186,36 @@ class NoteCache:
             raise
         self._db = db
 
+    def _ours(self) -> bool:
+        """Whether the existing cache file is a plain file holding a cache of this format.
+
+        It is read through a read-only connection first, so that a database that is not
+        ours (another format, another program's, one reached through a link) is never
+        written to.
+        """
+        if not cachedir.usable_file(self.path):
+            return False
+        try:
+            uri = self.path.resolve().as_uri() + "?mode=ro"
+            db = sqlite3.connect(uri, uri=True, timeout=2.0)
+        except (sqlite3.Error, OSError, ValueError):
+            return False
+        try:
+            found = dict(db.execute("SELECT key, value FROM meta"))
+        except (sqlite3.Error, ValueError):
+            return False
+        finally:
+            db.close()
+        return found.get("format") == FORMAT
+
     def _set_aside(self, error: Exception) -> None:
-        """Move an unusable cache file away and start a new one."""
+        """Move an unusable cache file away (within the checked folder) and start a new one."""
         self.rebuilt = True
+        if isinstance(error, cachedir.UnsafeCacheFolder):
+            self.problem = f"cannot use the note cache: {error}"
+            return
         with contextlib.suppress(OSError):
-            os.replace(self.path, self.path.with_name(FILE + ".broken"))
+            cachedir.set_aside(self.path)
         try:
             self._connect()
         except (sqlite3.Error, OSError) as again:

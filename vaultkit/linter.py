@@ -45,6 +45,7 @@ class Run:
     vaults: list[Vault]
     result: Result
     online: online_module.Summary | None = None  # what `--online` did, when it ran
+    warnings: list[str] = field(default_factory=list)  # e.g. why the note cache was not used
 
     @property
     def vault(self) -> Vault:
@@ -127,7 +128,9 @@ def check_paths(
     diagnostics.sort(key=lambda d: d.sort_key)
     summaries = [run.online for run in runs if run.online is not None]
     summary = functools.reduce(type(summaries[0]).merge, summaries) if summaries else None
-    return Run(base, [run.vault for run in runs], Result(diagnostics, checked, errors), summary)
+    warnings = [warning for run in runs for warning in run.warnings]
+    result = Result(diagnostics, checked, errors)
+    return Run(base, [run.vault for run in runs], result, summary, warnings)
 
 
 def _check_vault(
@@ -156,6 +159,11 @@ def _check_vault(
         for rel in (vault_module.relative(path, root),)
     ]
     cache = _open_cache(root, config, cli) if use_cache else None
+    warnings = []
+    if cache is not None and not cache.usable:
+        if cache.problem:
+            warnings.append(cache.problem)
+        cache = None
     if cache is not None and online is None:
         replayed = _replay(root, config, found, jobs, cache, wanted, prefixes)
         if replayed is not None:
@@ -178,7 +186,7 @@ def _check_vault(
         if online is None and not result.internal_errors and cache.run_key is not None:
             cache.remember(cache.run_key, result)
         cache.close(keep={job.rel for job in jobs})
-    return Run(root, [vault], result, summary)
+    return Run(root, [vault], result, summary, warnings)
 
 
 def _enabled_rules(selection: Selection, with_online: bool) -> list:
@@ -192,8 +200,9 @@ def _enabled_rules(selection: Selection, with_online: bool) -> list:
 
 
 def _open_cache(root: Path, config, cli: Stage):
-    """The vault's note cache, keyed for this vaultkit, configuration and selection."""
-    from vaultkit import __version__
+    """The vault's note cache, keyed for this vaultkit, configuration and selection (check
+    `.usable`: an unsafe or broken cache folder gives one that says why in `.problem`)."""
+    from vaultkit import __version__, cachedir
     from vaultkit import cache as cache_module
 
     parse_key = cache_module.fingerprint(
@@ -210,8 +219,7 @@ def _open_cache(root: Path, config, cli: Stage):
         parse_key, config.path or "", config_bytes, cli.select, cli.extend_select, cli.ignore,
         datetime.date.today().isoformat(),
     )  # fmt: skip
-    cache = cache_module.NoteCache(cache_module.folder_for(root), parse_key, rules_key).open()
-    return cache if cache.usable else None
+    return cache_module.NoteCache(cachedir.folder_for(root), parse_key, rules_key).open()
 
 
 def _code_stamp() -> list[object]:

@@ -26,7 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from vaultkit.cache import folder_for, prepare_folder
+from vaultkit import cachedir
+from vaultkit.cachedir import folder_for
 from vaultkit.online.verdict import Outcome, Verdict
 
 FILE = "online-images.json"
@@ -51,6 +52,9 @@ class ResultCache:
         self.problem: str | None = None  # why the cache could not be written, if so
 
     def load(self) -> ResultCache:
+        if cachedir.exists(self.path) and not cachedir.usable_file(self.path):
+            self.rebuilt = True  # a link or a hard-linked file: never read through it
+            return self
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -111,7 +115,7 @@ class ResultCache:
             if 0 <= now - record["checked_at"] < max(self.max_age, TRANSIENT_MAX_AGE)
         }
         try:
-            prepare_folder(self.path.parent)
+            cachedir.prepare_folder(self.path.parent)
             handle, temporary = tempfile.mkstemp(
                 dir=self.path.parent, prefix=".online-images.", suffix=".tmp"
             )
