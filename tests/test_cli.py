@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import run_cli
+from conftest import ARTICLE, run_cli
 
 from vaultkit import __version__
 from vaultkit.cli import main
@@ -269,3 +269,30 @@ def test_rule_prints_its_documentation():
     document = json.loads(run_cli("rule", rule.code, "--output-format", "json").stdout)
     assert document["documentation"] == rule.documentation()
     assert document["code"] == rule.code
+
+
+def test_a_note_is_never_taken_as_the_report_or_the_config(make_vault):
+    root = make_vault({"a.md": ARTICLE})
+    before = (root / "a.md").read_bytes()
+    for option in (
+        f"--output-file={root / 'a.md'}",
+        f"-o{root / 'a.md'}",
+        f"--config={root / 'a.md'}",
+    ):
+        done = run_cli("check", root, option)
+        assert done.returncode == 2
+        assert "is a Markdown file (a note?); refusing it" in done.stderr
+    assert (root / "a.md").read_bytes() == before
+    done = run_cli("check", root, "--config", root / "settings.yaml")
+    assert done.returncode == 2 and "is not a .toml file" in done.stderr
+
+
+def test_after_a_double_dash_every_argument_is_a_path(make_vault):
+    odd = ARTICLE.replace("## 摘要", "# 多余的标题\n\n## 摘要", 1)  # one ST101
+    root = make_vault({"a.md": ARTICLE, "--output-file=a.md": odd})
+    before = (root / "a.md").read_bytes()
+    done = run_cli("check", "--output-format", "concise", "--", "--output-file=a.md", cwd=root)
+    assert (root / "a.md").read_bytes() == before
+    assert done.returncode == 1, done.stderr
+    reported = [line for line in done.stdout.splitlines() if ": ST101 " in line]
+    assert len(reported) == 1 and reported[0].startswith("--output-file=a.md:"), done.stdout

@@ -326,3 +326,25 @@ def test_hook_runs_the_vaultkit_of_this_working_tree(tools, hook_repo, tmp_path)
     listed = {line.split()[0] for line in done.stdout.splitlines() if line.strip()}
     missing = sorted({rule.code for rule in all_rules()} - listed)
     assert not missing, f"the hook's vaultkit lacks {missing}:\n{done.stdout}"
+
+
+def test_staged_names_that_look_like_options_stay_file_names(tools, hook_config, tmp_path):
+    """A note named `--output-file=victim.md` must not make the hook overwrite `victim.md`."""
+    repo = tmp_path / "repo"
+    root = committed_vault(tools, repo)
+    victim = root / "01-博客" / "x" / "clean.md"
+    before = victim.read_bytes()
+    names = [
+        "--output-file=01-博客/x/clean.md",
+        "-o01-博客/x/clean.md",
+        "--fix.md",
+        "--config=a.md",
+    ]
+    good = article("名字奇怪的文章", "https://example.com/posts/odd")
+    stage(tools, repo, {name: good.replace("odd", f"odd{i}") for i, name in enumerate(names)})
+
+    done = tools.pre_commit_run("run", "--config", str(hook_config), cwd=repo)
+
+    assert victim.read_bytes() == before
+    assert done.returncode == 0, done.stdout  # four clean notes, checked as notes
+    assert "Passed" in done.stdout, done.stdout

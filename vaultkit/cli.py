@@ -45,6 +45,22 @@ def main() -> None:
     """A linter and linker for Markdown/Obsidian vaults."""
 
 
+def _not_a_note(path: Path | None, option: str, suffix: str | None = None) -> Path | None:
+    """Refuse a note where a config or report file belongs.
+
+    A staged note named `--output-file=x.md` reaches the command line as an option when a
+    pre-commit hook lacks its `--`; this keeps such a name from overwriting or configuring.
+    """
+    if path is None:
+        return None
+    if path.suffix.lower() in (".md", ".markdown"):
+        message = f"`{path}` is a Markdown file (a note?); refusing it"
+        raise click.BadParameter(message, param_hint=f"'{option}'")
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise click.BadParameter(f"`{path}` is not a {suffix} file", param_hint=f"'{option}'")
+    return path
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -101,10 +117,17 @@ def main() -> None:
     "--config",
     "config_path",
     type=click.Path(path_type=Path),
+    callback=lambda _ctx, _param, path: _not_a_note(path, "--config", ".toml"),
     help="Use this config file (vaultkit.toml, or a pyproject.toml with [tool.vaultkit]).",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
-@click.option("-o", "--output-file", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path),
+    callback=lambda _ctx, _param, path: _not_a_note(path, "--output-file"),
+    help="Write the report here (never a Markdown file: that would overwrite a note).",
+)
 @click.option(
     "--online",
     is_flag=True,
@@ -185,6 +208,8 @@ def check(
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
     root, result = run.root, run.result
+    for warning in run.warnings:
+        click.echo(f"vaultkit: warning: {warning}", err=True)
     if run.online is not None:
         for note in run.online.notes:
             click.echo(f"vaultkit: warning: {note}", err=True)
