@@ -22,7 +22,8 @@ are tested with files made at test time in `tests/test_rules_files.py` and
 - ST005 broken-symlink, ST006 symlink-loop, ST010 symlink-outside-vault: symbolic links,
   which git on Windows checks out as plain text files.
 
-FM016 (title-filename-mismatch) is off by default, so the README's command does not run it.
+FM016 (title-filename-mismatch) and ST115 (missing-final-newline) are off by default, so the
+README's command does not run them.
 The link rules (`LK…`) are not here yet: when they land, add one note per rule and regenerate
 the expected output (the coverage test below fails until then).
 

@@ -510,6 +510,19 @@ def test_links_meant_as_images(make_vault):
     assert "with the file name as its text" in found[1].message
 
 
+def test_a_picture_linking_to_its_full_size_is_not_missing_a_bang(make_vault):
+    big = "https://example.com/full/chart.png"
+    root = vault(
+        make_vault,
+        f"[![Image 1: 图表](https://example.com/small/chart.png)]({big})",
+        f"[![]({big})]({big}) [Image 2]({big})",
+    )
+    # only the plain link whose text is a scraper's alt text is reported
+    assert where(check(root, select=["IM030"])) == [
+        (NOTE, LINE + 1, len(f"[![]({big})]({big}) ") + 1, "IM030")
+    ]
+
+
 def test_deliberate_links_to_images_are_fine(make_vault):
     root = vault(
         make_vault,

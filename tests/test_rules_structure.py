@@ -29,6 +29,12 @@ def with_body(text: str) -> str:
     return ARTICLE.replace("正文第一段。\n", text)
 
 
+def own_section(text: str) -> str:
+    """`with_body(text)` in a note without `## 正文`: `text` is in one of the note's own
+    sections (as in a `02-资源` profile), not in an archived article."""
+    return with_body(text).replace("## 正文", "## 功能与定位")
+
+
 @pytest.fixture
 def lint(make_vault):
     """`lint(text, "ST107")` -> [(line, column)] of that code's findings in one note."""
@@ -128,8 +134,10 @@ def test_heading_blank_lines_whitespace_only_line_is_blank(lint):
     assert lint(ARTICLE.replace("## 正文\n\n", "## 正文\n  \t\n"), "ST102") == []
 
 
-def test_setext_h2_counts_from_its_underline(lint):
-    assert lint(with_body("段落。\n\n小节\n---\n正文。\n"), "ST102") == [(BODY_LINE + 2, 1)]
+def test_setext_h2_is_not_a_hash_heading(lint):
+    # the owners' rule is about `## ` lines; an underlined heading is left alone
+    assert lint(with_body("段落。\n\n小节\n---\n正文。\n"), "ST102") == []
+    assert lint(with_body("段落。\n\n## 小节\n正文。\n"), "ST102") == [(BODY_LINE + 2, 1)]
 
 
 # ---------------------------------------------------------------- ST103 heading-missing-space
@@ -143,7 +151,7 @@ def test_heading_missing_space_hit(diags):
 
 
 def test_heading_missing_space_indented_and_full_width(lint, diags):
-    assert lint(with_body("   ###标题\n"), "ST103") == [(BODY_LINE, 4)]
+    assert lint(own_section("   ###标题\n"), "ST103") == [(BODY_LINE, 4)]
     found = diags(with_body("##\u3000关联主题\n"), "ST103")
     assert [(d.start.line, d.start.column) for d in found] == [(BODY_LINE, 1)]
     assert "full-width space" in found[0].message
@@ -162,7 +170,20 @@ def test_heading_missing_space_not_in_frontmatter(lint):
 
 
 def test_heading_missing_space_crlf(lint):
-    assert lint(with_body("##小节\n").replace("\n", "\r\n"), "ST103") == [(BODY_LINE, 1)]
+    assert lint(own_section("##小节\n").replace("\n", "\r\n"), "ST103") == [(BODY_LINE, 1)]
+
+
+def test_heading_missing_space_in_a_quoted_prompt_is_the_articles_text(lint):
+    prompt = "下面是我的提示词：\n\n##角色\n你是一位编辑。\n##技能\n改写文章。\n"
+    assert lint(with_body(prompt), "ST103") == []
+    assert lint(own_section(prompt), "ST103") == [(BODY_LINE + 2, 1), (BODY_LINE + 4, 1)]
+    # a prompt with its `##` lines between blank lines: more than one, so the prompt's
+    prompt = '提示词：\n\n##注意事项:\n\n1. 简洁。\n\n##初始语句: "你好"\n\n后文。\n'
+    assert lint(with_body(prompt), "ST103") == []
+    # one `##x` alone between blank lines is a heading without its space
+    assert lint(with_body("前文。\n\n##小节\n\n后文。\n"), "ST103") == [(BODY_LINE + 2, 1)]
+    # the vault's own section names are reported even inside the article
+    assert lint(with_body("正文。\n\n##相关文档\n"), "ST103") == [(BODY_LINE + 2, 1)]
 
 
 # ---------------------------------------------------------------- ST104 duplicate-section
@@ -182,7 +203,7 @@ def test_duplicate_section_miss_under_different_parents(lint):
 
 
 def test_duplicate_section_edge_case_and_spaces(lint):
-    text = with_body("### References\n\na\n\n###  references \n\nb\n")
+    text = own_section("### References\n\na\n\n###  references \n\nb\n")
     assert lint(text, "ST104") == [(BODY_LINE + 4, 1)]
     assert lint(with_body("### 小节\n\n#### 小节\n\n内容。\n"), "ST104") == []  # other level
 
@@ -236,6 +257,7 @@ def test_empty_section_miss_and_nested(lint):
     assert lint(ARTICLE, "ST106") == []
     # a section holding only a sub-section is not empty; the empty sub-section is
     text = ARTICLE.replace("## 关联主题", "## 附录\n\n### 空小节\n\n## 关联主题")
+    text = text.replace("## 正文", "## 功能与定位")
     assert lint(text, "ST106") == [(TOPICS_HEADING + 2, 1)]
 
 
@@ -428,8 +450,13 @@ def test_script_link_on_code_host_file(lint):
 # ---------------------------------------------------------------- ST113 sensitive-url
 
 
-def test_sensitive_bare_localhost_with_cjk_column(diags):
-    found = diags(with_body("演示地址：http://localhost:3000/demo 打开即可。\n"), "ST113")
+def test_sensitive_localhost_only_when_configured(make_vault):
+    text = with_body("演示地址：http://localhost:3000/demo 打开即可。\n")
+    # a tutorial's local address is an instruction, not a leak: not a default marker
+    assert where(check(make_vault({PATH: text}), select=["ST113"])) == []
+    config = '[structure]\nsensitive-url-markers = ["localhost"]\n'
+    root = make_vault({PATH: text, "vaultkit.toml": config}, name="configured")
+    found = [d for d in check(root, select=["ST113"]) if d.code == "ST113"]
     assert [(d.start.line, d.start.column, d.end.column) for d in found] == [(BODY_LINE, 6, 32)]
     assert "local address `localhost`" in found[0].message
 
@@ -445,10 +472,8 @@ def test_sensitive_markers_in_links_images_autolinks(lint, diags):
         "[e](https://github.com/notifications/unsubscribe-auth/AAAB)\n"
         "复制自 blob:https://example.com/9f2c 的图片\n"
     )
-    assert lint(text, "ST113") == [
-        (BODY_LINE, 5),
+    assert lint(text, "ST113") == [  # not the local addresses of lines 1 and 3
         (BODY_LINE + 1, 6),
-        (BODY_LINE + 2, 2),
         (BODY_LINE + 3, 5),
         (BODY_LINE + 4, 1),
         (BODY_LINE + 5, 5),
@@ -456,10 +481,10 @@ def test_sensitive_markers_in_links_images_autolinks(lint, diags):
         (BODY_LINE + 7, 5),
     ]
     messages = [d.message for d in diags(text, "ST113")]
-    assert "`X-Amz-`" in messages[1] and "`jwt=` parameter" in messages[3]
-    assert "secret" not in messages[4] and "user name and password" in messages[4]
-    assert "remove `user:password@`" in messages[4]
-    assert "the `blob:` scheme" in messages[7] and "author's machine" in messages[7]
+    assert "`X-Amz-`" in messages[0] and "`jwt=` parameter" in messages[1]
+    assert "secret" not in messages[2] and "user name and password" in messages[2]
+    assert "remove `user:password@`" in messages[2]
+    assert "the `blob:` scheme" in messages[5] and "author's machine" in messages[5]
 
 
 def test_sensitive_miss(lint):
@@ -588,6 +613,8 @@ def _reference_blank_lines(note: Note) -> list[tuple[int, int, int]]:
         start = note.position(heading.start)
         if heading.level != 2 or lines[start.line - 1][: start.column - 1].strip(" \t"):
             continue
+        if not lines[start.line - 1].lstrip(" ").startswith("#"):
+            continue  # an underlined heading
         end = note.line_of(max(heading.start, heading.end - 1))
         above = start.line - 1
         while above >= first and not lines[above - 1].strip(" \t"):

@@ -56,7 +56,7 @@ class StructureOptions:
     )
     sensitive_url_markers: list[str] = field(
         default_factory=lambda: [
-            "jwt=", "X-Amz-", "unsubscribe-auth", "127.0.0.1", "localhost", "blob:", "0.0.0.0",
+            "jwt=", "X-Amz-", "unsubscribe-auth", "blob:",
         ]
     )  # fmt: skip
 

@@ -62,7 +62,9 @@ class MissingImageBang(VaultRule):
     (WeChat's image URLs end in `/640`).
 
     A link with real text, `见[架构图](arch.png)` or `[[arch.png|架构图]]`,
-    is a deliberate link and is left alone. A link whose file is missing is
+    is a deliberate link and is left alone, and so is a link whose text is
+    itself an image, `[![Image 1](small.png)](large.png)`: it shows the
+    picture and opens the full size. A link whose file is missing is
     reported by the link rules only.
 
     ## Why is this bad?
@@ -95,6 +97,8 @@ class MissingImageBang(VaultRule):
             for link in note.links:
                 if link.embed or not (link.is_wikilink or link.kind in MARKDOWN_KINDS):
                     continue
+                if not link.is_wikilink and note.data.startswith(b"[!", link.start):
+                    continue  # `[![alt](img)](img)`: a picture that links to its full size
                 url = None if link.is_wikilink else classify(link.target)
                 if url is None or url.kind == "local":
                     path = link.target.partition("#")[0].strip()

@@ -118,8 +118,65 @@ def heading_line(note: Note, heading: Heading) -> int:
     return note.line_of(heading.start)
 
 
-def heading_label(heading: Heading) -> str:
-    return f"`{'#' * heading.level} {heading.text}`"
+def heading_source_lines(note: Note, heading: Heading) -> list[str]:
+    """The heading's lines as written: one for `## x`, the text lines and the underline for a
+    setext heading."""
+    first = heading_line(note, heading)
+    last = note.line_of(max(heading.start, heading.end - 1))
+    return note.lines[first - 1 : last]
+
+
+def is_setext(note: Note, heading: Heading) -> bool:
+    """Whether the heading is underlined (`text` over `---` or `===`) rather than `## text`."""
+    return not note.lines[heading_line(note, heading) - 1].lstrip(" ").startswith("#")
+
+
+def is_accidental(note: Note, heading: Heading) -> bool:
+    """An underlined heading nobody meant: its underline is one `-` or `=` (a scraped list
+    item's `-` under the text above it), or its text runs over several lines (a paragraph
+    followed by a divider). Deliberate ones (`用量` over `--`, as converters write them) are
+    one line over an underline of two or more characters."""
+    if not is_setext(note, heading):
+        return False
+    lines = heading_source_lines(note, heading)
+    return len(lines) > 2 or len(lines[-1].strip()) == 1
+
+
+def heading_label(note: Note, heading: Heading) -> str:
+    """The heading as written in the note: `` `## x` ``, or `` `x` (underlined) ``."""
+    if not is_setext(note, heading):
+        return f"`{note.lines[heading_line(note, heading) - 1].strip()}`"
+    lines = heading_source_lines(note, heading)
+    return f"`{lines[0].strip()}` (underlined with `{lines[-1].strip()}`)"
+
+
+# Sections of the vault's template that close the article (`## 正文`) when they follow it.
+_AFTER_ARTICLE = frozenset({"关联主题", "相关文档"})
+
+
+def _article(note: Note) -> tuple[int, int] | None:
+    start = None
+    for heading in note.headings:
+        if start is None:
+            if heading.level == 2 and heading.text == "正文" and not is_setext(note, heading):
+                start = heading.end
+        elif heading.level <= 2 and heading.text in _AFTER_ARTICLE:
+            return start, heading.start
+    return None if start is None else (start, len(note.data))
+
+
+def article_span(note: Note) -> tuple[int, int] | None:
+    """The archived article's bytes: from the end of the `## 正文` line to the next
+    `## 关联主题` / `## 相关文档` (or the end of the note); None without `## 正文`.
+
+    The article's own headings (`## 引言`, a `# 标题` line) are inside it: they end the
+    `## 正文` section as Markdown sees it, but not the article."""
+    return cached(note, "article", _article)
+
+
+def in_article(note: Note, offset: int) -> bool:
+    span = article_span(note)
+    return span is not None and span[0] <= offset < span[1]
 
 
 def on_heading_line(

@@ -14,8 +14,11 @@ from vaultkit.note import Heading, Note
 from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.structure._scan import (
+    article_span,
     heading_label,
     heading_line,
+    in_article,
+    is_accidental,
     line_matches,
     lowered,
     on_heading_line,
@@ -31,19 +34,28 @@ _SPACE_RUN = re.compile(rb"(?:\xe3\x80\x80|[ \t])+")  # full-width and ASCII spa
 _ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r"`{3,}|~{3,}")
 _MAX_LISTED = 5
+_OWN_SECTIONS = ("摘要", "正文", "相关文档", "关联主题")  # the vault's template sections
 
 
 @register
 class H1InBody(NoteRule):
-    """An H1 heading in the body.
+    """The title written again as an H1 heading in the body.
 
     ## What it does
-    Reports every level-1 heading (`# Title` or a setext `===` heading) after
-    the frontmatter.
+    Reports a level-1 heading (`# Title` or `Title` over `===`) that is the
+    note's title line: one in the note's own sections (everything outside the
+    archived article), the first thing in `## 正文`, or one whose text is
+    the frontmatter `title`. The article's own H1 headings further down in
+    `## 正文` (a guide assembled from several READMEs, a code comment that
+    lost its code block) are its content and are left alone, as are
+    underlined headings nobody meant (ST116). A note without a frontmatter
+    `title` (a prompt template, a skill file) keeps its H1: it is the only
+    title the note has.
 
     ## Why is this bad?
-    The title lives in the frontmatter's `title`; an H1 repeats it (and drifts
-    from it), and it breaks the outline where `##` sections are the top level.
+    The vault's rule: the title lives in the frontmatter's `title` and the
+    body keeps no `# 标题` line; an H1 repeats the title (and drifts from it),
+    and it breaks the outline where `##` sections are the top level.
 
     ## Example
     ```markdown
@@ -63,13 +75,29 @@ class H1InBody(NoteRule):
     category = "structure"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
+        field = note.frontmatter.get("title") if note.frontmatter and note.headings else None
+        if field is None:
+            return  # no `title` to move it to: the H1 is the note's only title
+        title = _title_key(field.value) if isinstance(field.value, str) else ""
+        span = None
         for heading in note.headings:
-            if heading.level == 1:
-                yield on_heading_line(
-                    self, note, heading,
-                    f"H1 heading `{heading.text}` in the body: the title belongs in "
-                    "frontmatter `title`; remove the line or make it a `##` section",
-                )  # fmt: skip
+            if heading.level != 1 or is_accidental(note, heading):
+                continue
+            if span is None:
+                span = article_span(note) or (0, 0)
+            if span[0] <= heading.start < span[1]:
+                first = _NON_SPACE.search(note.data, span[0], span[1])
+                if first.start() < heading.start and _title_key(heading.text) != title:
+                    continue  # the article's own H1 section
+            yield on_heading_line(
+                self, note, heading,
+                f"H1 heading {heading_label(note, heading)} in the body: the title belongs in "
+                "frontmatter `title`; remove the line or make it a `##` section",
+            )  # fmt: skip
+
+
+def _title_key(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
 
 
 @register
@@ -80,7 +108,12 @@ class HeadingMissingSpace(NoteRule):
     Reports a line that starts with two to six `#` followed directly by
     something other than a space (a letter, a CJK character, a full-width
     space), outside code blocks. A single `#tag` is an Obsidian tag and is not
-    reported.
+    reported. Inside the archived article (`## 正文`) a `##text` line is
+    more often the source's own text, a prompt quoted as written (`##背景`
+    ⏎ `你是…`, `##技能`), than a heading: there it is reported only when it
+    stands alone between blank lines and is the article's only such line,
+    or when it names one of the vault's own sections (`##关联主题`,
+    `##相关文档`, `##摘要`, `##正文`).
 
     ## Why is this bad?
     CommonMark (and Obsidian) need a space or tab after the `#`s; without it
@@ -113,7 +146,9 @@ class HeadingMissingSpace(NoteRule):
     fix = "safe"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
-        for match in line_matches(note, (_NO_SPACE_ANYWHERE,), _NO_SPACE):
+        matches = list(line_matches(note, (_NO_SPACE_ANYWHERE,), _NO_SPACE))
+        in_text = sum(in_article(note, match.start(1)) for match in matches)
+        for match in matches:
             start = note.position(match.start(1))
             line = note.lines[start.line - 1]
             index = start.column - 1
@@ -122,6 +157,12 @@ class HeadingMissingSpace(NoteRule):
             if len(shown) > 30:
                 shown = shown[:30] + "…"
             rest = line[index + len(hashes) :].lstrip("\u3000 \t")
+            if (
+                in_article(note, match.start(1))
+                and not rest.startswith(_OWN_SECTIONS)
+                and (in_text > 1 or not _stands_alone(note, start.line))
+            ):
+                continue  # the article's text, e.g. a quoted prompt
             if note.data.startswith(_IDEOGRAPHIC_SPACE, match.start(2)):
                 what = (
                     f"`{hashes}` is followed by a full-width space, which Markdown does not accept"
@@ -155,6 +196,12 @@ class HeadingMissingSpace(NoteRule):
         return self.make_fix(f"put an ASCII space after `{hashes}`", Edit(gap, gap, " "))
 
 
+def _stands_alone(note: Note, line: int) -> bool:
+    """Whether the lines right above and below `line` are blank (or the note's ends)."""
+    lines = note.lines
+    return all(not lines[n - 1].strip() for n in (line - 1, line + 1) if 1 <= n <= len(lines))
+
+
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold().rstrip(":：")
 
@@ -173,7 +220,11 @@ class DuplicateSection(NoteRule):
     earlier heading of the same level with the same parent section, e.g. two
     `## 关联主题` sections, at the later one, naming the line of the first.
     Sub-headings with the same name under *different* parents (`### 安装`
-    under two tools) are fine.
+    under two tools) are fine. Headings inside the archived article (`## 正文`
+    up to `## 相关文档` / `## 关联主题`) are the article's own and may repeat
+    (a model name in each comparison); they are checked only when they repeat
+    one of the note's own sections (`## 摘要`, `## 关联主题`, …). Underlined
+    headings nobody meant are ST116's.
 
     ## Why is this bad?
     A second `## 关联主题` or `## 正文` usually comes from a script appending
@@ -209,19 +260,27 @@ class DuplicateSection(NoteRule):
             return
         seen: dict[tuple[int, int, str], Heading] = {}
         parents: list[tuple[int, int]] = []  # (level, index) of the open headings
+        own: set[str] = set()  # the texts of the note's own headings (outside the article)
         for index, heading in enumerate(note.headings):
+            if is_accidental(note, heading):
+                continue
             while parents and parents[-1][0] >= heading.level:
                 parents.pop()
             key = (parents[-1][1] if parents else -1, heading.level, _key(heading.text))
             parents.append((heading.level, index))
             if not key[2]:
                 continue
+            if in_article(note, heading.start):
+                if key[2] not in own:
+                    continue
+            else:
+                own.add(key[2])
             first = seen.setdefault(key, heading)
             if first is not heading:
                 yield on_heading_line(
                     self, note, heading,
-                    f"duplicate section {heading_label(heading)}: the same heading is on line "
-                    f"{heading_line(note, first)}; merge the two sections into one",
+                    f"duplicate section {heading_label(note, heading)}: the same heading is "
+                    f"on line {heading_line(note, first)}; merge the two sections into one",
                 )  # fmt: skip
 
 
@@ -302,6 +361,12 @@ class EmptySection(NoteRule):
     heading of the same or a higher level (or the end of the note). A section
     that holds only sub-sections is not empty; an empty sub-section is.
 
+    Only the note's own sections are checked: `## 正文` holds the archived
+    article, whose own headings (`## 引言` right under `## 正文`) are its
+    content, not the end of an empty section; and a heading inside the
+    article is the source's own layout. Underlined headings nobody meant are
+    ST116's.
+
     ## Why is this bad?
     An empty `## 相关文档` or `## 摘要` is a leftover of a template or of a
     script that failed half-way: readers see a promise of content that is not
@@ -328,9 +393,15 @@ class EmptySection(NoteRule):
         for section in note.sections:
             if _NON_SPACE.search(data, section.heading.end, section.end):
                 continue
+            heading = section.heading
+            if in_article(note, heading.start) or is_accidental(note, heading):
+                continue
+            span = article_span(note)
+            if span is not None and span[0] == heading.end and _NON_SPACE.search(data, *span):
+                continue  # `## 正文`, followed by the article's own first heading
             yield on_heading_line(
                 self, note, section.heading,
-                f"section {heading_label(section.heading)} is empty: "
+                f"section {heading_label(note, section.heading)} is empty: "
                 "write its content or remove the heading",
             )  # fmt: skip
 
@@ -378,6 +449,6 @@ class ForbiddenSection(NoteRule):
             if _key(heading.text) in forbidden:
                 yield on_heading_line(
                     self, note, heading,
-                    f"section {heading_label(heading)} is not allowed in notes: the note's "
+                    f"section {heading_label(note, heading)} is not allowed in notes: the note's "
                     "metadata belongs in the frontmatter; remove the section",
                 )  # fmt: skip

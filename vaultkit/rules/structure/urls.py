@@ -210,7 +210,7 @@ def _sensitive(url: str, markers: tuple[str, ...]) -> list[tuple[str, str]]:
 
 @register
 class SensitiveUrl(NoteRule):
-    """A URL that carries credentials or points at a local address.
+    """A URL that carries credentials, or a `blob:` link that only ever worked in one browser.
 
     ## What it does
     Checks the URLs of links, images, `<…>` autolinks and bare URLs in the
@@ -220,7 +220,10 @@ class SensitiveUrl(NoteRule):
 
     - `localhost`, IP addresses and names with a dot (`127.0.0.1`, `0.0.0.0`)
       must be the URL's host (`localhost` also matches `app.localhost`; a
-      marker ending in `.` such as `192.168.` is an address prefix);
+      marker ending in `.` such as `192.168.` is an address prefix). These
+      are not in the default list: in an archived tutorial,
+      `http://localhost:3000` is an instruction ("open this after starting
+      the server"), not a leak. Add them for a vault of personal notes;
     - a marker ending in `=` (`jwt=`) is a query or fragment parameter name;
     - a marker ending in `:` (`blob:`) is the URL's scheme;
     - any other marker (`X-Amz-`, `unsubscribe-auth`) is matched, ignoring
@@ -229,24 +232,23 @@ class SensitiveUrl(NoteRule):
     ## Why is this bad?
     Saved pages and e-mails carry signed links: `jwt=` tokens, AWS
     `X-Amz-Signature` parameters, GitHub `unsubscribe-auth` links. In a
-    shared vault they leak access, and they expire anyway. `localhost` and
-    `blob:` links only ever worked on the author's machine.
+    shared vault they leak access, and they expire anyway. `blob:` links
+    only ever worked in the author's browser tab.
 
     ## Example
     ```markdown
     [报告](https://files.example.com/r.pdf?X-Amz-Signature=abc123)
-    演示：http://localhost:3000/demo
+    [截图](blob:https://example.com/5c1e-42)
     ```
 
     ## Use instead
     ```markdown
     [报告](https://example.com/reports/r)
-    演示：`npm run dev` 后在本地打开。
     ```
 
     ## Options
     `structure.sensitive-url-markers` (default `["jwt=", "X-Amz-", "unsubscribe-auth",
-    "127.0.0.1", "localhost", "blob:", "0.0.0.0"]`).
+    "blob:"]`; add `"localhost"`, `"127.0.0.1"`, `"0.0.0.0"` to report local addresses).
     """
 
     code = "ST113"

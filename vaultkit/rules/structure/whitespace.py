@@ -8,7 +8,7 @@ from vaultkit.diagnostics import Diagnostic, Edit, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
-from vaultkit.rules.structure._scan import heading_label, on_heading_line, plural
+from vaultkit.rules.structure._scan import heading_label, is_setext, on_heading_line, plural
 
 _SPACE_BYTES = b" \t\r\n"
 _BLANK_STARTS = (b"", b" ", b"\t", b"\r", b"\n")  # a line that may be blank, or the end
@@ -29,7 +29,8 @@ class HeadingBlankLines(NoteRule):
     The vault's notes are written and rewritten by scripts and LLM agents that
     find sections by this exact layout; without the blank line some renderers
     and converters glue the heading to the paragraph, and extra blank lines
-    are noise in every diff.
+    are noise in every diff. The owners' rule is about `## ` lines: text
+    underlined with `---` is not checked (ST116 reports the accidental ones).
 
     ## Example
     ```markdown
@@ -73,8 +74,8 @@ class HeadingBlankLines(NoteRule):
         body = note.body_start
         has_frontmatter = note.frontmatter is not None
         for heading in note.headings:
-            if heading.level != 2:
-                continue
+            if heading.level != 2 or is_setext(note, heading):
+                continue  # the owners' rule is about `## ` lines; ST116 has the accidental ones
             line_start = data.rfind(b"\n", 0, heading.start) + 1
             if data[line_start : heading.start].strip(b" \t"):
                 continue  # inside a list item or a block quote
@@ -107,7 +108,7 @@ class HeadingBlankLines(NoteRule):
             )
             yield on_heading_line(
                 self, note, heading,
-                f"found {' and '.join(found)} {heading_label(heading)}; want exactly 1 "
+                f"found {' and '.join(found)} {heading_label(note, heading)}; want exactly 1 "
                 "blank line before and after a `##` heading",
                 fix=self.make_fix(" and ".join(fixes), *edits) if edits else None,
             )  # fmt: skip
@@ -186,6 +187,9 @@ class MissingFinalNewline(NoteRule):
     In diffs the missing newline shows up as `\\ No newline at end of file`
     and makes the next append touch the last line too.
 
+    Off by default: the vaults' own rules do not ask for it and Obsidian
+    shows the note the same either way. Select `ST115` to check it.
+
     ## Example
     A note whose bytes stop right after its last character (`xxd` ends in
     `5d 5d`, the `]]` of the last link):
@@ -208,6 +212,7 @@ class MissingFinalNewline(NoteRule):
     name = "missing-final-newline"
     category = "structure"
     severity = Severity.WARNING
+    default_enabled = False
     fix = "safe"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
