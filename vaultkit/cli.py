@@ -9,6 +9,7 @@ unfixed; `--exit-non-zero-on-fix` also exits 1 when a file was fixed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from vaultkit import __version__
+from vaultkit import __version__, baseline
 from vaultkit.linter import check_paths
 from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, OnlineOptions
 from vaultkit.options import ConfigError
@@ -122,6 +123,24 @@ def _not_a_note(path: Path | None, option: str, suffix: str | None = None) -> Pa
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path),
+    callback=lambda _ctx, _param, path: _not_a_note(path, "--baseline"),
+    help="Leave out the findings recorded in this baseline (default: the config's `baseline`).",
+)
+@click.option("--no-baseline", is_flag=True, help="Report every finding, baseline or not.")
+@click.option(
+    "--write-baseline",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[FILE]",
+    callback=lambda _ctx, _param, v: v and str(_not_a_note(Path(v), "--write-baseline")),
+    help="Record the findings as the baseline (default file: the configured one, else "
+    ".vaultkit-baseline.json at the vault root) and exit 0.",
+)
+@click.option(
     "-o",
     "--output-file",
     type=click.Path(path_type=Path),
@@ -173,6 +192,9 @@ def check(
     no_color: bool,
     config_path: Path | None,
     isolated: bool,
+    baseline_path: Path | None,
+    no_baseline: bool,
+    write_baseline: str | None,
     output_file: Path | None,
     online: bool,
     allow_private: bool,
@@ -201,6 +223,9 @@ def check(
         run = checker()
         if fix or fix_only or show_diff:
             run, outcome = _fix(run, checker, unsafe_fixes, write=not show_diff)
+        kept = None
+        if not no_baseline or write_baseline is not None:
+            kept = baseline.for_run(run, list(paths), baseline_path, write_baseline)
     except (InputError, ConfigError, SelectorError) as error:
         _fail(str(error))
     except Exception as error:  # a bug in vaultkit: say so without a traceback
@@ -210,6 +235,12 @@ def check(
     root, result = run.root, run.result
     for warning in run.warnings:
         click.echo(f"vaultkit: warning: {warning}", err=True)
+    if kept is not None:
+        for line in kept.notes:
+            click.echo(f"vaultkit: {line}", err=True)
+        if kept.wrote is not None:
+            sys.exit(EXIT_CLEAN)
+        result = dataclasses.replace(result, diagnostics=kept.diagnostics)
     if run.online is not None:
         for note in run.online.notes:
             click.echo(f"vaultkit: warning: {note}", err=True)

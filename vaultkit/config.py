@@ -57,6 +57,7 @@ class Config:
     )
     exclude: list[str] = field(default_factory=list)
     max_file_size: int = 10 * 1024 * 1024
+    baseline: Path | None = None  # the baseline file (`vaultkit.baseline`), if configured
     # The options outside any override: the defaults with the file's option tables applied.
     settings: Settings = field(default_factory=Settings)
     # Applied in order to the defaults: the built-in overrides, the file's option tables
@@ -252,6 +253,7 @@ _TOP = {
     "per-file-ignores": dict[str, list[str]],
     "extend-per-file-ignores": dict[str, list[str]],
     "max-file-size": int,
+    "baseline": str,
     "overrides": list,
 }
 _SELECTION_KEYS = {"select": "select", "extend-select": "extend_select", "ignore": "ignore"}
@@ -286,6 +288,8 @@ def from_mapping(raw: dict[str, Any], where: str = "", path: Path | None = None)
                 config.exclude += value
             elif key == "max-file-size":
                 config.max_file_size = value
+            elif key == "baseline":  # relative to the config file's folder
+                config.baseline = path.parent / value if path is not None else Path(value)
             else:  # per-file-ignores, extend-per-file-ignores
                 per_file[key] = value
                 for pattern in value:
