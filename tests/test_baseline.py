@@ -127,3 +127,10 @@ def test_a_bad_baseline_is_a_usage_error(make_vault):
 
     done = run_cli("check", root, f"--write-baseline={root}")
     assert done.returncode == 2 and "is a folder" in done.stderr
+
+
+def test_a_note_is_never_taken_for_the_baseline_file(make_vault):
+    root = make_vault({"a.md": H1})
+    done = run_cli("check", root, f"--write-baseline={root / 'a.md'}")
+    assert done.returncode == 2 and "Markdown file" in done.stderr
+    assert (root / "a.md").read_text(encoding="utf-8") == H1
