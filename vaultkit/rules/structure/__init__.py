@@ -2,9 +2,15 @@
 
 Importing this package registers every rule of the family:
 `headings` (ST101, ST103–ST106, ST110), `whitespace` (ST102, ST115),
-`leftovers` (ST107–ST109, ST111), `urls` (ST112–ST114) and
-`setext` (ST116); `_scan` holds the
-scanning helpers they share.
+`leftovers` (ST107–ST109, ST111), `urls` (ST112–ST114), `setext` (ST116)
+and `comments` (ST117); `_scan` holds the scanning helpers they share.
 """
 
-from vaultkit.rules.structure import headings, leftovers, setext, urls, whitespace  # noqa: F401  (registers the rules)
+from vaultkit.rules.structure import (  # noqa: F401  (registers the rules)
+    comments,
+    headings,
+    leftovers,
+    setext,
+    urls,
+    whitespace,
+)
