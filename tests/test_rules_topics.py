@@ -5,7 +5,7 @@ these rules)."""
 from __future__ import annotations
 
 import pytest
-from conftest import ARTICLE, check, where
+from conftest import ARTICLE, ARTICLE_BODY_LINE, check, where
 
 from vaultkit.config import from_mapping
 from vaultkit.options import ConfigError
@@ -227,6 +227,13 @@ def test_tp005_miss_three_topics_topic_notes_and_empty_sections(make_vault):
     assert check(root, select=["TP005"]) == []
 
 
+def test_tp005_is_off_by_default_and_counts_concept_notes(make_vault):
+    concept = "- [[02-资源/工具/某项目]]"
+    root = make_vault({**TOPICS, A: article(*links("AI", "llm"), concept), B: article("- [[AI]]")})
+    assert "TP005" not in {d.code for d in check(root)}
+    assert where(check(root, select=["TP005"])) == [(B, HEADING_LINE, 1, "TP005")]
+
+
 def test_tp005_edge_banned_synonyms_duplicates_and_other_folders_do_not_count(make_vault):
     root = make_vault(
         {
@@ -255,8 +262,25 @@ def test_tp006_hit_on_the_last_line(make_vault):
 
 def test_tp006_miss_outside_the_required_folders_and_with_the_section(make_vault):
     text = ARTICLE[: ARTICLE.index("## 关联主题")]
-    root = make_vault({"02-资源/工具/x.md": text, A: ARTICLE})
+    root = make_vault({"04-聊天/x.md": text, "skills/y.md": text, A: ARTICLE})
     assert check(root, select=["TP006"]) == []
+
+
+def test_tp006_hit_in_the_folders_the_owners_check(make_vault):
+    text = ARTICLE[: ARTICLE.index("## 关联主题")].rstrip("\n") + "\n"
+    root = make_vault({"02-资源/工具/x.md": text, "03-图书/作者/书.md": text, A: ARTICLE})
+    found = check(root, select=["TP006"])
+    assert where(found) == [
+        ("02-资源/工具/x.md", 23, 1, "TP006"),
+        ("03-图书/作者/书.md", 23, 1, "TP006"),
+    ]
+
+
+def test_tp006_edge_a_section_hidden_by_a_stray_comment_is_st116s(make_vault):
+    body = ARTICLE.replace("正文第一段。", "安装时请使用 %%capture 隐藏输出。")
+    root = make_vault({**TOPICS, A: body})
+    found = check(root, select=["TP006", "ST117"])
+    assert where(found) == [(A, ARTICLE_BODY_LINE, 8, "ST117")]
 
 
 def test_tp006_edge_misspelled_heading_missing_space_open_fence_and_override(make_vault):
@@ -333,6 +357,22 @@ def test_tp007_miss_clean_lines_aliases_comments_and_tag_lines(make_vault):
     assert where(check(root, select=["ST111"])) == [(A, FIRST + 5, 3, "ST111")]
 
 
+def test_tp007_miss_an_existing_concept_note_linked_by_its_path(make_vault):
+    concept = "02-资源/通用开发工具/rust：系统编程语言.md"
+    lines = [*links("AI", "llm"), "- [[02-资源/通用开发工具/rust：系统编程语言|Rust]]"]
+    root = make_vault({**TOPICS, concept: "# rust\n", A: article(*lines)})
+    assert check(root, select=["TP001", "TP002", "TP003", "TP004", "TP007", "TP009"]) == []
+
+
+def test_tp007_edge_an_article_or_the_note_itself_is_not_a_topic(make_vault):
+    lines = [*links("AI", "llm"), "- [[01-博客/作者/b]]", "- [[02-资源/工具/x]]"]
+    root = make_vault({**TOPICS, B: "", "02-资源/工具/x.md": article(*lines)})
+    found = check(root, select=["TP007"])
+    assert where(found) == [("02-资源/工具/x.md", FIRST + 2, 3, "TP007"),
+                            ("02-资源/工具/x.md", FIRST + 3, 3, "TP007")]  # fmt: skip
+    assert "links this note, which is not a topic note" in found[1].message
+
+
 def test_tp007_edge_crlf_and_cjk_columns(make_vault):
     text = article(*links("AI", "Agent"), "- [[00-元语/llm]] 、大模型").replace("\n", "\r\n")
     root = make_vault({**TOPICS, A: text})
@@ -396,7 +436,7 @@ def test_custom_folder_and_section(make_vault):
     assert "`Topics/gone.md` does not exist" in found[0].message
 
 
-@pytest.mark.parametrize("code", [f"TP00{n}" for n in range(1, 9)])
+@pytest.mark.parametrize("code", [f"TP00{n}" for n in range(1, 10)])
 def test_documentation_has_the_sections(code):
     rule = get(code)
     doc = rule.documentation()

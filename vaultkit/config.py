@@ -38,11 +38,14 @@ BLOG_FIELDS = ["title", "发布日期", "作者", "来源", "原文链接"]
 DEFAULT_OVERRIDES = [
     Override(["01-博客/**"], {"frontmatter": {"required": BLOG_FIELDS}}),
     Override(["01-博客/**"], {"summary": {"required": True, "template": True}}),
-    Override(["01-博客/**"], {"topics": {"required": True}}),
+    Override(["01-博客/**", "02-资源/**", "03-图书/**"], {"topics": {"required": True}}),
 ]
-# Documents about the vault's own rules quote the phrases the rules look for.
+# Documents about the vault's own rules quote the phrases the rules look for; the owners'
+# skills and prompts are working documents, not content, and their topic checks skip them.
 DEFAULT_PER_FILE_IGNORES = {
-    "06-文档系统/**": ["ST107", "ST108", "ST109", "ST110", "ST111", "ST112", "ST113", "SM010"]
+    "06-文档系统/**": ["ST107", "ST108", "ST109", "ST110", "ST111", "ST112", "ST113", "SM010"],
+    "skills/**": ["TP"],
+    "prompts/**": ["TP"],
 }
 
 

@@ -176,20 +176,25 @@ class ImagesOptions:
 
 @dataclass(frozen=True)
 class TopicsOptions:
-    """`## 关联主题` (TP001–TP008) and `## 相关文档` entries (LK101–LK102).
+    """`## 关联主题` (TP001–TP009) and `## 相关文档` entries (LK101–LK102).
 
-    `folder`: where topic notes live. `section`: the topics heading (level 2).
+    `folder`: where topic notes live. `concept-folders`: folders whose notes
+    may stand as topics too (an existing project or concept note, linked by
+    its path: `- [[02-资源/工具/某项目]]`). `section`: the topics heading (level 2).
     `required`: the note must have that section (TP006); off by default, on
-    under `01-博客/**` through a built-in override. `min-count`/`max-count`:
+    under `01-博客/**`, `02-资源/**` and `03-图书/**` through a built-in
+    override. `min-count`/`max-count`:
     topics per note (TP005; `max-count = 0` for no upper limit). `synonyms`:
     topic name -> the topic to use instead (TP003); `banned`: topics too
-    generic to link (TP004); both compared ignoring case, `-`, `_` and spaces.
+    generic to link (TP004); `generic`: fallback topics that may not stand
+    alone (TP009); all compared ignoring case, `-`, `_` and spaces.
     `related-section`: the related-documents heading; `relation-types`: the
     allowed `关联理由` values (LK102); `related-ascii-separators`: accept
     `;`/`:` for the full-width `；`/`：` of `；关联理由：…；说明：…`.
     """
 
     folder: str = "00-元语"
+    concept_folders: list[str] = field(default_factory=lambda: ["02-资源"])
     section: str = "关联主题"
     required: bool = False
     min_count: int = 3
@@ -200,6 +205,9 @@ class TopicsOptions:
             "article", "resource", "translation", "open-source", "rist", "blog",
         ]
     )  # fmt: skip
+    generic: list[str] = field(
+        default_factory=lambda: ["AI", "Agent", "tool", "workflow", "github", "learning-resource"]
+    )
     related_section: str = "相关文档"
     relation_types: list[str] = field(
         default_factory=lambda: [

@@ -29,6 +29,7 @@ from vaultkit.note import Heading, Link, Note
 from vaultkit.options import TopicsOptions
 from vaultkit.resolve import LinkIndex, Resolution, Status, index_for
 from vaultkit.suggest import Names
+from vaultkit.targets import is_image
 from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _SEPARATORS = re.compile(r"[-_\s]+")
@@ -140,6 +141,36 @@ def _hidden_spans(note: Note, start: int, end: int) -> list[tuple[int, int]]:
             continue
         spans.append((region.start, last))
     return spans
+
+
+def listed_topics(views: list[SectionView], options: TopicsOptions) -> dict[str, SectionLine]:
+    """The distinct topics the sections list, as written (no resolving), each with its line.
+
+    A topic is a wikilink into the topic folder (or a bare name), keyed by
+    `topic_key` with synonyms mapped to the topic they stand for and banned
+    names left out, or a link to a note of `topics.concept-folders`, keyed by
+    its folded path. Image embeds and other links are not topics.
+    """
+    known = lists(options)
+    topics: dict[str, SectionLine] = {}
+    for view in views:
+        for line in view.lines:
+            for link in line.links:
+                if link.kind != "wikilink":
+                    continue
+                path = link.target.partition("#")[0].strip()
+                if link.embed and is_image(path):
+                    continue
+                written = path.strip("/").rpartition("/")[0]
+                key = topic_key(topic_name(path))
+                if not key:
+                    continue
+                if not written or fold(written) == known.folder:
+                    if key not in known.banned:
+                        topics.setdefault(known.synonym_keys.get(key, key), line)
+                elif any(in_folder(path, folder) for folder in options.concept_folders):
+                    topics.setdefault(fold(path), line)  # a concept note, by its whole path
+    return topics
 
 
 @dataclass(frozen=True, slots=True)
