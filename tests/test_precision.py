@@ -64,11 +64,12 @@ def test_the_labels_are_well_formed_and_sorted(harness):
 # ------------------------------------------------------------------ the matching, on our own vault
 
 NOTE = "01-博客/作者/一篇.md"
-BODY = ARTICLE.replace("正文第一段。", "正文第一段。\n\n##第一节\n\n##第一节")
+TOPIC = "- [[00-元语/缺失]]"  # a missing topic, twice: two TP001 findings with the same line text
+BODY = ARTICLE[: ARTICLE.index("## 关联主题")] + f"## 关联主题\n\n{TOPIC}\n{TOPIC}\n"
 
 
 def _label(line: int, text: str, label: bool) -> str:
-    entry = {"path": NOTE, "code": "ST103", "line": line, "text": text, "message": "m",
+    entry = {"path": NOTE, "code": "TP001", "line": line, "text": text, "message": "m",
              "label": label, "reason": "a reason"}  # fmt: skip
     return json.dumps(entry, ensure_ascii=False) + "\n"
 
@@ -76,11 +77,11 @@ def _label(line: int, text: str, label: bool) -> str:
 def test_labels_match_by_line_text_in_order_and_survive_a_shift(harness, tmp_path):
     vault = write_vault(tmp_path / "vault", {NOTE: BODY})
     lines = BODY.split("\n")
-    first = lines.index("##第一节") + 1
+    first = lines.index(TOPIC) + 1
     labels = tmp_path / "labels"
     labels.mkdir()
-    (labels / "ST103.jsonl").write_text(
-        _label(first, "##第一节", True) + _label(first + 2, "##第一节", False)
+    (labels / "TP001.jsonl").write_text(
+        _label(first, TOPIC, True) + _label(first + 1, TOPIC, False)
         + _label(3, "gone", True),
         encoding="utf-8",
     )  # fmt: skip
@@ -89,10 +90,10 @@ def test_labels_match_by_line_text_in_order_and_survive_a_shift(harness, tmp_pat
     )
     for root in (vault, shifted):
         measured = harness.measure(root, tmp_path / "cache", labels)
-        rule = measured.rules["ST103"]
+        rule = measured.rules["TP001"]
         assert (rule.findings, rule.true, rule.false, rule.unlabelled) == (2, 1, 1, 0)
         assert rule.precision == 0.5
-        assert [r.code for r in measured.below_target()] == ["ST103"]
+        assert [r.code for r in measured.below_target()] == ["TP001"]
         [(finding, label)] = measured.still_false
         assert finding.line == label["line"] + (0 if root == vault else 2)
         assert [label["text"] for label in measured.vanished] == ["gone"]
@@ -103,22 +104,22 @@ def test_a_label_left_unfilled_is_an_error_that_names_its_line(harness, tmp_path
     folder = tmp_path / "labels"
     folder.mkdir()
     good = _label(5, "x", True)
-    (folder / "ST103.jsonl").write_text(good + good.replace("true", "null"), encoding="utf-8")
-    with pytest.raises(harness.LabelError, match=r"ST103\.jsonl:2: `label` must be true or false"):
+    (folder / "TP001.jsonl").write_text(good + good.replace("true", "null"), encoding="utf-8")
+    with pytest.raises(harness.LabelError, match=r"TP001\.jsonl:2: `label` must be true or false"):
         harness.load_labels(folder)
 
 
 def test_the_sample_shows_context_and_a_template_to_fill(harness, tmp_path, capsys):
     vault = write_vault(tmp_path / "vault", {NOTE: BODY})
     measured = harness.measure(vault, tmp_path / "cache", tmp_path)
-    assert harness.print_sample(measured, "ST103", 1, 0, 1) == 0
+    assert harness.print_sample(measured, "TP001", 1, 0, 1) == 0
     out = capsys.readouterr().out
-    line = BODY.split("\n").index("##第一节") + 1
-    assert "# 1 of 2 unlabelled ST103 findings (seed 0)" in out
-    assert f"  >{line:>5} | ##第一节" in out or f"  >{line + 2:>5} | ##第一节" in out
+    line = BODY.split("\n").index(TOPIC) + 1
+    assert "# 1 of 2 unlabelled TP001 findings (seed 0)" in out
+    assert f"  >{line:>5} | {TOPIC}" in out or f"  >{line + 1:>5} | {TOPIC}" in out
     template = json.loads(out.strip().splitlines()[-1])
-    assert template["label"] is None and template["text"] == "##第一节"
-    assert template["path"] == NOTE and template["code"] == "ST103"
+    assert template["label"] is None and template["text"] == TOPIC
+    assert template["path"] == NOTE and template["code"] == "TP001"
 
 
 def test_the_cache_lives_outside_the_vault(harness, tmp_path):
