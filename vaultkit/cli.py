@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from vaultkit import __version__, baseline
+from vaultkit.linker.cli import link
 from vaultkit.linter import check_paths
 from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, OnlineOptions
 from vaultkit.options import ConfigError
@@ -547,3 +548,6 @@ def graph(
             )
     if stats:
         _echo(render_graph_stats(loaded.stats(view), stats_format))
+
+
+main.add_command(link)

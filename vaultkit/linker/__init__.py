@@ -1,0 +1,16 @@
+"""The linker: topic and related-document suggestions, accepted one note at a time.
+
+It shares the parse (`vaultkit.note`), the link resolution (`vaultkit.resolve`)
+and the topic sections (`vaultkit.rules.topics._entries`) with the rules, and
+is imported only by the `vaultkit link` commands (it needs numpy and scipy:
+`pip install 'vaultkit[linker]'`).
+
+- `text`: a note's prose (what is not code, links, URLs, frontmatter) and tokens.
+- `matching`: where prose names a topic (CJK-aware boundaries, aliases).
+- `features`, `index`: what the linker keeps per note, cached per note.
+- `model`: scores topics and related documents for one note, with evidence.
+- `evaluate`: the hold-out protocol (`vaultkit link eval`).
+- `apply`, `decisions`: writing what was accepted into one note; remembering
+  what was rejected.
+- `cli`: the `vaultkit link` commands.
+"""

@@ -1,0 +1,231 @@
+"""The linker's index of a vault: every note's `Features`, and a token matrix.
+
+Built from the notes' parses and cached like the lint cache: in the vault's
+cache folder (`.vaultkit_cache/linker/`, or below `$VAULTKIT_CACHE_DIR`), as
+`index.json` (each note's size, modification time and features) and
+`tokens.npz` (the token counts of every note, one sparse row each). A note
+whose size and modification time are unchanged is not read again; the
+mentions of every note are found again only when a topic's names or aliases
+changed. Neither file is a pickle, so a cache folder that arrives with a
+cloned vault can at worst make suggestions wrong, never run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from vaultkit import cache as cache_module
+from vaultkit import vault as vault_module
+from vaultkit.config import Config
+from vaultkit.linker import features as features_module
+from vaultkit.linker import text as text_module
+from vaultkit.linker.features import BUCKETS, Features
+from vaultkit.linker.matching import Matcher
+from vaultkit.note import Note
+from vaultkit.resolve import LinkIndex
+from vaultkit.rules.topics._entries import stem, topic_key
+
+FORMAT = "vaultkit-linker-1"
+SKIPPED_TOPICS = frozenset({"readme", "index"})  # entry pages of the topic folder, no topics
+
+
+@dataclass
+class Topic:
+    key: str  # topic_key of its name
+    name: str  # the topic note's file name: what a `[[00-元语/name]]` link writes
+    rel: str
+    aliases: list[str] = field(default_factory=list)
+    definition: str = ""
+
+
+@dataclass
+class VaultIndex:
+    root: Path
+    config: Config
+    notes: list[Features]
+    counts: sparse.csr_matrix  # notes x token buckets: raw counts
+    topics: dict[str, Topic]  # key -> topic
+    by_rel: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_rel = {f.rel: i for i, f in enumerate(self.notes)}
+
+    def matcher(self) -> Matcher:
+        return matcher_for(self.topics)
+
+
+def matcher_for(topics: dict[str, Topic]) -> Matcher:
+    return Matcher({key: [topic.name, *topic.aliases] for key, topic in topics.items()})
+
+
+def _names_key(topics: dict[str, Topic]) -> str:
+    parts: list[object] = []
+    for key in sorted(topics):
+        parts += (key, topics[key].name, *topics[key].aliases, "|")
+    return cache_module.fingerprint(*parts)
+
+
+def _topics_of(notes: list[Features], config: Config) -> dict[str, Topic]:
+    topics: dict[str, Topic] = {}
+    for features in notes:
+        if not features.is_topic:
+            continue
+        name = stem(features.rel)
+        key = topic_key(name)
+        if key in SKIPPED_TOPICS or not key or key in topics:
+            continue
+        topics[key] = Topic(key, name, features.rel, features.aliases, features.definition)
+    return topics
+
+
+def _folder(root: Path) -> Path:
+    return cache_module.folder_for(root) / "linker"
+
+
+def _code_key() -> str:
+    """Size and time of the linker's own modules: an edited linker rebuilds its index."""
+    package = Path(__file__).parent
+    parts: list[object] = [FORMAT]
+    for name in sorted(os.listdir(package)):
+        if name.endswith(".py") and name in ("features.py", "text.py", "matching.py", "index.py"):
+            info = os.stat(package / name)
+            parts += (name, info.st_size, info.st_mtime_ns)
+    return cache_module.fingerprint(*parts)
+
+
+def _load_cache(folder: Path, code_key: str) -> tuple[dict, sparse.csr_matrix | None]:
+    try:
+        meta = json.loads((folder / "index.json").read_text("utf-8"))
+        if meta.get("format") != code_key:
+            return {}, None
+        with np.load(folder / "tokens.npz", allow_pickle=False) as arrays:
+            matrix = sparse.csr_matrix(
+                (arrays["data"], arrays["indices"], arrays["indptr"]),
+                shape=(len(meta["notes"]), BUCKETS),
+            )
+        return meta, matrix
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}, None
+
+
+def _save_cache(folder: Path, meta: dict, matrix: sparse.csr_matrix) -> None:
+    """Write both files atomically; a cache that cannot be written is no error."""
+    with contextlib.suppress(OSError):
+        cache_module.prepare_folder(folder.parent)
+        folder.mkdir(exist_ok=True)
+        for name, write in (
+            ("tokens.npz", lambda out: np.savez(
+                out, data=matrix.data, indices=matrix.indices, indptr=matrix.indptr)),
+            ("index.json", lambda out: out.write(
+                json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode())),
+        ):  # fmt: skip
+            fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    write(out)
+                os.replace(temp, folder / name)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+
+
+def load(root: Path, config: Config, use_cache: bool = True) -> VaultIndex:
+    """The linker index of the vault at `root`, reusing the cache for unchanged notes."""
+    found = vault_module.discover(root, config)
+    paths = {vault_module.relative(p, root): p for p in found.notes}
+    stats = {rel: cache_module.Stat.of(path) for rel, path in paths.items()}
+    code_key = _code_key()
+    meta, matrix = _load_cache(_folder(root), code_key) if use_cache else ({}, None)
+    cached: dict[str, tuple[int, Features]] = {}
+    if matrix is not None:
+        for row, (rel, size, mtime, data) in enumerate(meta["notes"]):
+            stat = stats.get(rel)
+            if stat is not None and (stat.size, stat.mtime) == (size, mtime):
+                cached[rel] = (row, Features.from_json(data))
+    todo = [rel for rel in paths if rel not in cached]
+    parsed: dict[str, Note] = {}
+    fresh: dict[str, Features] = {}
+    if todo:
+        size = config.max_file_size
+        parsed = {rel: vault_module.parse_file(paths[rel], rel, size) for rel in todo}
+        stubs = [Note(path=paths[rel], rel=rel) for rel in paths if rel not in parsed]
+        vault = vault_module.Vault(
+            root, config, [*parsed.values(), *stubs],
+            [vault_module.relative(p, root) for p in found.attachments],
+        )  # fmt: skip
+        link_index = LinkIndex(vault)
+        for rel, note in parsed.items():
+            if note.source is not None:
+                settings = config.settings_for(rel)
+                fresh[rel] = features_module.read(note, settings, link_index, None)
+    order = sorted(rel for rel in paths if rel in cached or rel in fresh)
+    notes = [cached[rel][1] if rel in cached else fresh[rel] for rel in order]
+    topics = _topics_of(notes, config)
+    names_key = _names_key(topics)
+    rematch = [f for f in notes if f.rel in fresh]
+    if meta.get("names") != names_key:
+        rematch = notes
+    if rematch:
+        _match(rematch, parsed, paths, config, topics)
+    if not fresh and matrix is not None and [n[0] for n in meta["notes"]] == order:
+        rows = matrix
+    else:
+        rows = _rows(order, cached, fresh, matrix)
+    index = VaultIndex(root, config, notes, rows, topics)
+    if use_cache and (todo or rematch or len(order) != len(meta.get("notes", ()))):
+        stored = [[rel, stats[rel].size, stats[rel].mtime, f.to_json()] for rel, f in
+                  zip(order, notes, strict=True) if stats[rel] is not None]  # fmt: skip
+        if len(stored) == len(order):
+            _save_cache(_folder(root), {"format": code_key, "names": names_key, "notes": stored},
+                        rows)  # fmt: skip
+    return index
+
+
+def _match(notes: list[Features], parsed: dict[str, Note], paths, config, topics) -> None:
+    matcher = matcher_for(topics)
+    size = config.max_file_size
+    for features in notes:
+        note = parsed.get(features.rel) or vault_module.parse_file(
+            paths[features.rel], features.rel, size
+        )
+        if note.source is None:
+            continue
+        options = config.settings_for(features.rel).topics
+        prose = text_module.prose(note, (options.section, options.related_section))
+        features_module.mention(features, prose, matcher)
+
+
+def _rows(order, cached, fresh, matrix) -> sparse.csr_matrix:
+    """The token count matrix in `order`: cached rows reused, new rows added."""
+    indptr = [0]
+    pieces_i: list[np.ndarray] = []
+    pieces_d: list[np.ndarray] = []
+    for rel in order:
+        if rel in cached:
+            row = cached[rel][0]
+            lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+            indices, data = matrix.indices[lo:hi], matrix.data[lo:hi]
+        else:
+            tokens = fresh[rel].tokens
+            keys = np.fromiter(tokens, dtype=np.int32, count=len(tokens))
+            values = np.fromiter(tokens.values(), dtype=np.float32, count=len(tokens))
+            sort = np.argsort(keys)
+            indices, data = keys[sort], values[sort]
+        pieces_i.append(indices)
+        pieces_d.append(data)
+        indptr.append(indptr[-1] + len(indices))
+    indices = np.concatenate(pieces_i) if pieces_i else np.zeros(0, np.int32)
+    data = np.concatenate(pieces_d) if pieces_d else np.zeros(0, np.float32)
+    return sparse.csr_matrix(
+        (data.astype(np.float32), indices.astype(np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(order), BUCKETS),
+    )
