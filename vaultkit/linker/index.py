@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from vaultkit import cache as cache_module
+from vaultkit import cachedir
 from vaultkit import vault as vault_module
 from vaultkit.config import Config
 from vaultkit.linker import features as features_module
@@ -87,7 +89,7 @@ def _topics_of(notes: list[Features], config: Config) -> dict[str, Topic]:
 
 
 def _folder(root: Path) -> Path:
-    return cache_module.folder_for(root) / "linker"
+    return cachedir.folder_for(root) / "linker"
 
 
 def _code_key() -> str:
@@ -102,6 +104,9 @@ def _code_key() -> str:
 
 
 def _load_cache(folder: Path, code_key: str) -> tuple[dict, sparse.csr_matrix | None]:
+    names = (folder / "index.json", folder / "tokens.npz")
+    if not all(cachedir.usable_file(path) for path in (*names,)) or not _real_folder(folder):
+        return {}, None
     try:
         meta = json.loads((folder / "index.json").read_text("utf-8"))
         if meta.get("format") != code_key:
@@ -119,8 +124,11 @@ def _load_cache(folder: Path, code_key: str) -> tuple[dict, sparse.csr_matrix | 
 def _save_cache(folder: Path, meta: dict, matrix: sparse.csr_matrix) -> None:
     """Write both files atomically; a cache that cannot be written is no error."""
     with contextlib.suppress(OSError):
-        cache_module.prepare_folder(folder.parent)
-        folder.mkdir(exist_ok=True)
+        cachedir.prepare_folder(folder.parent)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, 0o755)
+        if not _real_folder(folder):
+            return
         for name, write in (
             ("tokens.npz", lambda out: np.savez(
                 out, data=matrix.data, indices=matrix.indices, indptr=matrix.indptr)),
@@ -136,6 +144,14 @@ def _save_cache(folder: Path, meta: dict, matrix: sparse.csr_matrix) -> None:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
                 raise
+
+
+def _real_folder(path: Path) -> bool:
+    """A folder, not a link to one: the cache never writes or reads through a link."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def load(root: Path, config: Config, use_cache: bool = True) -> VaultIndex:
