@@ -47,7 +47,7 @@ def _set_field(draft, key: str, value: str) -> None:
 
 
 def missing_field(d, rng: random.Random, ctx: Context) -> Injected:
-    key = rng.choice(["title", "发布日期", "作者", "来源", "原文链接"])
+    key = rng.choice(["title", "发布日期", "原文链接"])  # what the vault's rules require
     d.fm = [(k, v) for k, v in d.fm if k != key]
     return f"no `{key}`", None
 
@@ -83,7 +83,7 @@ def no_frontmatter(d, rng, ctx) -> Injected:
 
 
 def title_noise(d, rng, ctx) -> Injected:
-    noise = rng.choice(["&quot;", " | ", "项目档案"])
+    noise = rng.choice(["&quot;", "&amp;", "&#39;"])  # ` | ` and `项目档案` are profile rules
     title = d.fm[0][1]
     d.fm[0] = ("title", f'"{title.strip(chr(34))}{noise}"')
     return f"title contains `{noise.strip()}`", "title:"
@@ -305,7 +305,7 @@ def _encoding(name: str, what: str) -> Callable[..., Injected]:
 K = Kind
 KINDS: dict[str, tuple[Kind, Callable[..., Injected]]] = {
     # frontmatter
-    "missing-field": (K(0.02, "frontmatter", "one of the five article fields is missing",
+    "missing-field": (K(0.02, "frontmatter", "a required article field is missing",
         names=("missing-required-field", "missing-field", "required-field")), missing_field),
     "bad-date": (K(0.02, "frontmatter", "`发布日期` is `2024-1-5` or `2026年1月23日`",
         names=("invalid-date", "bad-date", "date-format", "invalid-date-format")), bad_date),
@@ -317,7 +317,7 @@ KINDS: dict[str, tuple[Kind, Callable[..., Injected]]] = {
         names=("duplicate-key", "duplicate-field", "duplicate-keys")), duplicate_key),
     "no-frontmatter": (K(0.01, "frontmatter", "no frontmatter block",
         codes=("FM001",)), no_frontmatter),
-    "title-noise": (K(0.01, "frontmatter", "`&quot;`, `|` or `项目档案` in the title",
+    "title-noise": (K(0.01, "frontmatter", "an HTML entity (`&quot;`…) in the title",
         names=("title-noise", "title-html-entity", "title-banned-word")), title_noise),
     "url-not-http": (K(0.01, "frontmatter", "`原文链接` without http(s)://",
         names=("invalid-url", "url-not-http", "bad-url")), url_not_http),

@@ -3,7 +3,8 @@
 The vault holds clean notes (the four topic notes in `00-元语/` and the article in
 `01-博客/示例周刊/`) and one note per fault, named `CODE-rule-name[-more].md` so that reader and
 test both see which finding it must produce: article faults in `01-博客/故障示例/`, the two
-faults of project profiles (FM012 `版本: 4.10`, FM015 `项目档案`) in `02-资源/开源项目/`. Every
+faults of project profiles (FM012 `版本: 4.10`, and the title rules the vault sets for profiles:
+FM014 `|`, FM015 `项目档案`, FM020 a bare category) in `02-资源/开源项目/`. Every
 rule that is on by default and can fire from a committed file fires from exactly one note,
 and every fault note gets exactly its one finding. FM017 (duplicate-article) needs two notes
 of the same article and reports both, so it has a pair: `FM017-duplicate-article.md` and
@@ -166,8 +167,8 @@ def test_fault_note_is_named_for_its_rule(rel):
 
 def test_article_faults_live_under_the_blog_folder():
     for rel, code in FAULT_NOTES.items():
-        # project-profile fields live in 02-资源/, an unused topic note in 00-元语/
-        if code not in ("FM012", "FM015", "TP008"):
+        # project-profile fields and titles live in 02-资源/, an unused topic note in 00-元语/
+        if code not in ("FM012", "FM014", "FM015", "FM020", "TP008"):
             assert rel.startswith("01-博客/故障示例/"), rel
 
 

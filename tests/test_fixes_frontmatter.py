@@ -83,7 +83,8 @@ def test_fm013_fix_keeps_crlf_and_bom(make_vault):
 @pytest.mark.parametrize(
     ("title", "fixable"),
     [
-        ('"他说&quot;你好&quot;"', [False, False]),  # a `"` would close the double quotes
+        ('"他说&quot;你好&quot;"', [True, True]),  # single-quoted as the vault's rule asks
+        ('"他说&quot;it\'s&quot;"', [False, False]),  # a `'` as well: by hand
         ("'it&#39;s'", [False]),  # a `'` would close the single quotes
         ("a&#58;&#32;b", [True, False]),  # `a: b` is a mapping: only the colon is decoded
         ("标题 &#35;话题", [False]),  # ` #` starts a comment in a plain title

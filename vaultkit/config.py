@@ -34,9 +34,33 @@ class Override:
     matcher: Any = None
 
 
-BLOG_FIELDS = ["title", "发布日期", "作者", "来源", "原文链接"]
+# What the vault's own rules (AGENTS.md, 06-文档系统/, skills/) require, and where:
+# a blog note must have a provable `发布日期` and keep its source link (`原文链接`); its
+# author and source name are written only when certain, so they are not required.
+BLOG_FIELDS = ["title", "发布日期", "原文链接"]
+# The control layer (the agents' map, playbooks, prompts, scripts) holds no published notes:
+# nothing of the article format is required there, not even frontmatter.
+CONTROL_LAYER = ["AGENTS.md", "skills/**", "prompts/**", "scripts/**"]
+# Profiles of sites and projects (skills/site-project-profile.md): `{对象名}：{对象类型}{核心定位}`
+# titles without the banned words, separators or emoji.
+PROFILE_TITLES = {
+    "title_banned_words": [
+        "GitHub 项目档案", "项目档案", "网站档案", "项目风险边界档案", "风险边界档案",
+        "项目风险档案", "风险档案", "档案", "项目文档", "产品文档", "项目介绍", "产品介绍",
+    ],
+    "title_noise": ["•", "|", "｜", "★", "☆", "®"],
+    "title_emoji": True,
+    "title_generic_types": [
+        "项目", "工具", "平台", "框架", "应用", "服务", "网站", "仓库", "知识库", "资源",
+        "模型项目", "应用平台", "开发框架", "学习知识库", "命令行工具", "开发工具", "开源项目",
+        "GitHub 项目", "GitHub 仓库", "开源工具", "应用框架", "工具项目",
+    ],
+    "title_chinese_descriptor": True,
+}  # fmt: skip
 DEFAULT_OVERRIDES = [
     Override(["01-博客/**"], {"frontmatter": {"required": BLOG_FIELDS}}),
+    Override(CONTROL_LAYER, {"frontmatter": {"required": []}}),
+    Override(["02-资源/**"], {"frontmatter": PROFILE_TITLES}),
     Override(["01-博客/**"], {"summary": {"required": True, "template": True}}),
     Override(["01-博客/**", "02-资源/**", "03-图书/**"], {"topics": {"required": True}}),
 ]

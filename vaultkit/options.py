@@ -24,8 +24,20 @@ class FrontmatterOptions:
     text_fields: list[str] = field(
         default_factory=lambda: ["title", "作者", "来源", "原文链接", "版本", "version"]
     )
-    title_banned_words: list[str] = field(default_factory=lambda: ["项目档案"])
-    title_noise: list[str] = field(default_factory=lambda: ["•", "|", "｜", "★", "☆"])
+    # The article's URL written under another key (FM019): these keys, when they hold a URL
+    # and no `url_fields` key is there, are renamed to the first URL field.
+    url_key_aliases: list[str] = field(
+        default_factory=lambda: [
+            "来源", "来源链接", "原帖链接", "原文地址", "原始链接", "source", "url",
+        ]
+    )  # fmt: skip
+    # Title rules that the owners' rules set for part of the vault (`02-资源/**`, through a
+    # built-in override): off elsewhere, where a title is the article's own.
+    title_banned_words: list[str] = field(default_factory=list)
+    title_noise: list[str] = field(default_factory=list)
+    title_emoji: bool = False
+    title_generic_types: list[str] = field(default_factory=list)
+    title_chinese_descriptor: bool = False
     tracking_parameters: list[str] = field(
         default_factory=lambda: [
             "utm_*", "chksm", "scene", "sessionid", "subscene", "clicktime", "enterid",

@@ -4,10 +4,22 @@
   no duplicate keys, no aliases).
 - `fields`: FM007–FM012, required fields, empty values, dates, URLs, YAML type traps.
 - `title`: FM013–FM016, HTML entities, noise, banned words, the file name.
+- `keys`: FM019, the article's URL under another key (`来源`).
+- `junk`: FM020–FM021, titles that say nothing; radicals that look like characters.
+- `quoting`: FM022, a value holding `"` in double quotes with `\\"` escapes.
 - `duplicates`: FM017, two notes of the same article (a vault rule).
 - `tracking`: FM018, tracking parameters in URL fields.
 
 Importing this package registers the rules.
 """
 
-from vaultkit.rules.frontmatter import block, duplicates, fields, title, tracking  # noqa: F401
+from vaultkit.rules.frontmatter import (  # noqa: F401
+    block,
+    duplicates,
+    fields,
+    junk,
+    keys,
+    quoting,
+    title,
+    tracking,
+)

@@ -38,6 +38,10 @@ class MissingFrontmatter(NoteRule):
     cause is a common one: TOML `+++` frontmatter (Obsidian reads only YAML),
     blank lines before the `---`, or `key: value` lines without the fences.
 
+    Only where `required` names a field (every note by default): notes that
+    require none, such as the vault's control layer (`AGENTS.md`, `skills/`,
+    `prompts/`, `scripts/`: playbooks, not published notes), need no block.
+
     ## Why is this bad?
     The title, date, author and source of an archived article live in the
     frontmatter; without it the note cannot be sorted, cited or checked.
@@ -57,6 +61,9 @@ class MissingFrontmatter(NoteRule):
 
     ## 摘要
     ```
+
+    ## Options
+    `frontmatter.required`: a note whose folder requires no field needs no frontmatter.
     """
 
     code = "FM001"
@@ -64,7 +71,7 @@ class MissingFrontmatter(NoteRule):
     category = "frontmatter"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
-        if note.frontmatter is not None:
+        if note.frontmatter is not None or not settings.frontmatter.required:
             return
         lines = note.lines
         first = lines[0] if lines else ""

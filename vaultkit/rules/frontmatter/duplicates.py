@@ -18,9 +18,13 @@ from vaultkit.rules.frontmatter.common import value_span, values_of
 if TYPE_CHECKING:
     from vaultkit.config import Config
     from vaultkit.note import Note
+    from vaultkit.options import FrontmatterOptions
     from vaultkit.vault import Vault
 
 _SHOWN = 3  # other paths named in a message
+SAME_BODY = 0.4  # share of the shorter body's trigrams the other must hold
+_SHORT_BODY = 200  # trigrams: a body shorter than this says nothing either way
+_SPACE = re.compile(r"\s+")
 _ROUGH = re.compile(r"\s*https?://(?:[^/?#@]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?", re.IGNORECASE)
 _DEFAULT_PORT = re.compile(r":0*(?:80|443)$")
 _WECHAT_ID = re.compile(r"[?&](__biz|mid|idx|sn)=([^&#]*)")
@@ -39,6 +43,15 @@ class DuplicateArticle(VaultRule):
     (`mp.weixin.qq.com/s?__biz=…&mid=…&idx=…&sn=…`) is identified by those
     four parameters alone.
 
+    A URL under an alias key (`来源: https://…`, see FM019) counts as the
+    note's URL when it has no URL field. Notes that share a URL but whose
+    bodies differ are parts of one series, not duplicates (`上篇`/`下篇`,
+    several lectures on one course page, chapters of one repository folder):
+    two notes are the same article when at least `SAME_BODY` of the shorter
+    body's character trigrams are in the other (translations of one article
+    share about 0.5–0.6, parts of a series under 0.3), or when a body is too
+    short to tell.
+
     ## Why is this bad?
     Duplicates split links, summaries and topics between two notes that drift
     apart; the vault counts the article twice.
@@ -51,7 +64,8 @@ class DuplicateArticle(VaultRule):
     Keep one note; merge what the other adds and point its links at the kept one.
 
     ## Options
-    `frontmatter.url-fields`, `frontmatter.tracking-parameters`.
+    `frontmatter.url-fields`, `frontmatter.url-key-aliases`,
+    `frontmatter.tracking-parameters`.
     """
 
     code = "FM017"
@@ -83,11 +97,11 @@ class DuplicateArticle(VaultRule):
             for note, key, text in members:
                 options = vault.config.settings_for(note.rel).frontmatter
                 normal = urls.normalize(text, options.tracking_parameters)
-                if normal is not None and key in options.url_fields:
+                if normal is not None and _is_url_key(note, key, options):
                     groups[normal].setdefault(note.rel, (note, key))
         for normal, by_rel in sorted(groups.items()):
-            if len(by_rel) >= 2:
-                yield from self._report(normal, list(by_rel.values()))
+            for same in _same_articles(list(by_rel.values())):
+                yield from self._report(normal, same)
 
     def _report(self, normal: str, members: list[tuple[Note, str]]) -> Iterator[Diagnostic]:
         for note, key in members:
@@ -105,11 +119,62 @@ class DuplicateArticle(VaultRule):
 
 
 def _url_keys(config: Config) -> list[str]:
-    """Every URL field that any part of the vault uses."""
-    keys = dict.fromkeys(config.settings.frontmatter.url_fields)
+    """Every URL field and URL key alias that any part of the vault uses."""
+    options = config.settings.frontmatter
+    keys = dict.fromkeys([*options.url_fields, *options.url_key_aliases])
     for override in config.overrides:
-        keys.update(dict.fromkeys(override.tables.get("frontmatter", {}).get("url_fields", ())))
+        table = override.tables.get("frontmatter", {})
+        for name in ("url_fields", "url_key_aliases"):
+            keys.update(dict.fromkeys(table.get(name, ())))
     return list(keys)
+
+
+def _is_url_key(note: Note, key: str, options: FrontmatterOptions) -> bool:
+    """`key` is where this note keeps its URL: a URL field, or an alias when it has none."""
+    if key in options.url_fields:
+        return True
+    fm = note.frontmatter
+    return key in options.url_key_aliases and not any(k in fm.fields for k in options.url_fields)
+
+
+def _same_articles(members: list[tuple[Note, str]]) -> list[list[tuple[Note, str]]]:
+    """The notes sharing one URL, grouped into those that hold the same article (2 or more)."""
+    if len(members) < 2:
+        return []
+    grams = [_trigrams(note) for note, _ in members]
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            if root(i) != root(j) and _same_body(grams[i], grams[j]):
+                parent[root(j)] = root(i)
+    clusters: dict[int, list[tuple[Note, str]]] = defaultdict(list)
+    for i, member in enumerate(members):
+        clusters[root(i)].append(member)
+    return [cluster for cluster in clusters.values() if len(cluster) >= 2]
+
+
+def _trigrams(note: Note) -> set[str]:
+    """The character trigrams of the body's prose (headings, list links and spaces dropped)."""
+    kept = [
+        line for line in note.lines[note.body_first_line - 1 :]
+        if not line.lstrip().startswith(("#", "- [[", "![", "[!["))
+    ]  # fmt: skip
+    text = _SPACE.sub("", "".join(kept))
+    return {text[i : i + 3] for i in range(len(text) - 2)}
+
+
+def _same_body(a: set[str], b: set[str]) -> bool:
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if len(shorter) < _SHORT_BODY:
+        return True  # too little text to tell series parts apart: the URL decides
+    return len(shorter & longer) >= SAME_BODY * len(shorter)
 
 
 def _rough_key(url: str) -> str | None:

@@ -32,6 +32,7 @@ from vaultkit.rules.frontmatter.common import (
     values_of,
 )
 from vaultkit.rules.frontmatter.dates import diagnose, parse_iso, rewrite
+from vaultkit.rules.frontmatter.keys import drifted_url
 
 _PLACEHOLDER = re.compile(
     r"待补充|待定|待填|暂无|无|未知|空|占位|todo|tbd|tba|n/?a|none|null|nil|undefined|"
@@ -63,9 +64,13 @@ class MissingRequiredField(NoteRule):
 
     ## What it does
     Reports each field of `required` that the frontmatter lacks, at the
-    opening `---`. Which fields are required depends on the folder: every note
-    needs `title`, notes under `01-博客/` also `发布日期`, `作者`, `来源` and
-    `原文链接`. A note without frontmatter only gets FM001.
+    opening `---`. Which fields are required depends on the folder, as the
+    vault's own rules say: every published note needs `title`; notes under
+    `01-博客/` also `发布日期` and their source link `原文链接`. `作者` and
+    `来源` are written only when certain, so they are not required. Notes of
+    the control layer (`AGENTS.md`, `skills/`, `prompts/`, `scripts/`) need
+    nothing. A note without frontmatter only gets FM001, and a URL kept under
+    `来源` instead of `原文链接` gets FM019, not this.
 
     ## Why is this bad?
     Notes are sorted, cited and deduplicated by these fields; a note without
@@ -83,7 +88,6 @@ class MissingRequiredField(NoteRule):
     title: "文章标题"
     发布日期: 2024-05-06
     作者: "某人"
-    来源: "微信公众号"
     原文链接: "https://mp.weixin.qq.com/s/…"
     ```
 
@@ -105,8 +109,9 @@ class MissingRequiredField(NoteRule):
         if fm is None:
             return
         options = settings.frontmatter
+        drifted = drifted_url(fm, options) is not None
         for key in options.required:
-            if key in fm.fields:
+            if key in fm.fields or (drifted and key in options.url_fields):
                 continue
             hint = ""
             close = [k for k in fm.fields if k.strip().casefold() == key.casefold()]
@@ -304,7 +309,8 @@ class InvalidUrl(NoteRule):
 
     ## What it does
     Checks the fields of `url_fields`: each must be one absolute `http://` or
-    `https://` URL. Reports lists, placeholders (`待补充`, `TODO`, `#`, `N/A`,
+    `https://` URL, or a list of them (a note made from several pages). Reports
+    list items that are not URLs, placeholders (`待补充`, `TODO`, `#`, `N/A`,
     `none`, `xxx`…), bare text, URLs without a scheme or host, spaces, other
     schemes and punctuation glued to the end.
 
@@ -341,10 +347,15 @@ class InvalidUrl(NoteRule):
     @staticmethod
     def _problem(node: yaml.Node) -> str | None:
         if isinstance(node, yaml.SequenceNode):
-            items = [n.value for n in node.value if isinstance(n, yaml.ScalarNode)]
-            good = [text for text in items if urls.problem(text) is None]
-            example = f", e.g. {quoted(good[0])}" if len(good) == 1 else ""
-            return f"is a list of {len(node.value)}; write one http(s) URL{example}"
+            bad = [
+                n for n in node.value
+                if not isinstance(n, yaml.ScalarNode) or urls.problem(n.value) is not None
+            ]  # fmt: skip
+            if not bad:
+                return None  # a note archived from several pages keeps each one's URL
+            if isinstance(bad[0], yaml.ScalarNode):
+                return f"lists {show(bad[0].value)}, which {urls.problem(bad[0].value)}"
+            return "lists an item that is not a URL; write each item as one http(s) URL"
         if isinstance(node, yaml.MappingNode):
             return "is a mapping; write one http(s) URL"
         text = node.value.strip()

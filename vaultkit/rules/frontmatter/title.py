@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import yaml
 
-from vaultkit.diagnostics import Diagnostic, Edit, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.frontmatter import Frontmatter
 from vaultkit.note import Note
 from vaultkit.options import Settings
@@ -142,10 +142,14 @@ class TitleHtmlEntity(NoteRule):
     The fix replaces the entity's text with the character it stands for
     (`&nbsp;` with a normal space), inside the title as written: quotes and
     everything else stay. It is safe: the title reads as the page showed it.
-    It is not offered when the character would change how YAML reads the
-    title in its quoting style (a `"` inside double quotes, `: ` or ` #` in
-    an unquoted title), for invisible or control characters, for a title on
-    several lines or written with escapes: rewrite those by hand.
+    A `"` inside a double-quoted title is written as the vault's rule asks
+    (`skills/site-project-profile.md`: a value holding `"` goes in single
+    quotes, never `\"`): the fix decodes every `&quot;` of the title and turns
+    its double quotes into single ones, nothing else. No fix is offered when
+    the character would change how YAML reads the title in its quoting style
+    (`: ` or ` #` in an unquoted title, a `'` in a title that needs single
+    quotes), for invisible or control characters, for a title on several
+    lines or written with escapes: rewrite those by hand.
     """
 
     code = "FM013"
@@ -169,7 +173,10 @@ class TitleHtmlEntity(NoteRule):
                 what = f"the double-escaped HTML entity `{match.group()}` (`{entity}`)"
             advice = "write the character itself"
             if char == '"' and node.style == '"':
-                advice = 'write the character itself (`\\"` inside double quotes) or use `“”`'
+                advice = (
+                    "write `\"` and put the whole title in single quotes, as the vault's rule for "
+                    'values holding `"` asks (or use `“”`)'
+                )
             start, end = locate(note, fm, node, match.start(), match.end())
             if edits is None:
                 edits = _entity_edits(note, fm, node)
@@ -177,11 +184,26 @@ class TitleHtmlEntity(NoteRule):
             fix = None
             if edit is not None:
                 fix = self.make_fix(f"replace `{match.group()}` with {show(edit.text)}", edit)
+            elif char == '"' and node.style == '"':
+                fix = self._single_quoted(note, fm, node)
             yield self.diagnostic(
                 note, start, end,
                 f"`title` has {what}, which stands for {_describe(char)}; {advice}",
                 fix,
             )  # fmt: skip
+
+    def _single_quoted(self, note: Note, fm: Frontmatter, node: yaml.ScalarNode) -> Fix | None:
+        """The title in single quotes with every entity for `"` decoded, if YAML reads it so."""
+        found = scalar_source(note, fm, node)
+        if found is None or found[2] != f'"{node.value}"' or "'" in node.value:
+            return None  # escapes or a `'` inside: rewrite by hand
+        start, end, _ = found
+        value = _ENTITY.sub(lambda m: '"' if _known_entity(m) == '"' else m.group(), node.value)
+        if not reads_as(f"'{value}'", "'", value, node.tag):
+            return None
+        return self.make_fix(
+            'write `"` for its entities and single-quote the title', Edit(start, end, f"'{value}'")
+        )
 
 
 @register
