@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import _peers
@@ -44,7 +43,6 @@ import recall
 from _measure import (
     ENV,
     Child,
-    Sample,
     note_paths,
     parallel_parse_floor,
     parse_floor,
@@ -52,36 +50,21 @@ from _measure import (
     start_spawner,
     timed,
 )
+from _replay import KINDS, Replay
+from _report import Line, markdown_table, side_by_side, targets
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "fixtures" / "example-vault"
+# The real vault, ../shared/corpus/vault-a beside the repository (or a folder above it: a
+# worktree), when present.
+CORPUS = next(
+    (folder / "shared/corpus/vault-a" for folder in REPO.parents
+     if (folder / "shared/corpus/vault-a").is_dir()),
+    REPO.parent / "shared/corpus/vault-a",
+)  # fmt: skip
 OUT = REPO / "benchmarks" / "out"
 CACHE = ".vaultkit_cache"
 EDIT = "\n<!-- vaultkit benchmark: edit {n} -->\n"
-
-
-@dataclass
-class Line:
-    """One row of the results: its samples and the runs that failed."""
-
-    key: str
-    label: str
-    target: str = ""
-    samples: list[Sample] = field(default_factory=list)
-    failed: list[Child] = field(default_factory=list)
-
-    def median(self, attr: str = "wall") -> float:
-        return statistics.median(getattr(s, attr) for s in self.samples)
-
-    def spread(self, attr: str = "wall") -> str:
-        values = [getattr(s, attr) for s in self.samples]
-        if len(values) == 1:
-            return f"{values[0]:.3f} s (1 run)"
-        return f"{statistics.median(values):.3f} s ({min(values):.3f}–{max(values):.3f})"
-
-    def rss(self) -> float | None:
-        values = [s.rss_mb for s in self.samples if s.rss_mb is not None]
-        return statistics.median(values) if values else None
 
 
 class Vaultkit:
@@ -94,13 +77,17 @@ class Vaultkit:
         self.cache_mb = 0.0  # its size after a warm run
         self.count = 0
         self.last: dict[str, Child] = {}
+        # (kind, note edited, seconds, findings identical to a cold check or None: not compared)
+        self.replayed: list[tuple[str, str, float, bool | None]] = []
 
-    def run(self, label: str, targets: list[Path], cold: bool = False) -> Child:
+    def run(
+        self, label: str, targets: list[Path], cold: bool = False, flags: tuple[str, ...] = ()
+    ) -> Child:
         self.count += 1
         output = self.work / f"{label}-{self.count}.json"
-        argv = [sys.executable, "-m", "vaultkit", "check", *map(str, targets)]
-        argv += ["--output-format", "json", "--output-file", str(output)]
-        child = Child(argv + (self.cold_flags if cold else []), output.with_suffix(".err"))
+        argv = [sys.executable, "-m", "vaultkit", "check", "--output-format", "json"]
+        argv += ["--output-file", str(output), *flags, *(self.cold_flags if cold else [])]
+        child = Child([*argv, "--", *map(str, targets)], output.with_suffix(".err"))
         child.output = output
         self.last[label] = child
         return child
@@ -141,6 +128,56 @@ class Vaultkit:
         self.prime()
         return self.run("precommit", notes)
 
+    def replay(self, replay: Replay, kind: str, verify: bool) -> Child | None:
+        """One edit of the commit replay: the hook's command on the files it changed (warm
+        cache), then, with `verify`, a cold check of the same files to compare findings."""
+        self.prime()
+        applied = replay.apply(kind)
+        if applied is None:
+            return None
+        try:
+            child = self.run("replay", applied.files)
+            same = None
+            if verify:
+                same = same_findings(child, self.run("replay-cold", applied.files, cold=True))
+            self.replayed.append((kind, applied.note, child.seconds, same))
+            return child
+        finally:
+            applied.undo()
+            self.warm_state = False  # the cache now holds the edited vault
+
+    def fix(self, source: Path) -> Child:
+        """`--fix` over the whole vault without a cache; the notes are restored afterwards."""
+        shutil.rmtree(self.vault / CACHE, ignore_errors=True)
+        self.warm_state = False
+        try:
+            return self.run("fix", [self.vault], cold=True, flags=("--fix", "--exit-zero"))
+        finally:
+            restore(self.vault, source)
+
+
+def working_copy(source: Path, work: Path) -> Path:
+    """A writable copy of the vault (times kept) for the runs that edit notes or write a cache;
+    the vault itself is never written."""
+    copy = work / "vault"
+    skip = shutil.ignore_patterns(CACHE, ".git", ".rumdl_cache")
+    shutil.copytree(source, copy, ignore=skip, symlinks=True)
+    for folder, _dirs, files in os.walk(copy):
+        os.chmod(folder, 0o755)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
+    return copy
+
+
+def restore(copy: Path, source: Path) -> None:
+    """Put back every note of `copy` that differs from `source` (after `--fix`)."""
+    for path in note_paths(source):
+        target = copy / path.relative_to(source)
+        if not target.exists() or target.read_bytes() != path.read_bytes():
+            shutil.copy2(path, target)
+
 
 def _cold_flags() -> list[str]:
     """`--no-cache` if this vaultkit has it (a cold check must not use a cache)."""
@@ -176,30 +213,36 @@ def clean_articles(vault: Path, manifest: dict | None) -> list[Path]:
     return [p for p in articles if p.relative_to(vault).as_posix() not in faulty] or articles
 
 
-def measure(args: argparse.Namespace, vault: Path, work: Path) -> tuple[dict, Vaultkit, list]:
-    """Run every step `args.runs` times, interleaved; return the lines by key."""
+def measure(
+    args: argparse.Namespace, source: Path, vault: Path, work: Path
+) -> tuple[dict, Vaultkit, list]:
+    """Run every step `args.runs` times, interleaved, on `vault` (a copy of `source`);
+    return the lines by key."""
     manifest_path = vault / make_vault.MANIFEST
     manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else None
-    articles = clean_articles(vault, manifest)
+    replay = Replay(vault, note_paths(vault), seed=args.seed)
+    articles = clean_articles(vault, manifest) or replay.articles
     checker = Vaultkit(vault, work, _cold_flags())
     peers = [] if args.quick or args.no_peers else _peers.find(
         args.rumdl, args.markdownlint, args.obsidiantools_python
     )  # fmt: skip
-    cold = "≤ 2× (b) and ≤ 1.5 s"
-    lines = {
-        "a": Line("a", "read floor"),
-        "b": Line("b", "parse floor, 1 process"),
-        "b2": Line("b2", f"parse floor, {args.jobs} processes"),
-        "c": Line("c", "vaultkit check, cold", cold),
-        "w": Line("w", "warm (cache, nothing changed)", "≤ 0.3 s"),
-        "u": Line("u", "one note changed", "≤ 0.4 s"),
-        "p": Line("p", "pre-commit: 5 notes, warm", "≤ 0.4 s"),
-        "d": Line("d", "example vault, cold"),
-        "s": Line("s", "start-up (`--version`)"),
+    goal = targets([peer.key for peer in peers])
+    labels = {
+        "a": "read floor",
+        "b": "parse floor, 1 process",
+        "b2": f"parse floor, {args.jobs} processes",
+        "c": "vaultkit check, cold",
+        "w": "warm (cache, nothing changed)",
+        "u": "one note changed",
+        "p": "pre-commit: 5 notes, warm",
+        "x": "commit replay: hook on the edited notes",
+        "f": "`--fix`, whole vault, cold",
+        "d": "example vault, cold",
+        "s": "start-up (`--version`)",
+        **{peer.key: f"{peer.label}, cold" for peer in peers},
     }
-    for peer in peers:
-        lines[peer.key] = Line(peer.key, f"{peer.label}, cold", "(c) is faster")
-    example = EXAMPLE.is_dir() and EXAMPLE.resolve() != vault
+    lines = {key: Line(key, label, goal.get(key, "")) for key, label in labels.items()}
+    example = EXAMPLE.is_dir() and EXAMPLE.resolve() != source
 
     def example_run(_: int) -> Child:
         existed = (EXAMPLE / CACHE).exists()
@@ -216,6 +259,9 @@ def measure(args: argparse.Namespace, vault: Path, work: Path) -> tuple[dict, Va
 
         return step
 
+    def replay_step(kind: str) -> Callable[[int], Child | None]:
+        return lambda n: checker.replay(replay, kind, verify=n < args.verify)
+
     steps: list[tuple[str, Callable[[int], object]]] = [
         ("a", lambda n: timed(lambda: read_floor(vault))),
         ("b", lambda n: timed(lambda: parse_floor(vault))),
@@ -230,6 +276,9 @@ def measure(args: argparse.Namespace, vault: Path, work: Path) -> tuple[dict, Va
     if staged:
         pick = min(5, len(staged))
         steps.append(("p", lambda n: checker.precommit(random.Random(n).sample(staged, pick))))
+    steps += [("x", replay_step(kind)) for kind in KINDS]
+    if not args.no_fix:
+        steps.append(("f", lambda n: checker.fix(source)))
     if example:
         steps.append(("d", example_run))
     steps += [(peer.key, peer_step(peer)) for peer in peers]
@@ -242,6 +291,8 @@ def measure(args: argparse.Namespace, vault: Path, work: Path) -> tuple[dict, Va
             if run >= limits.get(key, args.runs):
                 continue
             result = step(run)
+            if result is None:  # no note fits this edit
+                continue
             if isinstance(result, Child):
                 if result.returncode not in (0, 1):  # a crash must not count as a fast run
                     lines[key].failed.append(result)
@@ -259,46 +310,30 @@ def same_findings(a: Child | None, b: Child | None) -> bool | None:
     return load[0] == load[1]
 
 
-def verdict(line: Line, lines: dict[str, Line]) -> str:
-    """pass/fail of a line against its target ("" without one)."""
-    if not line.target or not line.samples:
-        return ""
-    wall = line.median()
-    c, b = lines["c"], lines["b"]
-    if line.key == "c":
-        ok = b.samples and wall <= 2 * b.median() and wall <= 1.5
-    elif line.key in ("w",):
-        ok = wall <= 0.3
-    elif line.key in ("u", "p"):
-        ok = wall <= 0.4
-    else:  # a peer
-        ok = bool(c.samples) and c.median() < wall
-    return "pass" if ok else "**fail**"
-
-
-def markdown_table(lines: dict[str, Line]) -> str:
-    floor = lines["b"].median() if lines["b"].samples else None
-    rows = [
-        "| | line | wall: median (min–max) | CPU (user+sys) | × floor (b) | peak RSS | target | |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for line in lines.values():
-        if not line.samples:
-            if line.failed:
-                rows.append(f"| {line.key} | {line.label} | failed ({len(line.failed)}×) "
-                            "| | | | | |")  # fmt: skip
+def print_replay(checker: Vaultkit) -> None:
+    """Per kind of edit: the hook's median wall time and whether findings matched cold."""
+    if not checker.replayed:
+        return
+    print("\ncommit replay (hook on the edited notes, warm cache): median wall per kind")
+    for kind in KINDS:
+        done = [r for r in checker.replayed if r[0] == kind]
+        if not done:
+            print(f"  {kind:<20} no note fits")
             continue
-        ratio = f"{line.median() / floor:.2f}×" if floor else ""
-        rss = line.rss()
-        rows.append(
-            f"| {line.key} | {line.label} | {line.spread()} | {line.median('cpu'):.3f} s "
-            f"| {ratio} | {f'{rss:.0f} MB' if rss is not None else '–'} "
-            f"| {line.target} | {verdict(line, lines)} |"
-        )
-    return "\n".join(rows)
+        compared = [same for *_, same in done if same is not None]
+        verdict = ("not compared" if not compared else
+                   "identical to cold" if all(compared) else "DIFFERENT FROM COLD")  # fmt: skip
+        seconds = statistics.median(r[2] for r in done)
+        print(f"  {kind:<20} {seconds:.3f} s over {len(done)}; findings {verdict}"
+              f" ({sum(compared)}/{len(compared)} compared)")  # fmt: skip
+    wrong = [(kind, note) for kind, note, _, same in checker.replayed if same is False]
+    for kind, note in wrong:
+        print(f"  DIFFERENT after {kind} of {note}")
 
 
-def print_report(args, vault: Path, lines: dict[str, Line], checker: Vaultkit, peers) -> int:
+def print_report(
+    args, name: str, vault: Path, lines: dict[str, Line], checker: Vaultkit, peers
+) -> int:
     paths = note_paths(vault)
     size = sum(p.stat().st_size for p in paths)
     for line in lines.values():
@@ -310,7 +345,7 @@ def print_report(args, vault: Path, lines: dict[str, Line], checker: Vaultkit, p
         return 2
     report = json.loads(cold.output.read_text("utf-8"))
     files = report["summary"]["files_checked"]
-    print(f"\nvault: {vault}")
+    print(f"\nvault: {name} (checked as a copy, {vault})")
     print(f"  {len(paths)} notes, {size / 1e6:.1f} MB of Markdown; python {sys.version.split()[0]}")
     print(f"  {args.runs} interleaved runs; seconds as median (min–max)")
     print(f"\n{'':36}{'wall':<30}{'CPU (user+sys)':<30}files/s (CPU)")
@@ -331,6 +366,7 @@ def print_report(args, vault: Path, lines: dict[str, Line], checker: Vaultkit, p
     same = same_findings(cold, checker.last.get("warm"))
     if same is not None:
         print(f"warm findings identical to cold: {'yes' if same else 'NO'}")
+    print_replay(checker)
     print(f"\ncheck exit code {cold.returncode} (1 = findings, expected); {files} files checked;")
     codes = ", ".join(f"{c}={n}" for c, n in report["summary"]["by_code"].items())
     print(f"  {report['summary']['diagnostics']} findings: {codes}")
@@ -344,7 +380,7 @@ def print_report(args, vault: Path, lines: dict[str, Line], checker: Vaultkit, p
         print(f"\npeers: {_peers.describe(peers)}")
         if note := _peers.missing_note(peers):
             print(f"  {note}")
-    print(f"\n## Benchmark: {len(paths)} notes, {size / 1e6:.1f} MB, "
+    print(f"\n## Benchmark: {name}, {len(paths)} notes, {size / 1e6:.1f} MB, "
           f"{args.runs} interleaved run{'s' if args.runs > 1 else ''}\n")  # fmt: skip
     print(markdown_table(lines))
     return 0
@@ -426,13 +462,30 @@ def scale(args: argparse.Namespace) -> int:
     return 0
 
 
+def vaults(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """The vaults to measure, named: `--vault` paths, else the corpus (when present) and the
+    generated vault (`--quick`: the generated vault only)."""
+    if args.vault:
+        return [(path.name, prepare(path, args.notes, args.seed).resolve()) for path in args.vault]
+    chosen = []
+    if CORPUS.is_dir() and not args.quick:
+        chosen.append(("corpus " + CORPUS.name, CORPUS.resolve()))
+    generated = prepare(None, args.notes, args.seed).resolve()
+    return [*chosen, (f"generated ({args.notes} notes)", generated)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add = parser.add_argument
     add("--notes", type=int, default=3300, help="notes to generate (3300)")
     add("--runs", type=int, default=5, help="interleaved runs (5 or more; fewer with --quick)")
     add("--seed", type=int, default=0)
-    add("--vault", type=Path, help="use this vault, or generate into it if it is empty")
+    add("--vault", type=Path, action="append",
+        help="check this vault (repeatable), or generate into it if it is empty "
+        "(default: the corpus when present, and the generated vault)")  # fmt: skip
+    add("--verify", type=int, default=1,
+        help="replayed edits per kind compared with a cold check (1)")  # fmt: skip
+    add("--no-fix", action="store_true", help="do not time `--fix` (f)")
     add("--jobs", type=int, default=2, help="processes of the parallel floor (b2) (2)")
     add("--quick", action="store_true", help="smoke test: no peers, fewer runs allowed")
     add("--no-peers", action="store_true", help="do not time rumdl, markdownlint-cli2, ...")
@@ -446,18 +499,28 @@ def main(argv: list[str] | None = None) -> int:
     add("--profile", action="store_true", help="profile one check instead")
     add("--top", type=int, default=25, help="rows per profile table")
     args = parser.parse_args(argv)
+    ENV.pop("VAULTKIT_CACHE_DIR", None)  # each copy keeps its cache in its own folder
     start_spawner()  # while this process is small: children's peak RSS starts at its RSS
     if args.runs < (1 if args.quick else 5):
         parser.error("--runs must be 5 or more (use --quick for a smoke test)")
     if args.scale:
         return scale(args)
-    vault = prepare(args.vault, args.notes, args.seed).resolve()
+    chosen = vaults(args)
     if args.profile:
-        _profile.profile(vault, args.top)
+        _profile.profile(chosen[0][1], args.top)
         return 0
-    with tempfile.TemporaryDirectory(prefix="vaultkit-bench-") as tmp:
-        lines, checker, peers = measure(args, vault, Path(tmp))
-        return print_report(args, vault, lines, checker, peers)
+    results, status = [], 0
+    for name, source in chosen:
+        with tempfile.TemporaryDirectory(prefix="vaultkit-bench-") as tmp:
+            vault = working_copy(source, Path(tmp))
+            lines, checker, peers = measure(args, source, vault, Path(tmp))
+            status = max(status, print_report(args, name, vault, lines, checker, peers))
+            results.append((name, lines))
+    if len(results) > 1:
+        print(f"\n## Side by side: {', '.join(name for name, _ in results)}, "
+              f"{args.runs} interleaved runs each\n")  # fmt: skip
+        print(side_by_side(results))
+    return status
 
 
 if __name__ == "__main__":

@@ -288,23 +288,44 @@ def test_run_py_refuses_fewer_than_five_runs_without_quick(bench, capsys):
 def test_the_table_applies_the_issue_targets(bench):
     Line, Sample = bench.run.Line, bench.measure.Sample
 
-    def line(key: str, wall: float, target: str = "") -> object:
-        return Line(key, key, target, [Sample(wall, wall, 10.0)])
+    def line(key: str, *walls: float, target: str = "") -> object:
+        return Line(key, key, target, [Sample(wall, wall, 10.0) for wall in walls])
 
     lines = {
         "b": line("b", 0.6),
-        "c": line("c", 1.1, "cold"),
-        "w": line("w", 0.5, "warm"),
-        "p": line("p", 0.3, "pre-commit"),
-        "r": line("r", 1.0, "(c) is faster"),
+        "c": line("c", 1.7, target="cold"),
+        "w": line("w", 0.5, target="warm"),
+        "p": line("p", 0.3, target="pre-commit"),
+        "x": line("x", *[0.3] * 8, 0.7, 0.7, target="replay"),  # median 0.3, p90 0.7
+        "f": line("f", 2.0, target="fix"),
+        "r": line("r", 1.8, target="(c) is faster"),
     }
     table = bench.run.markdown_table(lines)
     rows = {row.split(" | ")[0].strip("| "): row for row in table.splitlines()[2:]}
-    assert rows["c"].endswith("| pass |") and "1.83×" in rows["c"]
+    assert rows["c"].endswith("| pass |") and "2.83×" in rows["c"]  # ≤ 3× (b), below rumdl
     assert rows["w"].endswith("| **fail** |")
     assert rows["p"].endswith("| pass |")
-    assert rows["r"].endswith("| **fail** |")  # rumdl (1.0 s) beat the cold check (1.1 s)
+    assert rows["x"].endswith("| **fail** |") and "p90 0.700 s" in rows["x"]  # p90 > 0.6 s
+    assert rows["f"].endswith("| pass |")  # 2.0 ≤ 1.2 × 1.7
+    assert rows["r"].endswith("| pass |")
     assert "| – |" not in rows["c"] and "10 MB" in rows["c"]
+    lines["r"] = line("r", 1.0, target="(c) is faster")
+    table = bench.run.markdown_table(lines)
+    rows = {row.split(" | ")[0].strip("| "): row for row in table.splitlines()[2:]}
+    assert rows["c"].endswith("| **fail** |") and rows["r"].endswith("| **fail** |")
+
+
+def test_side_by_side_puts_each_vault_in_its_own_columns(bench):
+    Line, Sample = bench.run.Line, bench.measure.Sample
+    one = {"b": Line("b", "floor", "", [Sample(1.0, 1.0)]),
+           "c": Line("c", "cold", "≤ 3× (b)", [Sample(2.0, 2.5)])}  # fmt: skip
+    two = {"b": Line("b", "floor", "", [Sample(1.0, 1.0)]),
+           "c": Line("c", "cold", "≤ 3× (b)", [Sample(4.0, 4.0)])}  # fmt: skip
+    table = bench.run.side_by_side([("corpus", one), ("generated", two)])
+    head, _, _floor, cold = table.splitlines()
+    assert "corpus: wall" in head and "generated: wall" in head
+    assert cold.startswith("| c | cold | 2.000 s | 2.500 s | 2.00× | pass | 4.000 s |")
+    assert cold.endswith("| 4.00× | **fail** | ≤ 3× (b) |")
 
 
 def test_run_py_quick_completes_and_prints_the_table(tmp_path):
@@ -316,8 +337,10 @@ def test_run_py_quick_completes_and_prints_the_table(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     out = done.stdout
-    assert "## Benchmark: 40 notes" in out
-    for key in ("a", "b", "b2", "c", "w", "u", "p", "s"):
+    assert re.search(r"^## Benchmark: .+, 40 notes", out, re.MULTILINE)
+    for key in ("a", "b", "b2", "c", "w", "u", "p", "x", "f", "s"):
         assert re.search(rf"^\| {key} \| .+ s \(", out, re.MULTILINE), key
     assert "findings on the" in out and "rumdl" not in out
     assert "vaultkit cache:" in out
+    assert "commit replay" in out and "DIFFERENT" not in out
+    assert not (tmp_path / "vault" / ".vaultkit_cache").exists()  # a copy was checked
