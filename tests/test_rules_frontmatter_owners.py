@@ -186,6 +186,7 @@ def test_fm020_miss_good_titles_and_blog_titles(make_vault):
     files = {
         RESOURCE: note('title: "Langfuse：LLM 应用观测平台"'),
         "02-资源/工具/b.md": note('title: "PowerToys：Windows 系统增强工具"'),
+        "02-资源/工具/c.md": note('title: "多智能体套件：oh-my-suite"'),  # named in Chinese
         BLOG: article(title='"我终于见到了他，此生无憾..."'),  # the author's own ellipsis
         "01-博客/作者甲/b.md": article(title='"GPT：The Next Step"'),  # English is fine in blogs
     }

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from vaultkit.vault import Vault
 
 _SHOWN = 3  # other paths named in a message
-SAME_BODY = 0.4  # share of the shorter body's trigrams the other must hold
+SAME_BODY = 0.35  # share of the shorter body's trigrams the other must hold
 _SHORT_BODY = 200  # trigrams: a body shorter than this says nothing either way
 _SPACE = re.compile(r"\s+")
 _ROUGH = re.compile(r"\s*https?://(?:[^/?#@]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?", re.IGNORECASE)

@@ -70,7 +70,8 @@ def _junk(title: str, options: FrontmatterOptions) -> tuple[int, int, str] | Non
             f"says only the category {show(descriptor)}; write what the object is and does: "
             "`{对象名}：{对象类型}{核心定位}`",
         )  # fmt: skip
-    if options.title_chinese_descriptor and not _CJK.search(descriptor):
+    named_in_chinese = _CJK.search(text[: separator.start()]) is not None  # `中文名：name`
+    if options.title_chinese_descriptor and not _CJK.search(descriptor) and not named_in_chinese:
         return (
             begin, end,
             f"has no Chinese after `：` ({show(descriptor, 40)}); write "
@@ -89,8 +90,10 @@ class JunkTitle(NoteRule):
     no title ends with, such as `and`, `the`, `for`, `with`, or inside an open
     bracket), and, where `title_generic_types` is set, a `名称：类别` title
     whose part after `：` is only a category (`ollama：命令行工具`,
-    `TabPFN：模型项目`); where `title_chinese_descriptor` is set, also one whose
-    part after `：` has no Chinese (a repository's English tagline). Both are
+    `TabPFN：模型项目`); where `title_chinese_descriptor` is set, also one with
+    no Chinese on either side of `：` (a repository's English tagline; a
+    Chinese name before an English one, `多智能体套件：oh-my-x`, says what the
+    object is and is left alone). Both are
     set for `02-资源/` by default, whose rule (`skills/site-project-profile.md`)
     asks for `{对象名}：{对象类型}{核心定位}` titles in Chinese.
 
