@@ -296,7 +296,8 @@ def test_files_pattern_keeps_the_repos_other_markdown_out_of_the_vault(tools, ho
     assert "README.md" not in done.stdout
 
 
-def test_hook_skips_files_that_are_not_markdown(tools, hook_config, tmp_path):
+def test_hook_checks_no_note_when_no_markdown_is_staged(tools, hook_config, tmp_path):
+    # The hook always runs (a commit that only deletes must be seen), but lints no note here.
     repo = tmp_path / "repo"
     committed_vault(tools, repo)
     stage(tools, repo, {"01-博客/x/附件.txt": "# 不是 Markdown\n", ".obsidian/app.json": "{ }\n"})
@@ -304,7 +305,68 @@ def test_hook_skips_files_that_are_not_markdown(tools, hook_config, tmp_path):
     done = tools.pre_commit_run("run", "--config", str(hook_config), cwd=repo)
 
     assert done.returncode == 0, done.stdout
-    assert "(no files to check)Skipped" in done.stdout, done.stdout
+    assert "Passed" in done.stdout and "legacy.md" not in done.stdout, done.stdout
+
+
+def topic_links(repo: Path, vault: str = "") -> list[str]:
+    """`note:line:` of each `[[00-元语/AI]]` in the committed vault's notes."""
+    found = []
+    for rel in ("01-博客/x/clean.md", "01-博客/x/legacy.md"):
+        lines = (repo / vault / rel).read_text(encoding="utf-8").splitlines()
+        found += [f"{rel}:{n}:" for n, line in enumerate(lines, 1) if "[[00-元语/AI]]" in line]
+    assert len(found) == 2, "conftest.ARTICLE changed: update topic_links()"
+    return found
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (["rm", "-q", "00-元语/AI.md"], "TP001"),
+        (["mv", "00-元语/AI.md", "00-元语/人工智能.md"], "TP001"),
+        (["mv", "00-元语/AI.md", "01-博客/AI.md"], "TP001"),
+        (["mv", "00-元语/AI.md", "00-元语/ai.md"], None),
+    ],
+    ids=["delete", "rename-topic", "move-folder", "case-only"],
+)
+def test_hook_fails_on_links_a_delete_or_rename_breaks(tools, hook_config, tmp_path, change, code):
+    repo = tmp_path / "repo"
+    committed_vault(tools, repo)
+    tools.git(repo, *change)  # no Markdown file is staged but the renamed one
+
+    done = tools.pre_commit_run("run", "--config", str(hook_config), cwd=repo)
+
+    assert done.returncode == 1, done.stdout
+    for where in topic_links(repo):
+        shown = [line for line in done.stdout.splitlines() if where in line]
+        assert shown, f"{where} not reported:\n{done.stdout}"
+        assert code is None or f" {code} " in shown[0], done.stdout
+    assert "ST101" not in done.stdout  # legacy.md's old finding is not the commit's doing
+    assert "`00-元语/AI.md` was " in done.stdout and "2 links to it" in done.stdout
+
+
+def test_hook_honours_the_baseline(tools, hook_config, tmp_path):
+    repo = tmp_path / "repo"
+    root = committed_vault(tools, repo)
+    done = run_vaultkit(tools, root, "--write-baseline")
+    assert done.returncode == 0, done.stdout
+    tools.commit(repo, "baseline")
+    legacy = root / "01-博客/x/legacy.md"
+    text = legacy.read_text(encoding="utf-8")
+    edited = text.replace("## 摘要", "补充的一段。\n\n## 摘要", 1)  # lines shift below it
+    stage(tools, repo, {"01-博客/x/legacy.md": edited})
+
+    done = tools.pre_commit_run("run", "--config", str(hook_config), cwd=repo)
+    assert done.returncode == 0, done.stdout
+
+    stage(tools, repo, {"01-博客/x/legacy.md": edited + "\n# 另一个标题\n\n正文。\n"})
+    done = tools.pre_commit_run("run", "--config", str(hook_config), cwd=repo)
+    assert done.returncode == 1, done.stdout
+    findings = [line for line in done.stdout.splitlines() if line.startswith("01-博客/")]
+    assert len(findings) == 1 and ": ST101 " in findings[0], done.stdout
+
+
+def run_vaultkit(tools: Tools, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return tools.run([sys.executable, "-m", "vaultkit", "check", *args], cwd)
 
 
 def test_hook_runs_the_vaultkit_of_this_working_tree(tools, hook_repo, tmp_path):

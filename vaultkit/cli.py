@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from vaultkit import __version__, baseline
+from vaultkit import changes as changes_module
 from vaultkit.linker.cli import link
 from vaultkit.linter import check_paths
 from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, OnlineOptions
@@ -88,6 +89,12 @@ def _not_a_note(path: Path | None, option: str, suffix: str | None = None) -> Pa
     "--statistics",
     is_flag=True,
     help="Print the number of findings per rule instead (as JSON with --output-format json).",
+)
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Also report the links that files deleted or renamed since HEAD (git) leave broken; "
+    "without paths, check the notes changed since HEAD.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report the findings left.")
@@ -184,6 +191,7 @@ def check(
     extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     statistics: bool,
+    changed: bool,
     exit_zero: bool,
     fix: bool,
     unsafe_fixes: bool,
@@ -207,8 +215,16 @@ def check(
     if isolated and config_path is not None:
         raise click.UsageError("--config and --isolated cannot be used together")
     online_options = _online_options(online, allow_private, no_cache, concurrency, timeout)
-    outcome = None
+    outcome, changes = None, None
     try:
+        if changed:
+            changes = changes_module.plan(list(paths), config_path, isolated, not no_cache)
+            for line in changes.notes:
+                click.echo(f"vaultkit: {line}", err=True)
+            if not changes.paths:
+                click.echo("vaultkit: no changed notes to check", err=True)
+                sys.exit(EXIT_CLEAN)
+            paths = tuple(changes.paths)
         checker = functools.partial(
             check_paths,
             list(paths or (Path("."),)),
@@ -224,6 +240,11 @@ def check(
         run = checker()
         if fix or fix_only or show_diff:
             run, outcome = _fix(run, checker, unsafe_fixes, write=not show_diff)
+        if changes is not None:
+            narrowed = changes.narrow(run.root, run.result.diagnostics)
+            run.result = dataclasses.replace(run.result, diagnostics=narrowed)
+            for line in changes.unreported:
+                click.echo(f"vaultkit: broken link: {line}", err=True)
         kept = None
         if not no_baseline or write_baseline is not None:
             kept = baseline.for_run(run, list(paths), baseline_path, write_baseline)
@@ -291,7 +312,7 @@ def check(
     elif fix_only:
         failed = bool(outcome.left or outcome.hidden)
     else:
-        failed = bool(result.diagnostics)
+        failed = bool(result.diagnostics) or bool(changes and changes.unreported)
     if exit_non_zero_on_fix and outcome is not None and outcome.applied:
         failed = True
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
