@@ -47,7 +47,7 @@ def test_scraped_list_is_one_accidental_heading_finding(found):
     assert "`姓名：小明` renders as a `##` heading" in message
     assert "lone `-` under it (line 23)" in message.replace(str(BODY_LINE + 4), "23")
     assert "so does 1 more heading of this list" in message
-    assert "`- 姓名：小明`" in message
+    assert "join each `-` with the text it belongs to (`- 姓名：小明`)" in message
     assert "## 姓名" not in message  # never quote a heading that is not in the file
 
 
@@ -56,7 +56,10 @@ def test_paragraph_over_a_divider_is_one_heading(found):
     got = found(text, "ST116")
     assert [(line, col) for line, col, _, _ in got] == [(BODY_LINE, 1)]
     assert f"lines {BODY_LINE}–{BODY_LINE + 1} (from `第一行文字，`)" in got[0][3]
-    assert "blank line before `-----`" in got[0][3]
+    assert "blank line before `-----` to make it a divider" in got[0][3]
+    # `==` is no divider: the advice is to remove it
+    got = found(with_body("第一行，\n第二行。\n==\n\n后文。\n"), "ST116")
+    assert "put a blank line before `==` or remove it" in got[0][3]
 
 
 def test_deliberate_underlined_headings_are_not_accidents(found):
@@ -120,3 +123,36 @@ def test_duplicate_headings_of_the_article_are_its_own(found):
     text = ARTICLE + "\n## 关联主题\n\n- [[00-元语/llm]]\n"
     got = found(text, "ST104")
     assert [col for _, col, _, _ in got] == [1] and "`## 关联主题`" in got[0][3]
+
+
+def test_empty_section_in_the_article_lost_its_content(found):
+    # a heading with nothing under it in the article: the code block was lost in scraping
+    text = with_body("第一段。\n\n### 代码示例\n\n## 下一节\n\n内容。\n")
+    assert [(line, col) for line, col, _, _ in found(text, "ST106")] == [(BODY_LINE + 2, 1)]
+    # a label over a README's own `#` title, and comment lines of code without its fence
+    text = with_body("### 来源文档：`a/README.md`\n\n# 工具甲\n\n介绍。\n\n# 注释一\n\n# 注释二\n")
+    assert found(text, "ST106") == []
+    # content broken into an accidental heading is still content
+    text = with_body("#### 案例：\n**案例一**\n-\n内容。\n")
+    assert found(text, "ST106") == []
+
+
+def test_empty_article_sections_that_are_the_sources_own_layout(found):
+    text = with_body(
+        "工具\n--\n\ncomputer\n--------\n\n说明。\n\n"  # converters flatten `#` and `##`
+        "{直译}\n\n####\n\n### 意译\n\n内容。\n\n"  # a prompt's `####` separator
+        "### Q：" + "问题" * 40 + "\n\n### A：答案。\n\n内容。\n"  # a heading that is content
+    )
+    assert found(text, "ST106") == []
+    got = found(with_body("### 卡片\n\n### 代码样板\n\n## 部署\n\n内容。\n"), "ST106")
+    assert [(line, col) for line, col, _, _ in got] == [(BODY_LINE, 1), (BODY_LINE + 2, 1)]
+    assert "refetch what the scraper lost under it" in got[0][3]
+
+
+def test_deep_headings_repeat_as_labels(found):
+    text = ARTICLE.replace("## 正文", "## 功能与定位").replace(
+        "正文第一段。\n", "#### 示例\n\n###### PROMPT:\n\n甲。\n\n###### PROMPT:\n\n乙。\n"
+    )
+    assert found(text, "ST104") == []
+    text = text.replace("###### PROMPT:", "### 用法")
+    assert [line for line, _, _, _ in found(text, "ST104")] == [BODY_LINE + 6]

@@ -10,6 +10,7 @@ rules and are skipped here; links to other attachments (`[[paper.pdf]]`,
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
@@ -28,6 +29,9 @@ from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _MAX_LISTED = 5
 _MAX_SHOWN = 80  # characters of a link quoted in a message
+_TABLE_HEADER = re.compile(r"\[\[[A-Za-z_][\w-]*(?:\.[\w-]+)+\]\]")  # TOML `[[a.b]]`
+_KEY_VALUE = re.compile(r"\s*[\w.-]+\s*=\s*\S")  # a TOML line `key = value`
+_NEAR = 3  # lines around a `[[a.b]]` line looked at for `key = value`
 
 
 def _code(text: str) -> str:
@@ -166,6 +170,20 @@ def _missing_hint(resolution: Resolution, index: LinkIndex) -> str:
     return f"did you mean `{_wikilink(shown, resolution)}`?"
 
 
+def _looks_like_code(note: Note, resolution: Resolution) -> bool:
+    """`[[…]]` that is code pasted without its code block, not a wikilink: a JSON array of
+    strings (`[["cheese", "ham"]]`), or a TOML table header (`[[openai.accounts]]` alone on
+    its line, with `key = value` lines around it)."""
+    link = resolution.link
+    if link.target.lstrip()[:1] in ('"', "'"):
+        return True
+    line = note.line_of(link.start)
+    if not _TABLE_HEADER.fullmatch(note.lines[line - 1].strip()):
+        return False
+    around = note.lines[max(0, line - 1 - _NEAR) : line + _NEAR]
+    return any(_KEY_VALUE.match(text) for text in around)
+
+
 @register
 class BrokenWikilink(_LinkRule):
     """Wikilink target does not exist.
@@ -177,7 +195,10 @@ class BrokenWikilink(_LinkRule):
     vault root or as the end of a longer path, a bare name matches a file of
     that name in any folder, and case is ignored. The message suggests the
     closest existing name (or the missing extension, for a file that is not
-    a note). Image embeds are left to the images rules.
+    a note). Image embeds are left to the images rules. Code pasted without
+    its code block is not a link: a JSON array of strings
+    (`[["cheese", "ham"]]`) and a TOML table header (`[[openai.accounts]]`
+    alone on its line, next to `key = value` lines) are left alone.
 
     ## Why is this bad?
     A dangling link is a dead end for readers and a hole in the graph; most
@@ -202,6 +223,8 @@ class BrokenWikilink(_LinkRule):
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         if resolution.target.kind != "wikilink" or resolution.status is not Status.MISSING:
+            return None
+        if _looks_like_code(note, resolution):
             return None
         return (
             f"{_quoted(note, resolution)} links to `{resolution.target.path}`, which matches no "

@@ -76,6 +76,25 @@ class EmptyImageUrl(_ImageUrlRule):
                 )  # fmt: skip
 
 
+_URL_PIECE = re.compile(r"[^\s()\[\]<>]*")  # a piece of a URL: no space, bracket or paren
+
+
+def _closed_below(note: Note, line_end: int, most: int = 3) -> int | None:
+    """The line, among the next `most` lines after `line_end`, where a URL that a scraper
+    broke over lines ends with its `)`: the lines up to it hold nothing but URL characters."""
+    if line_end == -1:
+        return None
+    line = note.line_of(line_end)
+    for number in range(line + 1, min(line + most, len(note.lines)) + 1):
+        text = note.lines[number - 1].strip()
+        piece = text.split(")", 1)[0]
+        if not text or not _URL_PIECE.fullmatch(piece):
+            return None
+        if ")" in text:
+            return number
+    return None
+
+
 def _unparsed(note: Note) -> Iterator[tuple[int, int, str]]:
     """`![…](…` that Markdown does not read as an image: unterminated, or with spaces."""
     data = note.data
@@ -102,7 +121,13 @@ def _unparsed(note: Note) -> Iterator[tuple[int, int, str]]:
         if destination.startswith("<") and ">" not in destination:
             reason = "has `<` before its URL but no closing `>`; write `<URL>)`"
         elif closing == -1:
-            reason = "has no closing `)`; add it after the URL"
+            later = _closed_below(note, line_end) if rest.strip() == destination else None
+            reason = (
+                f"is broken over lines: its closing `)` is on line {later}; join the lines "
+                "of the URL"
+                if later
+                else "has no closing `)`; add it after the URL"
+            )
         elif space is not None and not destination.startswith("<"):
             before = short(destination[: space.start()], 60)
             reason = (
@@ -125,7 +150,9 @@ class MalformedImageUrl(_ImageUrlRule):
     Reports an image whose destination cannot load anywhere:
 
     - image syntax that Markdown does not read as an image at all: no closing
-      `)` (`![](https://example.com/a.png`), a space in the URL
+      `)` (`![](https://example.com/a.png`; when a `)` follows on one of the
+      next lines of the paragraph, the URL was broken over lines, and the
+      message says so), a space in the URL
       (`![](https://example.com/my image.png)`), `<` without `>`;
     - an `http(s):` URL without `//` (`https:example.com/a.png`), without a
       host (`https:///a.png`), with an invalid host or port;

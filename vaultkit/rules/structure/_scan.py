@@ -127,8 +127,9 @@ def heading_source_lines(note: Note, heading: Heading) -> list[str]:
 
 
 def is_setext(note: Note, heading: Heading) -> bool:
-    """Whether the heading is underlined (`text` over `---` or `===`) rather than `## text`."""
-    return not note.lines[heading_line(note, heading) - 1].lstrip(" ").startswith("#")
+    """Whether the heading is underlined (`text` over `---` or `===`) rather than `## text`:
+    it spans more than one line (its text may start with `#`, as in `#角色：` over `-`)."""
+    return note.line_of(max(heading.start, heading.end - 1)) > heading_line(note, heading)
 
 
 def is_accidental(note: Note, heading: Heading) -> bool:

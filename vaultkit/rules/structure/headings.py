@@ -19,6 +19,7 @@ from vaultkit.rules.structure._scan import (
     heading_line,
     in_article,
     is_accidental,
+    is_setext,
     line_matches,
     lowered,
     on_heading_line,
@@ -34,6 +35,7 @@ _SPACE_RUN = re.compile(rb"(?:\xe3\x80\x80|[ \t])+")  # full-width and ASCII spa
 _ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r"`{3,}|~{3,}")
 _MAX_LISTED = 5
+_SELF_CONTAINED = 60  # characters: a heading this long says what it has to say
 _OWN_SECTIONS = ("摘要", "正文", "相关文档", "关联主题")  # the vault's template sections
 
 
@@ -223,8 +225,9 @@ class DuplicateSection(NoteRule):
     under two tools) are fine. Headings inside the archived article (`## 正文`
     up to `## 相关文档` / `## 关联主题`) are the article's own and may repeat
     (a model name in each comparison); they are checked only when they repeat
-    one of the note's own sections (`## 摘要`, `## 关联主题`, …). Underlined
-    headings nobody meant are ST116's.
+    one of the note's own sections (`## 摘要`, `## 关联主题`, …). Headings
+    below `###` repeat as labels (`###### PROMPT:` over each example) and are
+    left alone. Underlined headings nobody meant are ST116's.
 
     ## Why is this bad?
     A second `## 关联主题` or `## 正文` usually comes from a script appending
@@ -273,6 +276,8 @@ class DuplicateSection(NoteRule):
             if in_article(note, heading.start):
                 if key[2] not in own:
                     continue
+            elif heading.level > 3:
+                continue  # a label repeated on purpose (`###### PROMPT:` over each example)
             else:
                 own.add(key[2])
             first = seen.setdefault(key, heading)
@@ -280,7 +285,8 @@ class DuplicateSection(NoteRule):
                 yield on_heading_line(
                     self, note, heading,
                     f"duplicate section {heading_label(note, heading)}: the same heading is "
-                    f"on line {heading_line(note, first)}; merge the two sections into one",
+                    f"on line {heading_line(note, first)}; merge the two sections into one, "
+                    "or rename this one if it holds something else",
                 )  # fmt: skip
 
 
@@ -361,16 +367,24 @@ class EmptySection(NoteRule):
     heading of the same or a higher level (or the end of the note). A section
     that holds only sub-sections is not empty; an empty sub-section is.
 
-    Only the note's own sections are checked: `## 正文` holds the archived
-    article, whose own headings (`## 引言` right under `## 正文`) are its
-    content, not the end of an empty section; and a heading inside the
-    article is the source's own layout. Underlined headings nobody meant are
-    ST116's.
+    `## 正文` holds the archived article: the article's own first heading
+    (`## 引言`, or its title) right under it is its content, so `## 正文`
+    is not empty then. An empty section inside the article most often lost
+    its content in scraping (a code block, a table), and the message says
+    so. Left alone there, as the source's own layout: an H1 and a heading
+    followed by an H1 (a code comment or a prompt line that lost its code
+    block; a label such as `### 来源文档：x/README.md` over that README's
+    own `#` title), an underlined heading (page converters write `#` and
+    `##` alike as `---`, so a parent of sub-sections looks empty), an empty
+    `####` (a prompt's separator), a heading of over 60 characters (a
+    question that is its own content), and a heading whose content was
+    broken into an underlined heading nobody meant (ST116 reports those).
 
     ## Why is this bad?
     An empty `## 相关文档` or `## 摘要` is a leftover of a template or of a
     script that failed half-way: readers see a promise of content that is not
-    there.
+    there. An empty `### 代码示例` in an archived article usually means the
+    scraper lost the code block under it, which the vaults' rules want kept.
 
     ## Example
     ```markdown
@@ -390,20 +404,44 @@ class EmptySection(NoteRule):
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         data = note.data
-        for section in note.sections:
+        headings = note.headings
+        for index, section in enumerate(note.sections):
             if _NON_SPACE.search(data, section.heading.end, section.end):
                 continue
             heading = section.heading
-            if in_article(note, heading.start) or is_accidental(note, heading):
+            after = headings[index + 1] if index + 1 < len(headings) else None
+            if is_accidental(note, heading) or (after and is_accidental(note, after)):
                 continue
             span = article_span(note)
             if span is not None and span[0] == heading.end and _NON_SPACE.search(data, *span):
                 continue  # `## 正文`, followed by the article's own first heading
-            yield on_heading_line(
-                self, note, section.heading,
-                f"section {heading_label(note, section.heading)} is empty: "
-                "write its content or remove the heading",
-            )  # fmt: skip
+            if not in_article(note, heading.start):
+                yield on_heading_line(
+                    self, note, heading,
+                    f"section {heading_label(note, heading)} is empty: "
+                    "write its content or remove the heading",
+                )  # fmt: skip
+            elif not _source_layout(note, heading, after):
+                yield on_heading_line(
+                    self, note, heading,
+                    f"section {heading_label(note, heading)} of the article is empty: "
+                    "refetch what the scraper lost under it (a code block, a table, a "
+                    "figure), join it with the next heading if the two are one, or remove "
+                    "it if it is the page's navigation",
+                )  # fmt: skip
+
+
+def _source_layout(note: Note, heading: Heading, after: Heading | None) -> bool:
+    """An empty heading inside the article that is the source's own layout, not lost content:
+    a code comment or prompt line read as an H1, a label over an H1 (`### 来源文档：x` over
+    `# x`), an underlined heading (converters flatten `#` and `##` alike), an empty `####`
+    (a prompt's separator), or a heading long enough to be its own content (a question)."""
+    return (
+        1 in (heading.level, after and after.level)
+        or is_setext(note, heading)
+        or not heading.text
+        or len(heading.text) > _SELF_CONTAINED
+    )
 
 
 @register

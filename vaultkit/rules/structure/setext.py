@@ -103,9 +103,14 @@ class AccidentalHeading(NoteRule):
             if len(lines) > 2:
                 text = f"lines {line}–{last - 1} (from {text})"
             if len(under) > 1:
+                advice = (
+                    f"put a blank line before `{under}` to make it a divider"
+                    if under[0] == "-" and len(under) > 2
+                    else f"put a blank line before `{under}` or remove it"
+                )
                 message = (
                     f"{text} render as one heading because `{under}` on line {last} is right "
-                    f"under them; put a blank line before `{under}` to make it a divider"
+                    f"under them; {advice}"
                 )
             else:
                 kind = "##" if under == "-" else "#"
@@ -123,8 +128,8 @@ class AccidentalHeading(NoteRule):
                         + (f" and {more} more)" if more > 0 else ")")
                     )
                 message += (
-                    f": a list scraped with each `-` on its own line; write each item on its "
-                    f"`-` line (`- {_short(lines[0])}`)"
+                    ": text scraped with each `-` on a line of its own; join each `-` with "
+                    f"the text it belongs to (`- {_short(lines[0])}`)"
                     if under == "-"
                     else f": remove the `{under}` line or put a blank line before it"
                 )

@@ -1,0 +1,217 @@
+"""Structure rule about the source page's boilerplate at the end of an article (ST120).
+
+Scrapers copy what follows the article on the page: the site footer (copyright,
+cookie settings, links to the privacy policy), a request to follow or subscribe,
+a press office's contact block, and the author's contact address that ends every
+post. The vaults' rules want them gone ("删除非正文噪音：导航、订阅、分享、推荐
+阅读、页脚版权等"). Only the last lines of the archived article (`## 正文`) are
+looked at, where such blocks sit; the same words inside the article are its text.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.note import Note
+from vaultkit.rules.base import VaultRule, register
+from vaultkit.rules.structure._scan import article_span
+from vaultkit.vault import Vault
+
+_TAIL = 25  # non-blank lines at the end of the article looked at
+_EMAIL_TAIL = 3  # … of which the last few may hold the author's address
+_EMAIL_NOTES = 3  # notes of one folder that must end with the same address
+_LONGEST = 120  # characters: a longer line is a sentence, not a footer item
+_GAP = 5  # lines between two hits of one block
+_SHOWN = 50
+
+_FOOTER = re.compile(
+    r"©|\(c\)\s*\d{4}|版权所有|all rights reserved|管理\s*cookie|cookie\s*(?:设置|偏好|settings"
+    r"|preferences)|manage cookies|accept (?:all )?cookies|接受所有\s*cookie|toggle theme"
+    r"|see all posts|请勿出售或共享我的个人信息|do not sell or share my personal information"
+    r"|\[(?:隐私政策|使用条款|服务条款|其他政策|cookie\s*政策|privacy policy"
+    r"|terms of (?:use|service)|cookie policy|rss)\]\(",
+    re.IGNORECASE,
+)
+_CALL = re.compile(
+    r"(?:点个|点一下|帮忙点|顺手点)(?:关注|在看|赞|星标)|给个星标|私信我"
+    r"|(?:关注|订阅)(?:我|我们)的?(?:公众号|账号|频道|邮件列表|通讯)|欢迎订阅|订阅我们的"
+    r"|subscribe to (?:our|my|the) (?:newsletter|mailing list|channel)"
+    r"|sign up for (?:our|my|the) newsletter|join (?:our|my) newsletter",
+    re.IGNORECASE,
+)
+_PRESS = re.compile(
+    r"(?:媒体联系|媒体垂询|新闻联系人|media (?:contact|inquiries)|press (?:contact|inquiries))",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(
+    r"(?:(?:联系|合作|投稿|商务|邮箱|email|e-mail|contact)\S{0,6}?[:：]?\s*)?"
+    r"<?([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)>?",
+    re.IGNORECASE,
+)
+# A question set as a heading or in bold, as FAQ pages write them: `**如何与你们保持联系？**`.
+_QUESTION = re.compile(r"\s*(?:#{1,6}\s|\*\*).{1,60}[?？]\W*$")
+_WHAT = {
+    "footer": "the source site's footer (copyright, cookie settings, policy links)",
+    "call": "the source page's request to follow, subscribe or share",
+    "press": "a press office's contact block",
+}
+
+
+def _tail(note: Note) -> list[int]:
+    """The last non-blank lines of the article (1-based line numbers), outside code."""
+    span = article_span(note)
+    if span is None or span[0] >= span[1]:
+        return []
+    first, last = note.line_of(span[0]), note.line_of(max(span[0], span[1] - 1))
+    found: list[int] = []
+    code = note.code_lines
+    for number in range(last, first, -1):
+        if note.lines[number - 1].strip() and number not in code:
+            found.append(number)
+            if len(found) == _TAIL:
+                break
+    return found[::-1]
+
+
+def _kind(text: str) -> str | None:
+    if len(text) > _LONGEST:
+        return None
+    if _FOOTER.search(text):
+        return "footer"
+    if _CALL.search(text):
+        return "call"
+    if _PRESS.match(text.lstrip("#*-> \t")):
+        return "press"
+    return None
+
+
+def _email(text: str) -> str | None:
+    match = _EMAIL.fullmatch(text.strip().strip("*_ "))
+    return match.group(1).lower() if match else None
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+@register
+class ScrapedBoilerplate(VaultRule):
+    """The source page's footer, call to follow, or contact address at the end of an article.
+
+    ## What it does
+    Looks at the last 25 lines of the archived article (`## 正文`, up to
+    `## 相关文档` / `## 关联主题`) and reports, once per block:
+
+    - the site footer: a line with `©`, `版权所有`, `All rights reserved`,
+      cookie settings (`管理 Cookie`), `Toggle theme`, or a link to the
+      privacy policy, the terms of use or the RSS feed;
+    - a request to follow, subscribe or share (`请点个关注并给个星标`,
+      `欢迎订阅我们的通讯`, `Subscribe to our newsletter`);
+    - a press office's contact block (`媒体联系`, `Media contact`);
+    - a line holding only an e-mail address among the article's last three
+      lines, when at least three notes of the same folder end with the same
+      address: the author's contact line under every post.
+
+    Lines over 120 characters are sentences and are left alone, and so is
+    everything outside `## 正文` (a `02-资源` profile may list a project's
+    privacy policy on purpose), and a call to subscribe right under a
+    question in bold or a heading (`**如何与你们保持联系？**`): the answer of
+    the article's FAQ.
+
+    ## Why is this bad?
+    The vaults' rules keep only the article: navigation, subscription and
+    sharing prompts, footers and copyright lines are noise to be removed.
+    They pollute search and summaries, and a contact address repeated under
+    hundreds of notes makes it the most "linked" string in the vault.
+
+    ## Example
+    ```markdown
+    ## 正文
+
+    文章最后一段。
+
+    以上，创作不易，有用的话请点个关注并给个星标⭐，感恩。
+
+    someone@example.com
+    ```
+
+    ## Use instead
+    ```markdown
+    ## 正文
+
+    文章最后一段。
+    ```
+    """
+
+    code = "ST120"
+    name = "scraped-boilerplate"
+    category = "structure"
+    severity = Severity.WARNING
+
+    def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
+        tails = {note.rel: _tail(note) for note in vault.notes if note.source is not None}
+        addresses = _repeated_addresses(vault, tails)
+        for note in vault.notes:
+            hits: list[tuple[int, str]] = []
+            tail = tails.get(note.rel, [])
+            for index, number in enumerate(tail):
+                text = note.lines[number - 1].strip()
+                kind = _kind(text)
+                if kind == "call" and index and _QUESTION.match(note.lines[tail[index - 1] - 1]):
+                    kind = None  # the answer to a question of the article's FAQ
+                if kind is None and index >= len(tail) - _EMAIL_TAIL:
+                    address = _email(text)
+                    folder = posixpath.dirname(note.rel)
+                    if address is not None and address in addresses.get(folder, {}):
+                        kind = "email"
+                if kind is not None:
+                    hits.append((number, kind))
+            yield from self._blocks(note, hits, addresses)
+
+    def _blocks(
+        self, note: Note, hits: list[tuple[int, str]], addresses: dict[str, dict[str, int]]
+    ) -> Iterator[Diagnostic]:
+        blocks: list[list[tuple[int, str]]] = []
+        for hit in hits:
+            if blocks and hit[1] == blocks[-1][-1][1] and hit[0] - blocks[-1][-1][0] <= _GAP:
+                blocks[-1].append(hit)
+            else:
+                blocks.append([hit])
+        for block in blocks:
+            first, kind = block[0]
+            text = note.lines[first - 1]
+            shown = f"`{_short(text)}`"
+            if kind == "email":
+                folder = posixpath.dirname(note.rel)
+                count = addresses[folder][_email(text)]
+                message = (
+                    f"{shown} ends {count} notes of `{folder}/`: the author's contact address "
+                    "repeated under every article, not article text; remove it"
+                )
+            else:
+                where = f" (lines {first}–{block[-1][0]})" if len(block) > 1 else ""
+                message = (
+                    f"{shown}{where} is {_WHAT[kind]}, scraped with the article: not article "
+                    "text; remove it"
+                )
+            start = len(text) - len(text.lstrip())
+            yield self.at_line(note, first, start + 1, len(text.strip()), message)
+
+
+def _repeated_addresses(vault: Vault, tails: dict[str, list[int]]) -> dict[str, dict[str, int]]:
+    """Per folder, the addresses that end at least `_EMAIL_NOTES` of its notes, with counts."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for note in vault.notes:
+        tail = tails.get(note.rel, [])
+        seen = {_email(note.lines[number - 1]) for number in tail[-_EMAIL_TAIL:]}
+        for address in seen - {None}:
+            counts[posixpath.dirname(note.rel)][address] += 1
+    return {
+        folder: {address: n for address, n in found.items() if n >= _EMAIL_NOTES}
+        for folder, found in counts.items()
+    }
