@@ -174,6 +174,7 @@ def test_fm017_duplicate_whose_url_is_under_source(make_vault):
         ("kit：A delightful framework (with 2", 36, "ends in `(with 2`"),
         ("kit：The fastest bundler", 13, "has no Chinese after `："),
         ("Untitled", 9, "is placeholder text"),
+        ("kit：The official Kit repository 开发工具", 13, "English tagline with a category"),
     ],
 )
 def test_fm020_junk_title(make_vault, title, column, says):
@@ -187,6 +188,7 @@ def test_fm020_miss_good_titles_and_blog_titles(make_vault):
         RESOURCE: note('title: "Langfuse：LLM 应用观测平台"'),
         "02-资源/工具/b.md": note('title: "PowerToys：Windows 系统增强工具"'),
         "02-资源/工具/c.md": note('title: "多智能体套件：oh-my-suite"'),  # named in Chinese
+        "02-资源/工具/d.md": note('title: "kitjs：JavaScript LLM 应用框架"'),  # type + qualifier
         BLOG: article(title='"我终于见到了他，此生无憾..."'),  # the author's own ellipsis
         "01-博客/作者甲/b.md": article(title='"GPT：The Next Step"'),  # English is fine in blogs
     }

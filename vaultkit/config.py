@@ -53,7 +53,7 @@ PROFILE_TITLES = {
     "title_generic_types": [
         "项目", "工具", "平台", "框架", "应用", "服务", "网站", "仓库", "知识库", "资源",
         "模型项目", "应用平台", "开发框架", "学习知识库", "命令行工具", "开发工具", "开源项目",
-        "GitHub 项目", "GitHub 仓库", "开源工具", "应用框架", "工具项目",
+        "GitHub 项目", "GitHub 仓库", "开源工具", "应用框架", "工具项目", "AI 平台", "Agent 工具",
     ],
     "title_chinese_descriptor": True,
 }  # fmt: skip

@@ -28,6 +28,11 @@ _CUT_WORD = re.compile(
     r"onto|via|that|which|who|whose|as|than|is|are|was|its|their|your|our|using|&)$",
     re.IGNORECASE,
 )
+_FUNCTION_WORDS = frozenset(
+    ("the", "a", "an", "is", "are", "of", "for", "to", "with", "and", "or", "your", "you",
+     "that", "in", "on", "by", "from", "it", "its", "this", "our")
+)  # fmt: skip
+_CUT_LENGTH = 24  # taglines were cut at about 30 characters before the category was added
 _OPEN_BRACKET = re.compile(r"[(（\[【][^)）\]】]*$")
 _DESCRIPTOR = re.compile(r"[：:]\s*")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -71,12 +76,38 @@ def _junk(title: str, options: FrontmatterOptions) -> tuple[int, int, str] | Non
             "`{对象名}：{对象类型}{核心定位}`",
         )  # fmt: skip
     named_in_chinese = _CJK.search(text[: separator.start()]) is not None  # `中文名：name`
-    if options.title_chinese_descriptor and not _CJK.search(descriptor) and not named_in_chinese:
+    if not options.title_chinese_descriptor or named_in_chinese:
+        return None
+    tagline = _without_type(descriptor, options.title_generic_types)
+    if tagline is not None and _is_tagline(tagline):
+        return (
+            begin, end,
+            f"is an English tagline with a category tacked on ({show(descriptor, 40)}); write "
+            "`{对象名}：{对象类型}{核心定位}` in Chinese",
+        )  # fmt: skip
+    if not _CJK.search(descriptor):
         return (
             begin, end,
             f"has no Chinese after `：` ({show(descriptor, 40)}); write "
             "`{对象名}：{对象类型}{核心定位}` in Chinese",
         )  # fmt: skip
+    return None
+
+
+def _is_tagline(text: str) -> bool:
+    """English prose, not a type's qualifier: 3 words or more, a sentence's or cut at length
+    (`The official NGINX Open Source`, `A cross-platform music playe`; not `JavaScript LLM`)."""
+    words = text.split()
+    if len(words) < 3 or _CJK.search(text):
+        return False
+    return len(text) >= _CUT_LENGTH or any(word.lower() in _FUNCTION_WORDS for word in words)
+
+
+def _without_type(descriptor: str, types: list[str]) -> str | None:
+    """The descriptor before a generic type word it ends with (`… 开发工具`), else None."""
+    for kind in sorted(types, key=len, reverse=True):
+        if descriptor.endswith(" " + kind):
+            return descriptor[: -len(kind)].strip()
     return None
 
 
@@ -93,7 +124,8 @@ class JunkTitle(NoteRule):
     `TabPFN：模型项目`); where `title_chinese_descriptor` is set, also one with
     no Chinese on either side of `：` (a repository's English tagline; a
     Chinese name before an English one, `多智能体套件：oh-my-x`, says what the
-    object is and is left alone). Both are
+    object is and is left alone), or only a category tacked onto English
+    (`nginx：The official NGINX Open Source 开发工具`). Both are
     set for `02-资源/` by default, whose rule (`skills/site-project-profile.md`)
     asks for `{对象名}：{对象类型}{核心定位}` titles in Chinese.
 
