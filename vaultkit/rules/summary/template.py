@@ -459,10 +459,16 @@ class SummaryLabelVariant(NoteRule):
     recognised by its words (see `vaultkit.summary`), so every variant maps to
     its part.
 
+    Off by default: the owners' summary prompt (`prompts/summarize.md`) names
+    the three parts in English and prescribes no Chinese label, and a real vault
+    of this format writes the key-points label 19 ways (`关键要点` 623 times,
+    `核心要点` 430); on it every one of 40 sampled findings was a label the
+    owners accept (precision 0 %). Turn it on (`extend-select = ["SM007"]`) in
+    a vault that has settled on one spelling, and list the others it accepts.
+
     ## Why is this bad?
-    The vault's scripts and searches find parts by their labels; 132 ways to
-    write "risks" defeat them, and mixed styles make the summaries look
-    unmaintained.
+    A vault that has settled on one spelling finds parts by their labels with
+    its scripts and searches; drifting labels defeat them.
 
     ## Example
     ```markdown
@@ -491,6 +497,8 @@ class SummaryLabelVariant(NoteRule):
     `one-sentence-accepted`, `key-points-accepted`, `risks-accepted` (other
     labels to leave alone).
     """
+
+    default_enabled = False
 
     code = "SM007"
     name = "summary-label-variant"
