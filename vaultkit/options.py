@@ -138,6 +138,11 @@ class SummaryOptions:
             "ByteDance": ["字节跳动", "字节"], "Baidu": ["百度"], "Huawei": ["华为"],
             "Xiaomi": ["小米"], "Altman": ["奥特曼", "阿尔特曼"], "Sam Altman": ["奥特曼"],
             "Musk": ["马斯克"], "Elon Musk": ["马斯克"], "Jensen Huang": ["黄仁勋"],
+            "Midjourney": ["MJ"], "Stable Diffusion": ["SD"], "YouTube": ["油管"],
+            "RPG": ["角色扮演"], "Twitter": ["推特"], "Hugging Face": ["HF", "抱抱脸"],
+            "GitHub": ["GH"], "Claude Code": ["CC"], "Visual Studio Code": ["VS Code", "VSCode"],
+            "Pull Request": ["PR"], "Kubernetes": ["K8s"], "JavaScript": ["JS"],
+            "TypeScript": ["TS"],
         }
     )  # fmt: skip
 

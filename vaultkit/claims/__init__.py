@@ -40,7 +40,7 @@ from vaultkit.claims.model import (
 )
 from vaultkit.claims.numbers import cn_value, numbers
 from vaultkit.claims.support import Support
-from vaultkit.claims.terms import located_terms
+from vaultkit.claims.terms import acronym_pairs, located_terms
 
 __all__ = [
     "GENERIC", "Claims", "Finding", "Line", "Number", "Occurrence", "Options", "Support",
@@ -65,16 +65,25 @@ def compare(summary: Claims, support: Support, options: Options) -> list[Finding
     """Every summary claim the support lacks, with the body's near miss when there is one.
 
     A name glossed in Chinese that the body has (`红队（Red Team）`) is supported
-    unless the body has a near miss of the name itself."""
+    unless the body has a near miss of the name itself; so is a name beside its
+    acronym in brackets when the body has the other (`MCP（Model Context
+    Protocol）`). Neighbouring words the body lacks are one finding (`Hugging
+    Face`), not one each."""
     findings: list[Finding] = []
     stated = frozenset(value_key(n.value) for n in summary.numbers if n.value)
     for claim in summary.numbers:
         if not support.number_supported(claim, options, stated):
             near = support.number_near_miss(claim)
             findings.append(Finding("number", claim.where, near.where if near else None))
-    for term in summary.terms:
-        missing = support.missing_words(term, options)
+    partners = acronym_pairs(summary.terms)
+    missing_of: dict[int, list[Word]] = {}
+    for index, term in enumerate(summary.terms):
+        missing_of[index] = support.missing_words(term, options)
+    for index, term in enumerate(summary.terms):
+        missing = missing_of[index]
         if not missing:
+            continue
+        if any(not missing_of[other] for other in partners.get(index, ())):
             continue
         near = support.term_near_miss(term.key, options.generic)
         if near is not None:
@@ -82,13 +91,34 @@ def compare(summary: Claims, support: Support, options: Options) -> list[Finding
             continue
         if support.gloss_found(term):
             continue
-        if any(word.numeric for word in missing):  # `AIME 2025`: the name as a whole
-            findings.append(Finding("term", term.where))
+        if any(word.numeric for word in missing) or len(missing) == len(term.words) > 1:
+            findings.append(Finding("term", term.where))  # `AIME 2025`: the name as a whole
             continue
-        for word in missing:
+        for group in _neighbours(term, missing):
             near = (
-                support.term_near_miss(word.key, options.generic) if len(term.words) > 1 else None
+                support.term_near_miss(term_key(group.text), options.generic)
+                if len(term.words) > 1
+                else None
             )
-            findings.append(Finding("term", word.where, near))
+            findings.append(Finding("term", group, near))
     findings.sort(key=lambda f: (f.claim.line, f.claim.column))
     return findings
+
+
+def _neighbours(term: Term, missing: list[Word]) -> list[Occurrence]:
+    """The missing words of `term`, neighbours joined into one occurrence each."""
+    index = {id(word): i for i, word in enumerate(term.words)}
+    groups: list[list[Word]] = []
+    for word in missing:
+        if groups and index[id(groups[-1][-1])] + 1 == index[id(word)]:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    found = []
+    for group in groups:
+        first, last = group[0].where, group[-1].where
+        start = first.column - term.where.column
+        end = last.column + len(last.text) - term.where.column
+        text = term.where.text[start:end]
+        found.append(Occurrence(text, first.line, first.column, first.source))
+    return found

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+CHANGED_DIGIT_MIN = 6  # digits a number needs for one changed digit to be a typo
+
 
 @lru_cache(maxsize=65536)
 def letters(key: str) -> int | None:
@@ -24,7 +26,7 @@ def typos(digits: str, count: int) -> set[str]:
         a, b = digits[i], digits[i + 1]
         if a != b and a != "." and b != ".":
             found.add(digits[:i] + b + a + digits[i + 2 :])
-    if count >= 4:
+    if count >= CHANGED_DIGIT_MIN:
         for i, char in enumerate(digits):
             if char != ".":
                 head, tail = digits[:i], digits[i + 1 :]
@@ -33,7 +35,8 @@ def typos(digits: str, count: int) -> set[str]:
 
 
 def one_typo(a: str, b: str) -> bool:
-    """Two neighbouring digits swapped (3+ digits) or one digit changed (4+ digits)."""
+    """Two neighbouring digits swapped (3+ digits) or one digit changed (6+ digits: counts
+    such as stars, taken on different days, differ in a digit or two without a typo)."""
     if len(a) != len(b) or a == b:
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
@@ -41,7 +44,7 @@ def one_typo(a: str, b: str) -> bool:
         return False
     digits = sum(c.isdigit() for c in a)
     if len(diff) == 1:
-        return digits >= 4
+        return digits >= CHANGED_DIGIT_MIN
     i, j = diff[0], diff[-1]
     return digits >= 3 and len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
 

@@ -35,8 +35,8 @@ TYPED_UNITS = frozenset(
     "%天年月日号名位次元人家种款项条张篇分秒周岁层倍台辆道届期处件例起笔美"
 ) | frozenset(_LATIN_UNITS.split())
 _SAME_UNIT = {
-    "名": "人", "位": "人", "日": "天", "tok": "token", "s": "秒", "min": "分", "w": "瓦",
-    "mw": "兆瓦",
+    "名": "人", "位": "人", "日": "天", "号": "天", "tok": "token", "s": "秒", "min": "分",
+    "w": "瓦", "mw": "兆瓦",
 }  # fmt: skip
 
 # Words that are never a claim on their own: generic acronyms a summary may add to a
@@ -64,7 +64,8 @@ GENERIC = frozenset(
     server local remote network internet email account login access security privacy safety
     risk issue bug fix error debug deploy run cost price pricing enterprise business startup
     company founder copilot assistant lab labs inc ltd llc co hello world rtx gtx q1 q2 q3 q4
-    h1 h2 multimodal finetuning opensource embedding embeddings
+    h1 h2 multimodal finetuning opensource embedding embeddings star stars fork forks pr prs
+    watchers issues license readme risks gaps
     """.split()  # noqa: SIM905  (a word list reads better as text)
 )
 
@@ -219,9 +220,10 @@ class Term:
 class Finding:
     """A summary claim without support; `near` is the body's near miss, if any."""
 
-    kind: str  # "number" or "term"
+    kind: str  # "number", "term", or "body" (a body that supports next to none of them)
     claim: Occurrence
     near: Occurrence | None = None
+    detail: str = ""  # for "body": what the body lacks
 
 
 @dataclass(slots=True)

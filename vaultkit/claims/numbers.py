@@ -32,14 +32,15 @@ _DELTA_BEFORE = re.compile(
 _MULTIPLIERS = {
     "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4,
     "千": 1e3, "K": 1e3, "k": 1e3, "M": 1e6, "B": 1e9, "b": 1e9, "T": 1e12, "bn": 1e9,
-    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "w": 1e4,
 }  # fmt: skip
 _PERCENT = ("%", "个百分点", "百分点")
+# (`300多万` is 300万 and more; `3w` is 3万, as chat and blogs write it.)
 _SUFFIX = re.compile(
-    r" ?(%|个百分点|百分点|万亿|千亿|百亿|千万|百万|亿|万|千(?![米克瓦])"
-    r"|(?:[KkMBTb]|bn)(?![A-Za-z])|(?:thousand|million|billion|trillion)\b)?"
+    r" ?(?:[多余](?=万|亿|千))?(%|个百分点|百分点|万亿|千亿|百亿|千万|百万|亿|万|千(?![米克瓦])"
+    r"|(?:[KkMBTbw]|bn)(?![A-Za-z])|(?:thousand|million|billion|trillion)\b)?"
 )
-_SUFFIX_FIRST = frozenset(" %个百万亿千KkMBTbtmb")  # what a `_SUFFIX` can start with
+_SUFFIX_FIRST = frozenset(" %个百万亿千KkMBTbtmbw多余")  # what a `_SUFFIX` can start with
 _CURRENCY_LAST = frozenset(" $¥￥€£")  # what a `_CURRENCY` match ends with
 _CURRENCY = re.compile(r"(?:US\$|HK\$|\$|¥|￥|€|£) ?$")
 # Patterns start with a digit (no look-behind) so the engine skips to digits fast; what
@@ -50,6 +51,7 @@ _ISO_DATE = re.compile(r"(?:19|20)\d\d([-/.])\d{1,2}\1\d{1,2}(?![\d.])")
 # `2024年12月21日`, `2024 年 12 月`, `12月21日`: found from each `月`.
 _CN_DATE_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d\d) ?年 ?)?(?P<m>\d{1,2}) ?$")
 _CN_DATE_AFTER = re.compile(r" ?(?P<d>\d{1,2}) ?[日号]")
+_DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2}) ?号")  # `1.6号`: 1月6日, found from each `号`
 _ENGLISH_DATE = re.compile(
     r"\b(?P<m>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (?P<d>\d{1,2})"
     r"(?:st|nd|rd|th)?,? (?P<y>(?:19|20)\d\d)\b"
@@ -179,6 +181,8 @@ def _unit(text: str, stop: int, unit: str, currency: str = "") -> str:
             return word
         if word.endswith("s") and word[:-1] in TYPED_UNITS:
             return word[:-1]  # `tokens`
+        if not currency:
+            return word  # untyped: `10th`, `3 models` (not the letter `t` of tonnes)
     if currency:
         return _CURRENCY_UNIT.get(currency.strip(), rest[:1])
     return rest[:1]
@@ -301,6 +305,12 @@ def _dates(value: str) -> Iterable[tuple[int, int, tuple[int | None, int, int | 
             end = after.end() if after else at + 1
             found.append((before.start(), end, (year, int(before.group("m")), day)))
         at = value.find("月", at + 1)
+    at = value.find("号")
+    while at >= 0:
+        dotted = _DOTTED_DAY.search(value, max(0, at - 6), at + 1)
+        if dotted and dotted.end() == at + 1 and not _glued(value, dotted.start(), "0123456789."):
+            found.append((dotted.start(), dotted.end(), (None, int(dotted[1]), int(dotted[2]))))
+        at = value.find("号", at + 1)
     for start, end, (y, m, d) in sorted(found):
         if 1 <= m <= 12 and (d is None or 1 <= d <= 31):
             yield start, end, (y, m, d)
@@ -371,11 +381,12 @@ def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Numbe
     digits = written.replace(",", "")
     if digits.count(".") >= 2:  # a version: `1.2.3`
         return Number(text.where(start, end), 0.0, 0.0, digits, "", version=True)
-    unit, stop = "", end
+    unit, stop, more = "", end, False
     if value[end : end + 1] in _SUFFIX_FIRST:
         suffix = _SUFFIX.match(value, end)
         unit = suffix.group(1) or ""
         stop = suffix.end() if unit else end
+        more = bool(unit) and value[suffix.start(1) - 1] in "多余"  # `300多万`
     multiplier = _MULTIPLIERS.get(unit, 1.0)
     currency = None
     if start and value[start - 1] in _CURRENCY_LAST:
@@ -389,6 +400,8 @@ def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Numbe
     year = (
         not decimals and multiplier == 1.0 and "," not in written and 1900 <= number <= 2100
         and unit not in _PERCENT and not currency
+        and (unit_label == "年" or unit_label not in TYPED_UNITS)  # `2000 名`: a count
+        and not value.startswith("+", stop)  # `2000+`
     )  # fmt: skip
     if not strict:  # a body's number: compared by value, unit and last digit only
         return Number(
@@ -404,6 +417,7 @@ def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Numbe
     half = 0.0 if year else _half(number, step * 10**zeros, 0.5 * 10 ** -len(decimals))
     delta = unit in _PERCENT[1:] or bool(_DELTA_BEFORE.search(value, max(0, start - 8), start))
     return Number(
-        text.where(start, stop), number, half, digits, unit_label, _approx(value, start, stop),
+        text.where(start, stop), number, half, digits, unit_label,
+        "plus" if more else _approx(value, start, stop),
         year, None, False, step, _last(digits, multiplier), delta,
     )  # fmt: skip

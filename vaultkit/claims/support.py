@@ -48,6 +48,10 @@ from vaultkit.claims.terms import CJK, MAX_WINDOW, NO_NAME, Run, names_of, split
 _RELATIVE_YEARS = (("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("后年", 2))
 _EPSILON = 1e-9
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)*")
+_DIGIT = re.compile(r"[\d.]")
+NEAR_MISS_MIN = 5  # characters a name needs before a near miss of it can be a typo
+NEAR_MISS_TWO = 12  # … before two edits can be one typo
+_LINK_PARTS = re.compile(r"[^\W_]+")
 _NUMERIC_KEY = re.compile(r"[\d.:]+")  # what a number's digits may be: `2024`, `3.2.0`, `9:30`
 
 
@@ -62,7 +66,13 @@ class Support:
     claim is first looked for as written (`literal_name`, `literal_number`); the
     indexes of names and numbers are built only for a claim that is not, once."""
 
-    def __init__(self, parts: Iterable[tuple[Iterable[Line], str | Sequence[str]] | Text]) -> None:
+    def __init__(
+        self,
+        parts: Iterable[tuple[Iterable[Line], str | Sequence[str]] | Text],
+        links: Iterable[str] = (),
+    ) -> None:
+        self._links = links  # URLs and link targets: names in them count as mentioned
+        self._link_keys: set[str] | None = None
         self.texts = [part if isinstance(part, Text) else Text(*part) for part in parts]
         self.text = "\n".join(text.value for text in self.texts)  # glosses, aliases, `去年`
         self._lower: str | None = None  # `text` case-folded, for names as written
@@ -293,7 +303,7 @@ class Support:
         if not (dated or derived or self._candidate_index().relative) and not self._may_state(
             value - low, value + high
         ):
-            return False  # no value of the body comes near: nothing more to look at
+            return self._in_name(claim)  # no value of the body comes near
         self._numbers()
         if self._has(value - low, value + high, claim.unit):
             return True
@@ -301,7 +311,16 @@ class Support:
             return True
         if claim.unit in ("日", "号") and (None, None, int(value)) in self.dates:
             return True
-        return bool(stated) and self._derived(claim, stated)
+        return (bool(stated) and self._derived(claim, stated)) or self._in_name(claim)
+
+    def _in_name(self, claim: Number) -> bool:
+        """Whether the body writes the number, with its Latin unit, at the end of a name
+        (`Claude100k` for `100k`, `GPT4o` aside: the unit must be in the claim)."""
+        written = claim.where.text.strip()
+        if not any(c.isascii() and c.isalpha() for c in written):
+            return False
+        pattern = rf"[A-Za-z]{re.escape(written)}(?![A-Za-z0-9.])"
+        return re.search(pattern, self.text, re.IGNORECASE) is not None
 
     def _has_digits(self, digits: str) -> bool:
         """Whether a body number is written with these digits (a version, a time)."""
@@ -392,7 +411,7 @@ class Support:
             return []  # `AI`, `API`: nothing to check
         if self.literal_name(term.where.text):
             return []
-        if self.has_key(term.key) or self._aliased(term.key, options):
+        if self.has_key(term.key) or self._aliased(term.key, options) or self._linked(term.key):
             return []
         words = term.words
         covered = [len(w.key) < 2 or w.key in options.generic for w in words]
@@ -400,9 +419,22 @@ class Support:
             key = ""
             for j in range(i, min(len(words), i + MAX_WINDOW)):
                 key += words[j].key
-                if self.has_key(key) or self._aliased(key, options):
+                if self.has_key(key) or self._aliased(key, options) or self._linked(key):
                     covered[i : j + 1] = [True] * (j + 1 - i)
         return [word for word, done in zip(words, covered, strict=True) if not done]
+
+    def _linked(self, key: str) -> bool:
+        """Whether a URL or link target of the texts holds the name (`Hugging Face` in
+        `huggingface.co`, `act` in `github.com/nektos/act`): as one to three of its
+        neighbouring parts, cut at anything but a letter or digit."""
+        if self._link_keys is None:
+            self._link_keys = set()
+            for link in self._links:
+                parts = _LINK_PARTS.findall(link.casefold())
+                for i in range(len(parts)):
+                    for j in range(i + 1, min(len(parts), i + 3) + 1):
+                        self._link_keys.add("".join(parts[i:j]))
+        return len(key) >= 3 and key.replace(".", "") in self._link_keys
 
     def _aliased(self, key: str, options: Options) -> bool:
         for alias in options.aliases.get(key, ()):
@@ -421,18 +453,23 @@ class Support:
         return any(gloss[-n:] in text for n in range(2, len(gloss) + 1))
 
     def term_near_miss(self, key: str, generic: frozenset[str] = frozenset()) -> Occurrence | None:
-        """A body name one or two edits away (a swap of neighbours is one edit): for names
-        of five characters or fewer, one letter changed or two swapped, nothing else. A
-        plural, a generic word (`LLM` for `vLLM`) or a bare number is no near miss."""
-        short = len(key) <= 5
-        limit = 1 if short else 2
+        """A body name a typo away, with evidence that grows with the name: nothing for
+        names under five characters (`Git`/`MIT`, `GoT`/`GPT`), one edit (a letter changed,
+        added or dropped, or two neighbours swapped) up to eleven, two from twelve. Not a
+        typo: a plural, a generic word (`LLM` for `vLLM`), a bare number, a name that
+        extends the other (`iPad`/`iPadOS`, `Windows`/`Windows 11`), one that differs only
+        in its digits (`GPT-5.2`/`GPT-5.4`), or the end of the other (`auth`/`OAuth`)
+        unless it opens a line, where scraping drops letters (`ixel` for `Pixel`)."""
+        if len(key) < NEAR_MISS_MIN:
+            return None
+        limit = 1 if len(key) < NEAR_MISS_TWO else 2
         self._name_windows()
         by_length = self._by_length
-        lengths = [len(key)] if short else range(len(key) - limit, len(key) + limit + 1)
         chars, mask = set(key), letters(key)
         bare = key.rstrip("s")
+        plain = _DIGIT.sub("", key)
         best: tuple[int, str] | None = None
-        for n in lengths:
+        for n in range(len(key) - limit, len(key) + limit + 1):
             for other, other_mask in by_length.get(n, ()):
                 # Too many letters one has and the other lacks (counted with bit masks).
                 if mask is not None and other_mask is not None:
@@ -441,6 +478,12 @@ class Support:
                 elif len(chars.symmetric_difference(other)) > 2 * limit:
                     continue
                 if other == key or n < 2 or other in generic or bare == other.rstrip("s"):
+                    continue
+                if other.startswith(key) or key.startswith(other):
+                    continue
+                if key.endswith(other) and self.occurrence(other).column > 1:
+                    continue  # `auth` in `OAuth`; but `ixel` opening a line lost its `P`
+                if _DIGIT.sub("", other) == plain:
                     continue
                 distance = osa(key, other, limit)
                 if distance <= limit and (best is None or distance < best[0]):

@@ -23,9 +23,10 @@ WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:['’][A-Za-z]+|[-_.][A-Za-z0-9]+)
 # A run: words separated by at most two spaces (what `_runs` groups, in one match).
 RUN = re.compile(rf"{WORD.pattern}(?: {{0,2}}{WORD.pattern})*")
 NUMBER_WORD = re.compile(
-    r"\d+(?:\.\d+)?(?:[KkMBbTGWVxXsh]|(?i:bn|[kmgtpe]i?b|ms|us|ns|min|hrs?|sec|fps|[kmg]?hz|"
+    r"\d+(?:\.\d+)?(?:[KkMBbTGWwVxXsh]|(?i:bn|[kmgtpe]i?b|ms|us|ns|min|hrs?|sec|fps|[kmg]?hz|"
     r"[kmg]wh?|mah|wh|nm|mm|cm|km|kg|mg|db|px|pt|[tgp]?flops|tops|[gmt]bps|bits?|bytes?))?"
-    r"|\d+[xX×]\d+|\d+(?:\.\d+){2,}"
+    r"|\d+[xX×]\d+|\d+(?:\.\d+){2,}|\d+(?:st|nd|rd|th)"  # `10th`
+    r"|\d{4}-\d\d-\d\dT\d\d|\d\d(?:\.\d+)?Z"  # an ISO date-time: `2026-02-17T01:18:38Z`
 )
 PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)*")
 # Characters after a number that make it a quantity of its own, not part of the name before it.
@@ -261,3 +262,32 @@ def located_terms(text: Text) -> list[tuple[Term, int, int]]:
         occurrence = Occurrence(value[first:last], line, first + column, where)
         found.append((Term(occurrence, run.key[:-1], words, glossed, inside), first, last))
     return found
+
+
+def _initials(term: Term) -> set[str]:
+    """What `term` may be abbreviated as: its words' first letters (`Model Context
+    Protocol` -> `mcp`) or its capitals (`GitHub Actions` -> `gha`)."""
+    words = term.where.text.replace("-", " ").split()
+    found = {"".join(word[0] for word in words).casefold()}
+    found.add("".join(c for c in term.where.text if c.isupper()).casefold())
+    return {initials for initials in found if len(initials) >= 2}
+
+
+def acronym_pairs(found: list[Term]) -> dict[int, list[int]]:
+    """Names written beside their acronym in brackets (`MCP（Model Context Protocol）`,
+    `Pull Requests (PRs)`): index -> the indexes of its partners. Either supports
+    the other."""
+    pairs: dict[int, list[int]] = {}
+    for i in range(len(found) - 1):
+        a, b = found[i].where, found[i + 1].where
+        if a.line != b.line or not 1 <= b.column - (a.column + len(a.text)) <= 3:
+            continue
+        for short, long in ((i, i + 1), (i + 1, i)):
+            acronym = found[short].where.text
+            if " " in acronym or not acronym.isalpha() or len(acronym) > 8:
+                continue
+            key = acronym.casefold()
+            if key in _initials(found[long]) or key.removesuffix("s") in _initials(found[long]):
+                pairs.setdefault(short, []).append(long)
+                pairs.setdefault(long, []).append(short)
+    return pairs

@@ -11,141 +11,31 @@ rules share one analysis per note.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import ClassVar
-
-import yaml
 
 from vaultkit import claims
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
+from vaultkit.rules.summary import claim_text
+from vaultkit.rules.summary.claim_text import (
+    body_ranges,
+    english,
+    english_names,
+    frontmatter,
+    labels,
+    last_line,
+    links,
+    masked_text,
+)
 
 SUMMARY_HEADING = "摘要"
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()（）\[\]【】\"'“”，。；！？、]+")
-
-# ------------------------------------------------------------------ the text of a note
-
-
-def _blanks(note: Note, start: int, end: int, spans: dict[int, list[tuple[int, int]]]) -> None:
-    """Record the characters of bytes `start:end` as (line -> [(col0, col1)])."""
-    if end <= start:
-        return
-    first, last = note.position(start), note.position(end)
-    for line in range(first.line, last.line + 1):
-        col0 = first.column - 1 if line == first.line else 0
-        col1 = last.column - 1 if line == last.line else 1 << 30
-        spans.setdefault(line, []).append((col0, col1))
-
-
-def _mask(note: Note, first: int, last: int, summary: bool) -> dict[int, list[tuple[int, int]]]:
-    """What is not prose between lines `first` and `last`: link targets, images, (code)."""
-    spans: dict[int, list[tuple[int, int]]] = {}
-    starts = note.source.lines.starts
-    low = starts[first - 1] if first - 1 < len(starts) else len(note.data) + 1  # line `first`
-    high = starts[last] if last < len(starts) else None  # the line after `last`
-    for link in note.links:
-        if link.end < low or (high is not None and link.start >= high):
-            continue  # on no line from `first` to `last`
-        raw = note.data[link.start : link.end]
-        if link.embed or raw.startswith(b"<") or link.kind in ("autolink", "email"):
-            _blanks(note, link.start, link.end, spans)
-        elif link.is_wikilink:
-            if summary:
-                bar = raw.rfind(b"|")
-                keep = link.start + bar + 1 if link.alias is not None and bar > 0 else link.end
-                _blanks(note, link.start, keep, spans)
-                _blanks(note, link.end - 2, link.end, spans)
-        else:
-            close = max(raw.rfind(b"]("), raw.rfind(b"]["))
-            if close > 0:
-                _blanks(note, link.start, link.start + 1, spans)
-                _blanks(note, link.start + close, link.end, spans)
-    if summary:
-        for region in (*note.code, *note.html):
-            if region.kind in ("span", "math", "html", "comment"):
-                _blanks(note, region.start, region.end, spans)
-    return spans
-
-
-def _text(note: Note, ranges: list[tuple[int, int]], summary: bool, source: str) -> claims.Text:
-    """The masked text of the lines in `ranges` ((first, last) pairs, in order)."""
-    ranges = [(first, last) for first, last in ranges if first <= last]
-    numbers: list[int] = []
-    parts: list[str] = []
-    if not ranges:
-        return claims.Text.of(numbers, parts, source)
-    spans = _mask(note, ranges[0][0], ranges[-1][1], summary)
-    skip = note.code_lines if summary else frozenset()
-    text = note.lines
-    for first, last in ranges:
-        if skip:
-            kept = [number for number in range(first, last + 1) if number not in skip]
-            numbers += kept
-            parts += [text[number - 1] for number in kept]
-        else:
-            numbers += range(first, last + 1)
-            parts += text[first - 1 : last]
-    starts = claims.line_starts(parts)
-    # The lines to change: those with a masked span or a URL (found in the joined text).
-    changed = set()
-    for number in spans:
-        index = bisect_left(numbers, number)
-        if index < len(numbers) and numbers[index] == number:
-            changed.add(index)
-    joined = "\n".join(parts)
-    for needle in ("://", "www."):
-        at = joined.find(needle)
-        while at >= 0:
-            index = bisect_right(starts, at) - 1
-            changed.add(index)
-            at = joined.find(needle, at + 1)
-    for index in sorted(changed):
-        line = parts[index]
-        for col0, col1 in spans.get(numbers[index], ()):
-            col1 = min(col1, len(line))
-            line = line[:col0] + " " * (col1 - col0) + line[col1:]
-        if "://" in line or "www." in line:
-            line = _URL.sub(lambda url: " " * len(url.group()), line)
-        parts[index] = line
-    return claims.Text.of(numbers, parts, source, starts)
-
-
-def _last_line(note: Note, end: int) -> int:
-    """The last line of a section ending at byte `end` (the next heading's line is not in it)."""
-    if end >= len(note.data):
-        return len(note.lines)
-    return note.line_of(end) - 1
-
-
-def _frontmatter(note: Note) -> tuple[list[claims.Line], list[str]]:
-    """The frontmatter's values as lines, and the key each line came from."""
-    front = note.frontmatter
-    lines: list[claims.Line] = []
-    sources: list[str] = []
-    if front is None or front.root is None:
-        return lines, sources
-
-    def walk(node: yaml.Node, key: str, depth: int = 0) -> None:
-        if isinstance(node, yaml.ScalarNode):
-            first = front.position(node.start_mark).line
-            for offset, part in enumerate(str(node.value).split("\n")):
-                lines.append((first + offset, _URL.sub(lambda m: " " * len(m.group()), part)))
-                sources.append(key)
-        elif isinstance(node, yaml.SequenceNode | yaml.MappingNode) and depth < 4:
-            items = (
-                node.value if isinstance(node, yaml.SequenceNode) else [v for _, v in node.value]
-            )
-            for item in items:
-                walk(item, key, depth + 1)
-
-    for key, value in front.fields.items():
-        walk(value.node, str(key))
-    return lines, sources
-
+CJK_CHAR = claim_text.CJK_CHAR
+# A body that supports fewer than half of the summary's names, and lacks at least this many,
+# is one finding (a template with no facts), not one per name.
+EMPTY_BODY_MISSING = 4
 
 # ------------------------------------------------------------------ one analysis per note
 
@@ -171,7 +61,12 @@ def _options(settings: Settings) -> claims.Options:
     generic = {claims.term_key(word) for word in options.claims_generic_terms}
     aliases: dict[str, list[str]] = {}
     for term, spellings in options.claims_term_aliases.items():
-        aliases.setdefault(claims.term_key(term), []).extend(spellings)
+        names = [term, *spellings]
+        for name in names:  # each spelling supports the others: `MJ` and `Midjourney`
+            if not CJK_CHAR.search(name):
+                aliases.setdefault(claims.term_key(name), []).extend(
+                    other for other in names if other != name
+                )
     built = claims.Options(
         tolerance=options.claims_tolerance, generic=claims.GENERIC | generic, aliases=aliases
     )
@@ -179,34 +74,58 @@ def _options(settings: Settings) -> claims.Options:
     return built
 
 
-def _body_ranges(note: Note, after: int, excluded: set[str]) -> list[tuple[int, int]]:
-    """The lines after line `after`, less the `##` sections named in `excluded`."""
-    ranges, first = [], after + 1
-    for section in note.sections:
-        heading = section.heading
-        if heading.level != 2 or heading.text not in excluded:
-            continue
-        start = note.line_of(heading.start)
-        if start < first:
-            continue
-        ranges.append((first, start - 1))
-        first = _last_line(note, section.end) + 1
-    ranges.append((first, len(note.lines)))
-    return ranges
-
-
 def _analyse(note: Note, settings: Settings) -> list[claims.Finding]:
     summary = note.section(SUMMARY_HEADING)
     if summary is None or note.source is None:
         return []
-    head, last = note.line_of(summary.heading.start), _last_line(note, summary.end)
-    stated = claims.extract(_text(note, [(head + 1, last)], True, "summary"))
+    head, last = note.line_of(summary.heading.start), last_line(note, summary.end)
+    stated = claims.extract(
+        masked_text(note, [(head + 1, last)], True, "summary", labels(note, settings))
+    )
+    if stated.terms:
+        prose = english(note, head + 1, last)
+        if prose:
+            stated.terms = english_names(stated.terms, prose)
     if not stated.numbers and not stated.terms:
         return []
     excluded = set(settings.summary.claims_body_exclude)
-    body = _text(note, _body_ranges(note, last, excluded), False, "body")
-    support = claims.Support([body, _frontmatter(note)])
-    return claims.compare(stated, support, _options(settings))
+    ranges = body_ranges(note, last, excluded)
+    body = masked_text(note, ranges, False, "body")
+    urls = links(note, ranges)
+    support = claims.Support([body, frontmatter(note, urls)], urls)
+    options = _options(settings)
+    found = claims.compare(stated, support, options)
+    return _empty_body(note, last, stated, found, options) or found
+
+
+def _empty_body(
+    note: Note,
+    last: int,
+    stated: claims.Claims,
+    found: list[claims.Finding],
+    options: claims.Options,
+) -> list[claims.Finding]:
+    """One finding for a body that lacks most of the summary's names (a template such as
+    `提供稳定的通用工程能力` under a summary of the real project), instead of one per name;
+    empty when the body is not such."""
+    lacking = list(dict.fromkeys(f.claim.text for f in found if f.kind == "term"))
+    if len(lacking) < EMPTY_BODY_MISSING:
+        return []
+    names = {
+        t.key
+        for t in stated.terms
+        if any(len(w.key) >= 2 and w.key not in options.generic for w in t.words)
+    }
+    if 2 * len(lacking) < len(names):
+        return []
+    line = next(
+        (n for n in range(last + 1, len(note.lines) + 1) if note.lines[n - 1].strip()),
+        last,
+    )
+    text = note.lines[line - 1]
+    shown = "`, `".join(lacking[:5]) + ("`…" if len(lacking) > 5 else "`")
+    detail = f"{len(lacking)} of the {len(names)} names the summary states (`{shown})"
+    return [claims.Finding("body", claims.Occurrence(text, line, 1, "body"), detail=detail)]
 
 
 # ------------------------------------------------------------------ the rules
@@ -218,6 +137,11 @@ class _ClaimRule(NoteRule):
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         for finding in findings(note, settings):
+            if finding.kind == "body":
+                if self.kind == "term":
+                    yield self.at_line(note, finding.claim.line, 1, len(finding.claim.text),
+                                       self.empty_body(finding))  # fmt: skip
+                continue
             if (finding.near is not None) != (self.kind is None):
                 continue
             if self.kind is not None and finding.kind != self.kind:
@@ -246,9 +170,13 @@ class UnsupportedNumber(_ClaimRule):
     nor a number inside a name (`GPT-4`, `AIME 2024`: see `unsupported-term`).
 
     Both sides are normalised first: full-width digits, thousands separators,
-    `万`/`亿`/`K`/`M`/`B`/`million`, Chinese numerals (`三千`, `二十五点二`,
-    `六成`, `一半`), `%` and `个百分点` (the same value), dates in any of the
-    forms above or `Dec 21, 2024`, and a year the body calls `去年` or `今年`
+    `万`/`亿`/`K`/`M`/`B`/`million`, `3w` (3万) and `300多万`, Chinese
+    numerals (`三千`, `二十五点二`, `六成`, `一半`), `%` and `个百分点` (the
+    same value), dates in any of the forms above, `Dec 21, 2024`, `1.6号`
+    (1月6日) or an ISO date-time (`2026-02-17T01:18:38Z`, in the body or the
+    frontmatter), ordinals (`10th`), a number ending a name (`Claude100k` for
+    `100k`), a count that looks like a year (`2000+`, `2000 名`: not compared
+    as a year), and a year the body calls `去年` or `今年`
     (from the year of a frontmatter date). A number supports another with the
     same value and a unit that fits (`10%` is not `十分钟`, `42 美元` is not
     `41%`), allowing the rounding a reader accepts: `5.2万` for `52,198`, `72%`
@@ -318,8 +246,26 @@ class UnsupportedTerm(_ClaimRule):
     together (`Claude 3.5 Sonnet` in `Claude 3.5 Sonnet New`) cover them; a
     hyphenated part counts as a word (`GPT-4o` in `GPT-4o-mini`).
 
-    Never checked: generic words and acronyms a summary adds to a Chinese body
-    (`AI`, `API`, `LLM`, `RAG`, `Agent`, `the`, `token`…, and
+    A name is mentioned too when a URL or link target of the body or the
+    frontmatter holds it (`Hugging Face` in `huggingface.co/…`), when the
+    summary writes it beside its acronym in brackets and the body has the other
+    (`MCP（Model Context Protocol）`, `Pull Requests (PRs)`), or when the body
+    has a common equivalent (`MJ`/`Midjourney`, `SD`/`Stable Diffusion`,
+    `油管`/`YouTube`, `RPG`/`角色扮演`; `claims-term-aliases`, which works both
+    ways between Latin spellings). Neighbouring words the body lacks are one
+    finding (`Hugging Face`), not one per word.
+
+    A body that lacks at least four of the summary's names, and at least half
+    of them, is reported once, at its first line, as a body without the facts
+    the summary gives (a template such as `提供稳定的通用工程能力` under a
+    summary of the real project); its names and numbers are then not reported
+    one by one.
+
+    Never checked: the part labels (`风险与缺口（Risks/Gaps）`); on a line
+    written in English (more Latin words than Chinese characters, and English
+    function words), words without a capital inside or a digit (`streaming`,
+    but still `OpenAI`, `iOS`, `GPT-4o`); generic words and acronyms a
+    summary adds to a Chinese body (`AI`, `API`, `LLM`, `RAG`, `Agent`, `the`, `token`…, and
     `claims-generic-terms`); a name glossed in Chinese beside it when the body
     has the Chinese (`红队（Red Team）`, `One-liner（单句笑话）`); a name whose
     `claims-term-aliases` spelling the body uses (`Apple` for `苹果`). When the
@@ -367,6 +313,12 @@ class UnsupportedTerm(_ClaimRule):
             "mentions; use the name the body uses, or drop it"
         )
 
+    def empty_body(self, finding: claims.Finding) -> str:
+        return (
+            f"the body never mentions {finding.detail}: it holds none of the facts the "
+            "summary gives (a template?); write the article's facts into the body"
+        )
+
 
 @register
 class SummaryBodyMismatch(_ClaimRule):
@@ -377,14 +329,20 @@ class SummaryBodyMismatch(_ClaimRule):
     `unsupported-number` and `unsupported-term`) when the body has a near miss
     of it, naming both sides and their lines:
 
-    - a name one edit away, or two for names longer than five characters (a
-      letter changed, added or dropped; two neighbours swapped counts as one);
-      for names of five characters or fewer only a changed or swapped letter.
-      A plural, a generic word (`LLM` for `vLLM`) or a number is no near miss;
+    - a name one edit away (a letter changed, added or dropped; two neighbours
+      swapped counts as one), or two for names of twelve characters or more;
+      names under five characters have no near miss: short names differ by
+      chance (`Git`/`MIT`, `GoT`/`GPT`, `CD`/`CI`). Not a near miss: a plural, a
+      generic word (`LLM` for `vLLM`), a number, a name that extends the other
+      (`iPad`/`iPadOS`, `Windows`/`Windows 11`, `Postgres`/`PostgREST`), one that
+      differs only in its digits (`GPT-5.2`/`GPT-5.4`: another version), or
+      the end of the other (`auth` in `OAuth`) unless it opens a line, where
+      scraping drops the first letters (`ixel` for `Pixel`);
     - a number with two neighbouring digits swapped (three or more digits:
-      `71.7` and `17.7`) or one digit changed (four or more: `2727` and
-      `2737`), with a unit that fits, when the body has exactly one such value.
-      Years and shorter numbers differ by chance too often to tell.
+      `71.7` and `17.7`) or one digit changed (six or more: `272727` and
+      `273727`), with a unit that fits, when the body has exactly one such
+      value. Years and shorter numbers differ by chance too often to tell (star
+      counts taken on two days differ in a digit).
 
     ## Why is this bad?
     One side has a typo: the summary miscopied the body, or the body was

@@ -1,0 +1,236 @@
+"""The text the claim rules compare: a note's summary and body lines, masked.
+
+What is not prose is blanked with spaces, so columns stay right: in the
+summary link targets, images, code, HTML and the part labels
+(`风险与缺口（Risks/Gaps）`); in the body URLs and images. The URLs and link
+targets of the body are kept aside: a name in them counts as mentioned.
+English lines of a summary are found here too (there every word is Latin).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+
+import yaml
+
+from vaultkit import claims
+from vaultkit.note import Note
+from vaultkit.options import Settings
+from vaultkit.summary import summary_of
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_FUNCTION_WORDS = frozenset(
+    """the a an and or of to for with in on is are was were be by from that this it as at
+    its their which can will not""".split()  # noqa: SIM905  (a word list reads better as text)
+)
+CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()（）\[\]【】\"'“”，。；！？、]+")
+
+
+def _blanks(note: Note, start: int, end: int, spans: dict[int, list[tuple[int, int]]]) -> None:
+    """Record the characters of bytes `start:end` as (line -> [(col0, col1)])."""
+    if end <= start:
+        return
+    first, last = note.position(start), note.position(end)
+    for line in range(first.line, last.line + 1):
+        col0 = first.column - 1 if line == first.line else 0
+        col1 = last.column - 1 if line == last.line else 1 << 30
+        spans.setdefault(line, []).append((col0, col1))
+
+
+def _mask(note: Note, first: int, last: int, summary: bool) -> dict[int, list[tuple[int, int]]]:
+    """What is not prose between lines `first` and `last`: link targets, images, (code)."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    starts = note.source.lines.starts
+    low = starts[first - 1] if first - 1 < len(starts) else len(note.data) + 1  # line `first`
+    high = starts[last] if last < len(starts) else None  # the line after `last`
+    for link in note.links:
+        if link.end < low or (high is not None and link.start >= high):
+            continue  # on no line from `first` to `last`
+        raw = note.data[link.start : link.end]
+        if link.embed or raw.startswith(b"<") or link.kind in ("autolink", "email"):
+            _blanks(note, link.start, link.end, spans)
+        elif link.is_wikilink:
+            if summary:
+                bar = raw.rfind(b"|")
+                keep = link.start + bar + 1 if link.alias is not None and bar > 0 else link.end
+                _blanks(note, link.start, keep, spans)
+                _blanks(note, link.end - 2, link.end, spans)
+        else:
+            close = max(raw.rfind(b"]("), raw.rfind(b"]["))
+            if close > 0:
+                _blanks(note, link.start, link.start + 1, spans)
+                _blanks(note, link.start + close, link.end, spans)
+    if summary:
+        for region in (*note.code, *note.html):
+            if region.kind in ("span", "math", "html", "comment"):
+                _blanks(note, region.start, region.end, spans)
+    return spans
+
+
+def masked_text(
+    note: Note,
+    ranges: list[tuple[int, int]],
+    summary: bool,
+    source: str,
+    labels: Iterable[tuple[int, int, int]] = (),
+) -> claims.Text:
+    """The masked text of the lines in `ranges` ((first, last) pairs, in order); `labels`
+    are more spans to mask, (line, col0, col1)."""
+    ranges = [(first, last) for first, last in ranges if first <= last]
+    numbers: list[int] = []
+    parts: list[str] = []
+    if not ranges:
+        return claims.Text.of(numbers, parts, source)
+    spans = _mask(note, ranges[0][0], ranges[-1][1], summary)
+    for line, col0, col1 in labels:
+        spans.setdefault(line, []).append((col0, col1))
+    skip = note.code_lines if summary else frozenset()
+    text = note.lines
+    for first, last in ranges:
+        if skip:
+            kept = [number for number in range(first, last + 1) if number not in skip]
+            numbers += kept
+            parts += [text[number - 1] for number in kept]
+        else:
+            numbers += range(first, last + 1)
+            parts += text[first - 1 : last]
+    starts = claims.line_starts(parts)
+    # The lines to change: those with a masked span or a URL (found in the joined text).
+    changed = set()
+    for number in spans:
+        index = bisect_left(numbers, number)
+        if index < len(numbers) and numbers[index] == number:
+            changed.add(index)
+    joined = "\n".join(parts)
+    for needle in ("://", "www."):
+        at = joined.find(needle)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            changed.add(index)
+            at = joined.find(needle, at + 1)
+    for index in sorted(changed):
+        line = parts[index]
+        for col0, col1 in spans.get(numbers[index], ()):
+            col1 = min(col1, len(line))
+            line = line[:col0] + " " * (col1 - col0) + line[col1:]
+        if "://" in line or "www." in line:
+            line = _URL.sub(lambda url: " " * len(url.group()), line)
+        parts[index] = line
+    return claims.Text.of(numbers, parts, source, starts)
+
+
+def last_line(note: Note, end: int) -> int:
+    """The last line of a section ending at byte `end` (the next heading's line is not in it)."""
+    if end >= len(note.data):
+        return len(note.lines)
+    return note.line_of(end) - 1
+
+
+def frontmatter(note: Note, urls: list[str]) -> tuple[list[claims.Line], list[str]]:
+    """The frontmatter's values as lines, and the key each line came from; the URLs
+    of the values go to `urls`."""
+    front = note.frontmatter
+    lines: list[claims.Line] = []
+    sources: list[str] = []
+    if front is None or front.root is None:
+        return lines, sources
+
+    def blank(url: re.Match[str]) -> str:
+        urls.append(url.group())
+        return " " * len(url.group())
+
+    def walk(node: yaml.Node, key: str, depth: int = 0) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            first = front.position(node.start_mark).line
+            for offset, part in enumerate(str(node.value).split("\n")):
+                lines.append((first + offset, _URL.sub(blank, part)))
+                sources.append(key)
+        elif isinstance(node, yaml.SequenceNode | yaml.MappingNode) and depth < 4:
+            items = (
+                node.value if isinstance(node, yaml.SequenceNode) else [v for _, v in node.value]
+            )
+            for item in items:
+                walk(item, key, depth + 1)
+
+    for key, value in front.fields.items():
+        walk(value.node, str(key))
+    return lines, sources
+
+
+def links(note: Note, ranges: list[tuple[int, int]]) -> list[str]:
+    """The URLs and link targets on the lines of `ranges`: names in them are mentioned."""
+    found = []
+    text = note.lines
+    for first, last in ranges:
+        for number in range(first, last + 1):
+            line = text[number - 1]
+            if "://" in line or "www." in line:
+                found += _URL.findall(line)
+    if ranges and ranges[0][0] <= len(text):
+        low = note.source.lines.starts[ranges[0][0] - 1]
+        found += [link.target for link in note.links if link.start >= low]
+    return found
+
+
+def labels(note: Note, settings: Settings) -> list[tuple[int, int, int]]:
+    """Where the summary's part labels are: `风险与缺口（Risks/Gaps）` is no claim."""
+    summary = summary_of(note, settings.summary)
+    if summary is None:
+        return []
+    return [
+        (part.label.line, part.label.column - 1, part.label.column - 1 + len(part.label.text))
+        for part in summary.parts
+    ]
+
+
+def english(note: Note, first: int, last: int) -> set[int]:
+    """The lines from `first` to `last` written in English (more Latin words than Chinese
+    characters, and English function words): there every word is Latin script, so a
+    Latin word is no sign of a name. A list of names (`Docker、Kubernetes 与 Homebrew`)
+    has no function words."""
+    found = set()
+    for number in range(first, min(last, len(note.lines)) + 1):
+        line = note.lines[number - 1]
+        words = _LATIN_WORD.findall(line)
+        if len(words) < 4 or len(words) <= len(CJK_CHAR.findall(line)):
+            continue
+        if sum(word.casefold() in _FUNCTION_WORDS for word in words) >= 2:
+            found.add(number)
+    return found
+
+
+def _marked(word: claims.Word) -> bool:
+    """A name even in English prose: a capital after the first letter, or a digit
+    (`OpenAI`, `iOS`, `GPT-4o`)."""
+    text = word.where.text
+    return any(c.isdigit() for c in text) or any(c.isupper() for c in text[1:])
+
+
+def english_names(terms: list[claims.Term], english: set[int]) -> list[claims.Term]:
+    """`terms` with those on English lines cut down to their marked words (`_marked`)."""
+    kept = []
+    for term in terms:
+        if term.where.line not in english:
+            kept.append(term)
+            continue
+        kept += [claims.Term(w.where, w.key, (w,)) for w in term.words if _marked(w)]
+    return kept
+
+
+def body_ranges(note: Note, after: int, excluded: set[str]) -> list[tuple[int, int]]:
+    """The lines after line `after`, less the `##` sections named in `excluded`."""
+    ranges, first = [], after + 1
+    for section in note.sections:
+        heading = section.heading
+        if heading.level != 2 or heading.text not in excluded:
+            continue
+        start = note.line_of(heading.start)
+        if start < first:
+            continue
+        ranges.append((first, start - 1))
+        first = last_line(note, section.end) + 1
+    ranges.append((first, len(note.lines)))
+    return ranges
