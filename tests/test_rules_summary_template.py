@@ -433,3 +433,27 @@ def test_sm010_edge_outside_the_template_config_and_ignores(make_vault):
     assert lint(make_vault, link, "SM010", config="[summary]\nleakage-wikilinks = false\n") == []
     config = '[summary]\nleakage-phrases = []\nleakage-patterns = ["风险一"]\n'
     assert lint(make_vault, NOTE, "SM010", config=config) == [(19, 5)]
+
+
+def test_sm010_templated_filler_and_process_data(make_vault):
+    filler = {
+        "本文聚焦定位，便于后续选型与归档检索。": "本文聚焦定位，便于后续选型与归档检索",
+        "主题定位：原文落在“模型”，不是泛泛而谈。": "主题定位：原文落在“模型”，不是泛泛而谈",
+        "默认分支为 `main`（当前 HEAD 提交为 `57aa064e97`）。": "HEAD 提交为 `57aa064e97`",
+        "项目参考热度分为 3022。": "参考热度分为 3022",
+        "本文档仅记录公开信息，不能替代官方文档与发行说明。": "不能替代官方文档与发行说明",
+    }  # fmt: skip
+    for sentence, said in filler.items():
+        (found,) = diags(make_vault, NOTE.replace(ONE, sentence), "SM010")
+        assert (found.start.line, found.start.column) == (9, sentence.index(said) + 1), sentence
+        assert found.message.startswith(f"the summary says `{said}`")
+
+
+def test_sm010_filler_miss_and_edge(make_vault):
+    facts = (
+        "该项目聚焦本地推理，便于离线使用。",  # a project that focuses: not the archive's filler
+        "提交记录显示 HEAD 指针可回退。",  # git's HEAD as the article's subject
+        "本归档不替代官方文档，且不复述任何规避限制的可操作细节。",  # the required boundary
+    )
+    for sentence in facts:
+        assert lint(make_vault, NOTE.replace(ONE, sentence), "SM010") == [], sentence

@@ -123,6 +123,14 @@ class SummaryOptions:
         default_factory=lambda: [
             r"元语(?![言义料音法])",
             r"本文围绕\s*[“\"「『][^”\"」』\n]{1,80}[”\"」』].{0,40}?(?:提炼|整理|梳理|归纳|总结)",
+            # templated filler and process data of the vault's profile scripts
+            r"本文聚焦[^。\n]{0,60}?便于后续[^。\n]{0,20}",
+            r"主题定位[：:][^\n]{0,80}?泛泛而谈",
+            r"HEAD\s*提交(?:记录)?为?\s*`?[0-9a-f]{7,40}`?",
+            r"参考热度分为?\s*[\d.]+",
+            # (not beside the boundary a high-risk profile must state: `不复述可操作细节`)
+            r"不能?替代官方文档(?:与发行说明)?(?![^。\n]*(?:规避|破解|复述|可操作|执行细节))",
+            r"仓库简介与元数据不能替代完整技术评估",
         ]
     )
     leakage_wikilinks: bool = True
