@@ -153,8 +153,8 @@ def script_link(d, rng, ctx) -> Injected:
 
 def local_url(d, rng, ctx) -> Injected:
     host = rng.choice(["localhost:8080", "127.0.0.1:7860"])
-    line = f"- 本地预览：[打开](http://{host}/ui)"
-    return _body_line(d, rng, line, f"link to `{host}`")
+    line = rng.choice([f"1. http://{host}/ui", f"- [本地预览](http://{host}/ui)"])
+    return _body_line(d, rng, line, f"link-list entry pointing at `{host}`")
 
 
 def credential_url(d, rng, ctx) -> Injected:
@@ -342,7 +342,7 @@ KINDS: dict[str, tuple[Kind, Callable[..., Injected]]] = {
         names=("forbidden-section", "document-info-section")), doc_info_section),
     "script-link": (K(0.01, "structure", "clickable link to a `.py`/`.sh`/`.ipynb`",
         names=("script-link", "link-to-script", "clickable-script-link")), script_link),
-    "local-url": (K(0.01, "structure", "link to `localhost` / `127.0.0.1`",
+    "local-url": (K(0.01, "structure", "link-list entry to `localhost` / `127.0.0.1`",
         names=("sensitive-url", "local-url", "sensitive-link")), local_url),
     "credential-url": (K(0.01, "structure", "URL with `X-Amz-` / `jwt=`",
         names=("sensitive-url", "credential-in-url", "sensitive-link")), credential_url),

@@ -461,6 +461,25 @@ def test_sensitive_localhost_only_when_configured(make_vault):
     assert "local address `localhost`" in found[0].message
 
 
+def test_sensitive_loopback_as_a_whole_link_list_entry(lint, diags):
+    """The owners ban loopback links from link lists: a list entry that is only the URL."""
+    text = with_body(
+        "1. http://127.0.0.1:7860/ui\n"
+        "- [控制台](http://localhost:3000/)\n"
+        "* <http://0.0.0.0:8000/>\n"
+        "- 本地预览：[打开](http://localhost:8080/ui)\n"  # prose around it: an instruction
+        "- 启动后访问 http://localhost:3000 即可\n"
+        "10) http://[::1]:9000/\n"
+    )
+    assert lint(text, "ST113") == [
+        (BODY_LINE, 4),
+        (BODY_LINE + 1, 9),
+        (BODY_LINE + 2, 4),
+        (BODY_LINE + 5, 5),
+    ]
+    assert "the local address `127.0.0.1`" in diags(text, "ST113")[0].message
+
+
 def test_sensitive_markers_in_links_images_autolinks(lint, diags):
     text = with_body(
         "[a](http://127.0.0.1:8080/x)\n"

@@ -176,6 +176,31 @@ def _host_matches(host: str, marker: str) -> bool:
     return host == marker or host.endswith("." + marker)
 
 
+# Loopback hosts are reported wherever the markers say, and always in a link list: the owners'
+# rule bans them from "索引/清单文档中的链接列表" (their check: `^[0-9]+\. https?://localhost`).
+_LOOPBACK = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
+_LIST_ITEM = re.compile(rb"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(.*?)[ \t]*\r?")
+
+
+def _link_list_entry(note: Note, start: int, end: int) -> bool:
+    """Whether the URL at `start:end` is a list item's whole text: `1. URL`, `- <URL>`,
+    `- [text](URL)` (the entries of a link list, not a URL inside a sentence)."""
+    data = note.data
+    line_start = data.rfind(b"\n", 0, start) + 1
+    line_end = data.find(b"\n", end)
+    item = _LIST_ITEM.fullmatch(data, line_start, len(data) if line_end < 0 else line_end)
+    if item is None:
+        return False
+    entry, url = item.group(1), re.escape(data[start:end])
+    return re.fullmatch(rb"<?%s>?|\[[^\]\n]*\]\(<?%s>?\)" % (url, url), entry) is not None
+
+
+def _loopback(url: str) -> list[tuple[str, str]]:
+    parts = _split(url)
+    host = ((parts.hostname or "") if parts is not None else "").lower()
+    return [(f"the local address `{h}`", "local") for h in _LOOPBACK if _host_matches(host, h)]
+
+
 _ADVICE = {
     "local": "it only works on the author's machine; link a public page or remove the link",
     "scheme": "it only works on the author's machine; link a public page or remove the link",
@@ -223,7 +248,11 @@ class SensitiveUrl(NoteRule):
       marker ending in `.` such as `192.168.` is an address prefix). These
       are not in the default list: in an archived tutorial,
       `http://localhost:3000` is an instruction ("open this after starting
-      the server"), not a leak. Add them for a vault of personal notes;
+      the server"), not a leak. Add them for a vault of personal notes.
+      A loopback address (`localhost`, `127.0.0.1`, `0.0.0.0`, `::1`) that
+      is a whole list entry (`1. http://127.0.0.1:7860/`, `- [面板](http://localhost:3000)`)
+      is always reported: the vault's own rule bans such links from link
+      lists;
     - a marker ending in `=` (`jwt=`) is a query or fragment parameter name;
     - a marker ending in `:` (`blob:`) is the URL's scheme;
     - any other marker (`X-Amz-`, `unsubscribe-auth`) is matched, ignoring
@@ -258,17 +287,22 @@ class SensitiveUrl(NoteRule):
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         markers = tuple(settings.structure.sensitive_url_markers)
         low, body = lowered(note), note.body_start
-        if not any(low.find(marker, body) >= 0 for marker in _markers(markers)[-1]):
-            return  # no marker and no `@` anywhere in the body
+        quick = (*_markers(markers)[-1], *(host.encode() for host in _LOOPBACK))
+        if not any(low.find(marker, body) >= 0 for marker in quick):
+            return  # no marker, no loopback host and no `@` anywhere in the body
         found: list[tuple[int, int, str, list[tuple[str, str]]]] = []
         for link in _url_links(note, images=True):
             reasons = _sensitive(link.target, markers)
             if link.embed:  # an image whose scheme can never load is IM012's; a leak stays ours
                 reasons = [reason for reason in reasons if reason[1] != "scheme"]
+            start, end = _link_target_span(note, link, link.target)
+            reasons = reasons or self._listed_loopback(note, start, end, link.target)
             if reasons:
-                found.append((*_link_target_span(note, link, link.target), link.target, reasons))
+                found.append((start, end, link.target, reasons))
         for bare in bare_urls(note):
-            reasons = _sensitive(bare.url, markers)
+            reasons = _sensitive(bare.url, markers) or self._listed_loopback(
+                note, bare.start, bare.end, bare.url
+            )
             if reasons:
                 found.append((bare.start, bare.end, bare.url, reasons))
         for start, end, _url, reasons in sorted(found, key=lambda item: item[0]):
@@ -277,6 +311,13 @@ class SensitiveUrl(NoteRule):
                 note, start, end,
                 f"URL carries {' and '.join(text for text, _ in reasons)}: {advice}",
             )  # fmt: skip
+
+    @staticmethod
+    def _listed_loopback(note: Note, start: int, end: int, url: str) -> list[tuple[str, str]]:
+        low = url.lower()
+        if not any(host in low for host in _LOOPBACK) or not _link_list_entry(note, start, end):
+            return []
+        return _loopback(url)
 
 
 # ---------------------------------------------------------------- ST114
