@@ -1,0 +1,1 @@
+"""Commands beyond `check`, each in its own module (arguments and exit codes only)."""
