@@ -51,31 +51,32 @@ def findings(text: str | bytes, code: str) -> list[Diagnostic]:
     return list(get(code)().check(note_of(text), Settings()))
 
 
-def fix_once(text: str | bytes, code: str) -> bytes:
-    """The file's bytes after one round of `code`'s safe fixes (BOM kept)."""
+def fix_once(text: str | bytes, code: str, unsafe: bool = False) -> bytes:
+    """The file's bytes after one round of `code`'s safe (or all) fixes (BOM kept)."""
     raw = _raw(text)
     note = note_of(raw)
-    data = fix.apply(note.data, fix.choose(get(code)().check(note, Settings())))
+    data = fix.apply(note.data, fix.choose(get(code)().check(note, Settings()), unsafe=unsafe))
     return (BOM if raw.startswith(BOM) else b"") + data
 
 
-def fix_all(text: str | bytes, code: str, rounds: int = 10) -> bytes:
+def fix_all(text: str | bytes, code: str, rounds: int = 10, unsafe: bool = False) -> bytes:
     """Fix rounds until nothing changes (as `--fix` loops), at most `rounds`."""
     raw = _raw(text)
     for _ in range(rounds):
-        fixed = fix_once(raw, code)
+        fixed = fix_once(raw, code, unsafe)
         if fixed == raw:
             return raw
         raw = fixed
     raise AssertionError(f"{code} fixes did not settle in {rounds} rounds")
 
 
-def assert_fixed(text: str | bytes, code: str, expected: str | bytes) -> None:
-    """One round gives exactly `expected`; it has no `code` finding; a second round is a no-op."""
-    once = fix_once(text, code)
+def assert_fixed(text: str | bytes, code: str, expected: str | bytes, unsafe: bool = True) -> None:
+    """One round of the fixes (unsafe ones too, unless told) gives exactly `expected`; it has
+    no `code` finding; a second round is a no-op."""
+    once = fix_once(text, code, unsafe)
     assert once == _raw(expected)
     assert findings(once, code) == []
-    assert fix_once(once, code) == once
+    assert fix_once(once, code, unsafe) == once
 
 
 def fixes_of(text: str | bytes, code: str) -> list:
@@ -204,7 +205,8 @@ def test_blank_lines_fix_property(lines, frontmatter, newline, final, bom):
 
 def test_missing_space_inserted():
     (found,) = fixes_of(with_body("##正文里的小节\n"), "ST103")
-    assert found.safe and found.message == "put an ASCII space after `##`"
+    assert not found.safe and found.message == "put an ASCII space after `##`"
+    assert fix_once(with_body("##正文里的小节\n"), "ST103") == _raw(with_body("##正文里的小节\n"))
     assert_fixed(with_body("##正文里的小节\n"), "ST103", with_body("## 正文里的小节\n"))
     assert_fixed(with_body("   ###标题\n"), "ST103", with_body("   ### 标题\n"))
     assert_fixed(with_body("##2024 年回顾\n"), "ST103", with_body("## 2024 年回顾\n"))
@@ -276,7 +278,7 @@ def test_two_glued_bare_urls():
 
 def test_punctuation_moved_out_of_links():
     (found,) = fixes_of(with_body("[官网](https://example.com/c，)后文\n"), "ST114")
-    assert found.safe and found.message == "move `，` after the link"
+    assert not found.safe and found.message == "move `，` after the link"
     assert_fixed(
         with_body("[官网](https://example.com/c，)后文\n"),
         "ST114",
@@ -411,10 +413,15 @@ def test_final_newline_and_heading_at_the_end_fix_together():
     assert fixed == _raw(ARTICLE + "\n## 附录\n")
 
 
-@pytest.mark.parametrize("code", ["ST102", "ST103", "ST114", "ST115"])
+@pytest.mark.parametrize("code", ["ST102", "ST114", "ST115"])
 def test_fixable_rules_declare_a_safe_fix(code):
     rule = get(code)
     assert rule.fix == "safe" and "## Fix safety" in rule.documentation()
+
+
+def test_st103_declares_an_unsafe_fix():
+    rule = get("ST103")  # the fix turns a line of text into a heading
+    assert rule.fix == "unsafe" and "## Fix safety" in rule.documentation()
 
 
 _URL_POOL = [
@@ -434,8 +441,8 @@ def test_url_and_heading_fixes_property(pieces, crlf):
     if crlf:
         text = text.replace("\n", "\r\n")
     for code, added in (("ST114", "<>"), ("ST103", " \u3000")):
-        fixed = fix_all(text, code)
-        assert fix_once(fixed, code) == fixed  # idempotent
+        fixed = fix_all(text, code, unsafe=True)
+        assert fix_once(fixed, code, unsafe=True) == fixed  # idempotent
         # what is left is only what the rule cannot fix unambiguously
         assert [d for d in findings(fixed, code) if d.fix is not None] == []
         # no character is lost or invented: ST114 adds `<>` and moves punctuation,

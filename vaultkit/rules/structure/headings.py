@@ -135,8 +135,10 @@ class HeadingMissingSpace(NoteRule):
     ```
 
     ## Fix safety
-    Safe: one ASCII space is inserted after the `#`s; full-width spaces there
-    (`##　关联主题`) are replaced by it. The heading's text is not touched. No
+    Unsafe: one ASCII space is inserted after the `#`s (full-width spaces
+    there, `##　关联主题`, are replaced by it), which turns a line of text
+    into a heading: the outline, the sections and the links to them change,
+    and a `##text` line may be the source's own text. Review each one. No
     fix is offered when no letter, digit or CJK character follows the `#`s
     (`##====` is a divider, not a heading) or when the line already belongs
     to a heading (`##x` underlined with `---`).
@@ -145,7 +147,7 @@ class HeadingMissingSpace(NoteRule):
     code = "ST103"
     name = "heading-missing-space"
     category = "structure"
-    fix = "safe"
+    fix = "unsafe"
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         matches = list(line_matches(note, (_NO_SPACE_ANYWHERE,), _NO_SPACE))

@@ -88,10 +88,13 @@ class ScriptLink(NoteRule):
     """A clickable Markdown link to a script or notebook (`.py`, `.sh`, `.ipynb`, …).
 
     ## What it does
-    Reports Markdown links (inline, reference and `<…>` autolinks; not images)
-    whose target path, URL-decoded and without query or fragment, ends in one
-    of `script-extensions`. Project pages named like files
-    (`https://github.com/mrdoob/three.js`) are not reported.
+    Reports Markdown links (inline and reference; not images) whose target
+    path, URL-decoded and without query or fragment, ends in one of
+    `script-extensions`. Project pages named like files
+    (`https://github.com/mrdoob/three.js`) are not reported. An address
+    written out, bare or as a `<…>` autolink, shows what it leads to and is
+    not reported, as in the owners' own check (`[text](….py)` links): so
+    ST114's fix, which writes a bare URL as `<…>`, never makes one.
 
     Wikilinks are not checked: `[[Node.js]]` names a note far more often than
     a script, and Obsidian resolves it to `Node.js.md`.
@@ -130,6 +133,8 @@ class ScriptLink(NoteRule):
         if not extensions:
             return
         for link in _url_links(note, images=False):
+            if link.kind == "autolink":
+                continue  # the address is the text: the reader sees where it leads
             low = (unquote(link.target) if "%" in link.target else link.target).lower()
             if not any(ext in low for ext in extensions):  # a cheap test before `urlsplit`
                 continue
@@ -362,13 +367,13 @@ class UrlTrailingPunctuation(NoteRule):
     ```
 
     ## Fix safety
-    Safe: a bare URL is written as an autolink, `<https://example.com/a>。`,
-    which ends exactly where the URL ends, and punctuation at the end of a
-    link's target is moved to right after the link,
-    `[官网](https://example.com/b)，`. The text keeps every character; the
-    address only loses the punctuation that was never part of it. No fix is
-    offered for a bare URL right after a `<`, or for a link whose target goes
-    on after the punctuation.
+    Safe for a bare URL: it is written as an autolink,
+    `<https://example.com/a>。`, which ends exactly where the URL ends; the
+    text keeps every character. Unsafe for a link's target: the punctuation
+    is moved to right after the link, `[官网](https://example.com/b)，`,
+    where the reader now sees it, and it may belong to the address (a text
+    fragment `#:~:text=…conditions.`). No fix is offered for a bare URL right
+    after a `<`, or for a link whose target goes on after the punctuation.
     """
 
     code = "ST114"
@@ -418,9 +423,8 @@ class UrlTrailingPunctuation(NoteRule):
         end = start + len(punct.encode())
         if punct != rest or note.data[end : end + 1] not in _TARGET_ENDS:
             return None
-        return self.make_fix(
-            f"move `{punct}` after the link", Edit(start, end, ""), Edit(link.end, link.end, punct)
-        )
+        edits = (Edit(start, end, ""), Edit(link.end, link.end, punct))
+        return Fix(f"move `{punct}` after the link", edits, safe=False)
 
     def _wrap(self, note: Note, bare: BareUrl) -> Fix | None:
         """Write a bare URL as an autolink `<url>`, which ends where the URL ends.

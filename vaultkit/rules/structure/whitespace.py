@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from vaultkit.diagnostics import Diagnostic, Edit, Severity
@@ -12,6 +13,7 @@ from vaultkit.rules.structure._scan import heading_label, is_setext, on_heading_
 
 _SPACE_BYTES = b" \t\r\n"
 _BLANK_STARTS = (b"", b" ", b"\t", b"\r", b"\n")  # a line that may be blank, or the end
+_NEXT_LINE_COMMENT = re.compile(rb"<!--\s*vaultkit-disable-next-line\b(?:(?!-->).)*-->")
 
 
 @register
@@ -61,7 +63,10 @@ class HeadingBlankLines(NoteRule):
     Safe: a missing blank line is inserted (with the note's own line ending)
     and extra blank lines, empty or holding only spaces and tabs, are
     removed; no other text changes. Between two headings the extra blank
-    lines are removed once, not once for each heading.
+    lines are removed once, not once for each heading. A
+    `<!-- vaultkit-disable-next-line … -->` comment right above a heading
+    stays there: the blank line goes above the comment, which keeps covering
+    the heading.
     """
 
     code = "ST102"
@@ -88,7 +93,8 @@ class HeadingBlankLines(NoteRule):
                 and data[heading.end + 1 : heading.end + 2] not in _BLANK_STARTS
             ):
                 continue  # the usual layout, with LF endings: exactly 1 blank line each side
-            above, at_start = _blank_lines_before(data, line_start, body)
+            anchor = _suppression_above(data, line_start, body)  # it stays with its heading
+            above, at_start = _blank_lines_before(data, anchor, body)
             before = 1 if at_start and not has_frontmatter else len(above)  # may start the note
             below, next_line = _blank_lines_after(data, heading.end)
             after = 1 if next_line is None else len(below)  # a heading may end the note
@@ -104,7 +110,7 @@ class HeadingBlankLines(NoteRule):
                         else f"remove {plural(count - 1, 'blank line')} {side} it"
                     )
             edits = _blank_line_edits(
-                data, note.newline, (before, above, line_start), (after, below, next_line)
+                data, note.newline, (before, above, anchor), (after, below, next_line)
             )
             yield on_heading_line(
                 self, note, heading,
@@ -112,6 +118,17 @@ class HeadingBlankLines(NoteRule):
                 "blank line before and after a `##` heading",
                 fix=self.make_fix(" and ".join(fixes), *edits) if edits else None,
             )  # fmt: skip
+
+
+def _suppression_above(data: bytes, line_start: int, body_start: int) -> int:
+    """Where the heading's block starts: its own line, or the `vaultkit-disable-next-line`
+    comment right above it, which must stay on the line before the heading."""
+    if line_start <= body_start:
+        return line_start
+    previous = data.rfind(b"\n", 0, line_start - 1) + 1
+    if _NEXT_LINE_COMMENT.fullmatch(data[previous : line_start - 1].strip(b" \t\r")):
+        return previous
+    return line_start
 
 
 def _blank_lines_before(data: bytes, line_start: int, body_start: int) -> tuple[list[int], bool]:
