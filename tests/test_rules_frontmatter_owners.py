@@ -251,3 +251,16 @@ def test_fm022_miss_and_edges(make_vault):
     ]
     assert found[0].fix.edits[0].text == "'it''s \"x\"'"
     assert found[1].fix is None
+
+
+def test_fm003_names_an_inner_quote_and_gives_the_single_quoted_value(make_vault):
+    files = {
+        RESOURCE: note('title: "示例：工具"', '协议: "BSD "New" License"'),
+        "02-资源/工具/b.md": note('title: "未闭合'),  # another error: no such hint
+    }
+    found = check(make_vault(files), select=["FM003"])
+    assert where(found) == [(RESOURCE, 3, 11, "FM003"), ("02-资源/工具/b.md", 2, 8, "FM003")]
+    assert (
+        "wrap the whole value in single quotes, `协议: 'BSD \"New\" License'`" in found[0].message
+    )
+    assert "single quotes" not in found[1].message

@@ -28,7 +28,8 @@ class FrontmatterOptions:
     # and no `url_fields` key is there, are renamed to the first URL field.
     url_key_aliases: list[str] = field(
         default_factory=lambda: [
-            "来源", "来源链接", "原帖链接", "原文地址", "原始链接", "source", "url",
+            "来源", "来源链接", "原帖链接", "原文地址", "原始链接", "原链接", "原文", "文章链接",
+            "链接", "source", "source_url", "url", "link",
         ]
     )  # fmt: skip
     # Title rules that the owners' rules set for part of the vault (`02-资源/**`, through a

@@ -17,6 +17,7 @@ from vaultkit.rules.frontmatter.common import (
     is_plain,
     key_span,
     node_span,
+    reads_as,
     show,
     value_span,
 )
@@ -27,6 +28,7 @@ _YAML_FENCE = re.compile(r"---[ \t]*")
 _KEY_LINE = re.compile(r"([^\s:#\-][^:：]{0,40}?)\s*[:：]")
 _NO_SPACE_COLON = re.compile(r"[^\s:：#\-\[{'\"][^:：\s]{0,40}(:(?=\S)|：)")
 _HEADING = re.compile(r"#{1,6}[ \t]")
+_INNER_QUOTE = re.compile(r"\s*([^\s:#\-\"'][^:]*?):[ \t]+\"([^\"\n]*\"[^\n]*)\"[ \t]*")
 
 
 @register
@@ -153,6 +155,21 @@ class UnterminatedFrontmatter(NoteRule):
         )
 
 
+def _inner_quote_hint(line: str) -> str | None:
+    """For `key: "a "b" c"`: a `"` inside the value closed the double quotes early."""
+    match = _INNER_QUOTE.fullmatch(line)
+    if match is None:
+        return None
+    key, inner = match.group(1), match.group(2)
+    single = "'" + inner.replace("'", "''") + "'"
+    if not reads_as(single, "'", inner):
+        return None
+    return (
+        f'the value of `{key}` holds `"`, which ends the double quotes early: wrap the whole '
+        f"value in single quotes, `{key}: {single}`, as the vault's rule for such values asks"
+    )
+
+
 @register
 class InvalidYaml(NoteRule):
     """Frontmatter is not valid YAML, or a value cannot be loaded.
@@ -180,6 +197,9 @@ class InvalidYaml(NoteRule):
     ```yaml
     title: "引号闭合了"
     ```
+    A value holding `"` inside double quotes (`协议: "BSD "New" License"`)
+    ends the quotes early; the message then gives the value in single quotes
+    (`协议: 'BSD "New" License'`), as the vault's rule for such values asks.
     """
 
     code = "FM003"
@@ -192,8 +212,10 @@ class InvalidYaml(NoteRule):
             return
         if fm.error is not None:
             at = fm.error.position
+            message = f"invalid YAML: {fm.error.message}"
+            hint = _inner_quote_hint(note.lines[at.line - 1] if at.line <= len(note.lines) else "")
             yield self.diagnostic(
-                note, at, Position(at.line, at.column + 1), f"invalid YAML: {fm.error.message}"
+                note, at, Position(at.line, at.column + 1), message + (f"; {hint}" if hint else "")
             )
             return
         options = settings.frontmatter

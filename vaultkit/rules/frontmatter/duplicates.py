@@ -44,8 +44,8 @@ class DuplicateArticle(VaultRule):
     four parameters alone.
 
     A URL under an alias key (`来源: https://…`, see FM019) counts as the
-    note's URL when it has no URL field. Notes that share a URL but whose
-    bodies differ are parts of one series, not duplicates (`上篇`/`下篇`,
+    note's URL when it has no URL field and its folder requires one. Notes
+    that share a URL but whose bodies differ are parts of one series, not duplicates (`上篇`/`下篇`,
     several lectures on one course page, chapters of one repository folder):
     two notes are the same article when at least `SAME_BODY` of the shorter
     body's character trigrams are in the other (translations of one article
@@ -130,11 +130,13 @@ def _url_keys(config: Config) -> list[str]:
 
 
 def _is_url_key(note: Note, key: str, options: FrontmatterOptions) -> bool:
-    """`key` is where this note keeps its URL: a URL field, or an alias when it has none."""
+    """`key` is where this note keeps its URL: a URL field, or an alias when it has none and
+    its folder requires one (an archived article, as FM019 sees it)."""
     if key in options.url_fields:
         return True
-    fm = note.frontmatter
-    return key in options.url_key_aliases and not any(k in fm.fields for k in options.url_fields)
+    if key not in options.url_key_aliases or options.url_fields[0] not in options.required:
+        return False
+    return not any(k in note.frontmatter.fields for k in options.url_fields)
 
 
 def _same_articles(members: list[tuple[Note, str]]) -> list[list[tuple[Note, str]]]:
