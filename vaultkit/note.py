@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -54,7 +55,7 @@ _OPTIONS = (
 _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 _FENCE_OPEN = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 # A block id at the end of a block's last line: after a space, alone, or glued to `]]`.
-_BLOCK_ID = re.compile(rb"(?:^|[ \t]|(?<=\]\]))\^([A-Za-z0-9-]+)$", re.MULTILINE)
+_ID_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 _LINK_KINDS: dict[str, str] = {}  # pyromark's link type ("Inline") -> Link.kind ("inline")
@@ -102,6 +103,27 @@ class Link(NamedTuple):
 
     def __reduce__(self) -> tuple:
         return _new, (Link, tuple(self))
+
+
+class Regions:
+    """Sorted, merged byte ranges `[start, end)`; `covers(offset)` by bisection."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(ranges):
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        self.starts, self.ends = starts, ends
+
+    def covers(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ends[index]
 
 
 class CodeRegion(NamedTuple):
@@ -182,10 +204,13 @@ class Note:
                     lines.update(range(first, last + 1))
         return frozenset(lines)
 
+    @cached_property
+    def _not_prose(self) -> Regions:
+        return Regions((r.start, r.end) for r in (*self.code, *self.html))
+
     def in_code(self, offset: int) -> bool:
-        return any(r.start <= offset < r.end for r in self.code) or any(
-            r.start <= offset < r.end for r in self.html
-        )
+        """Whether a byte offset is inside code, math, raw HTML or a `%%` comment."""
+        return self._not_prose.covers(offset)
 
     def section(self, title: str, level: int = 2) -> Section | None:
         for section in self.sections:
@@ -373,21 +398,38 @@ def _parse_body(note: Note, body: str, base: int) -> None:
 
 
 def _block_ids(note: Note, ends: list[int]) -> None:
-    """Record the `^id` ending the last line of each block (see the module docstring)."""
-    data, blocks = note.data, note.blocks
-    for end in ends:
+    """Record the `^id` ending the last line of each block (see the module docstring).
+
+    Many blocks can end on one line (a one-line nested list): each end is
+    looked at once, and only the bytes of its id are read, so this stays linear.
+    """
+    data, blocks, lines = note.data, note.blocks, note.source.lines
+    embeds: dict[int, int] = {}  # line start -> first `![[` on the line (-1: none)
+    seen: set[int] = set()
+    for end in dict.fromkeys(ends):
         stop = end
         while stop > 0 and data[stop - 1] in b" \t\r\n":
             stop -= 1
-        line_start = data.rfind(b"\n", 0, stop) + 1
-        match = _BLOCK_ID.search(data, line_start, stop)
-        if match is None:
+        begin = stop
+        while begin > 0 and data[begin - 1] in _ID_BYTES:
+            begin -= 1
+        caret = begin - 1
+        if stop in seen or begin == stop or caret < 0 or data[caret] != 0x5E:  # `^`
             continue
-        caret = match.start(1) - 1
-        glued = caret > line_start and data[caret - 1] == ord("]")
-        if glued and b"![[" not in data[line_start:caret]:
-            continue  # only an embed may carry a glued block id
-        blocks.setdefault(match.group(1).decode("ascii").lower(), caret)
+        seen.add(stop)
+        line_start = lines.line_start(lines.line_of(caret))
+        if caret > line_start and data[caret - 1] not in b" \t":
+            if data[caret - 2 : caret] != b"]]":
+                continue
+            if line_start not in embeds:
+                line_end = data.find(b"\n", line_start)
+                embeds[line_start] = data.find(
+                    b"![[", line_start, len(data) if line_end < 0 else line_end
+                )
+            first = embeds[line_start]
+            if first < 0 or first + 3 > caret:
+                continue  # only an embed may carry a glued block id
+        blocks.setdefault(data[begin:stop].decode("ascii").lower(), caret)
 
 
 def _comments(note: Note, base: int) -> None:
@@ -415,10 +457,10 @@ def _comments(note: Note, base: int) -> None:
         comments.append(CodeRegion("comment", opened, len(data), closed=False))
     if not comments:
         return
-    spans = [(c.start, c.end) for c in comments]
+    spans = Regions((c.start, c.end) for c in comments)
 
     def visible(offset: int) -> bool:
-        return not any(s <= offset < e for s, e in spans)
+        return not spans.covers(offset)
 
     note.links[:] = [link for link in note.links if visible(link.start)]
     note.headings[:] = [h for h in note.headings if visible(h.start)]
@@ -430,15 +472,14 @@ def _comments(note: Note, base: int) -> None:
 
 
 def _sections(headings: list[Heading], end_of_note: int) -> list[Section]:
-    sections = []
+    """Each heading's section: up to the next heading of its level or higher (one pass)."""
+    ends = [end_of_note] * len(headings)
+    open_: list[int] = []  # headings whose section is still open, levels increasing
     for index, heading in enumerate(headings):
-        end = end_of_note
-        for later in headings[index + 1 :]:
-            if later.level <= heading.level:
-                end = later.start
-                break
-        sections.append(Section(heading, end))
-    return sections
+        while open_ and headings[open_[-1]].level >= heading.level:
+            ends[open_.pop()] = heading.start
+        open_.append(index)
+    return [Section(heading, end) for heading, end in zip(headings, ends, strict=True)]
 
 
 def parse(path: Path, rel: str, source: SourceText | ReadProblem) -> Note:

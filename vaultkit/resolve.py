@@ -63,6 +63,7 @@ import difflib
 import json
 import posixpath
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -180,6 +181,7 @@ class LinkIndex:
         self._by_name = dict(by_name)  # folded file name -> files, shortest path first
         self.attachment_folder = _attachment_folder(vault)
         self._headings: dict[str, list[tuple[int, str, Heading]]] = {}
+        self._heading_places: dict[str, dict[str, list[int]]] = {}
         self._outgoing: dict[str, list[Resolution]] = {}
         self._incoming: dict[str, list[Resolution]] | None = None
         self._suggestions: dict[str, str | None] = {}
@@ -353,6 +355,16 @@ class LinkIndex:
             self._headings[note.rel] = keys
         return keys
 
+    def _heading_index(self, note: Note) -> dict[str, list[int]]:
+        """Heading key -> the indexes in `headings(note)` of the headings with that key."""
+        index = self._heading_places.get(note.rel)
+        if index is None:
+            index = defaultdict(list)
+            for place, (_level, key, _heading) in enumerate(self.headings(note)):
+                index[key].append(place)
+            self._heading_places[note.rel] = index = dict(index)
+        return index
+
     def check_subpath(
         self, note: Note, target: Target, steps: list[str] | None = None
     ) -> tuple[SubpathProblem | None, Heading | None]:
@@ -371,16 +383,26 @@ class LinkIndex:
         if not parts:
             return None, None
         wanted = [heading_key(part) for part in parts]
-        index, level, last = 0, 0, None
-        for h_level, key, heading in self.headings(note):
-            if h_level > level and key == wanted[index]:
-                if steps is not None:
-                    line = note.line_of(heading.start)
-                    say(f"heading `{parts[index]}` matches `{_shown(note, h_level, heading)}` "
-                        f"(line {line})")  # fmt: skip
-                index, level, last = index + 1, h_level, heading
-                if index == len(wanted):
-                    return None, heading
+        index, level, last, position = 0, 0, None, 0
+        headings = self.headings(note)
+        at = self._heading_index(note)
+        while True:
+            # the next heading at or after `position` with the wanted key, deeper than `level`
+            places = at.get(wanted[index], ())
+            nth = bisect_left(places, position)
+            while nth < len(places) and headings[places[nth]][0] <= level:
+                nth += 1
+            if nth == len(places):
+                break
+            place = places[nth]
+            h_level, _key, heading = headings[place]
+            if steps is not None:
+                line = note.line_of(heading.start)
+                say(f"heading `{parts[index]}` matches `{_shown(note, h_level, heading)}` "
+                    f"(line {line})")  # fmt: skip
+            index, level, last, position = index + 1, h_level, heading, place + 1
+            if index == len(wanted):
+                return None, heading
         after = _shown(note, last.level, last) if last is not None else None
         deeper = f" deeper than and after `{after}`" if after else ""
         say(f"heading `{parts[index]}`: no heading{deeper} matches (compared as `{wanted[index]}`)")

@@ -32,7 +32,6 @@ import yaml
 from vaultkit.diagnostics import Diagnostic, Position
 from vaultkit.note import Note
 
-_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _DIRECTIVE = re.compile(
     r"\s*vaultkit-(?P<kind>disable-next-line|disable-file|disable|enable)(?=[\s,]|$)"
     r"(?P<codes>.*)",
@@ -96,6 +95,20 @@ def _blocks(note: Note) -> list[tuple[int, int]]:
     return [(start, end) for start, end in merged]
 
 
+def _comments(chunk: str):
+    """(start, text start, text end) of each closed `<!-- … -->` of a chunk, in one pass.
+
+    An unclosed `<!--` ends the search: no later comment can close either.
+    """
+    at = chunk.find("<!--")
+    while at >= 0:
+        close = chunk.find("-->", at + 4)
+        if close < 0:
+            return
+        yield at, at + 4, close
+        at = chunk.find("<!--", close + 3)
+
+
 def parse(note: Note) -> Suppressions:
     """Read every directive of a note (HTML comments outside code, and the frontmatter key)."""
     found = Suppressions()
@@ -104,20 +117,24 @@ def parse(note: Note) -> Suppressions:
     _frontmatter_codes(note, found)
     for start, end in _blocks(note):
         chunk = note.slice(start, end)
+        done, byte = 0, start  # byte offsets grow with the comments: linear in the chunk
+        for begin, inner, close in _comments(chunk):
+            byte += len(chunk[done:begin].encode())
+            done = begin
 
-        def offset(index: int, chunk: str = chunk, start: int = start) -> int:
-            return start + len(chunk[:index].encode())
+            def offset(index: int, chunk: str = chunk, begin: int = begin, at: int = byte) -> int:
+                return at + len(chunk[begin:index].encode())
 
-        for comment in _COMMENT.finditer(chunk):
-            directive = _DIRECTIVE.match(comment.group(1))
+            body = chunk[inner:close]
+            directive = _DIRECTIVE.match(body)
             if directive is None:
-                near = _NEAR_MISS.match(comment.group(1))
+                near = _NEAR_MISS.match(body)
                 if near is not None:
-                    where = note.position(offset(comment.start(1) + near.start("name")))
+                    where = note.position(offset(inner + near.start("name")))
                     found.unknown_directives.append(CodeRef(near.group("name"), where))
                 continue
             text = _REASON.split(directive.group("codes"), maxsplit=1)[0]
-            codes_at = comment.start(1) + directive.start("codes")
+            codes_at = inner + directive.start("codes")
             refs = [
                 CodeRef(m.group().upper(), note.position(offset(codes_at + m.start())))
                 for m in _CODE.finditer(text)
@@ -128,11 +145,10 @@ def parse(note: Note) -> Suppressions:
             if kind == "disable-file":
                 found.file_codes |= codes
             elif kind == "disable-next-line":
-                after = note.line_of(offset(comment.end()) - 1) + 1
+                after = note.line_of(offset(close + 3) - 1) + 1
                 found.next_line.setdefault(after, set()).update(codes)
             else:
-                line = note.line_of(offset(comment.start()))
-                found.switches.append((line, kind == "disable", codes))
+                found.switches.append((note.line_of(byte), kind == "disable", codes))
     return found
 
 

@@ -8,19 +8,35 @@ other waits for the next round, after the note has been checked again.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 
 from vaultkit.diagnostics import Diagnostic, Edit, Fix
 
 
-def _overlaps(edit: Edit, taken: list[Edit]) -> bool:
-    for other in taken:
-        if edit.start < other.end and other.start < edit.end:
+class _Taken:
+    """Edits already chosen, sorted; whether a new edit collides is found by bisection.
+
+    Chosen edits never overlap, so sorted by (start, end) their ends never
+    decrease either: the last edit starting before a new one ends is the only
+    one to compare with. Two insertions at one offset would depend on their
+    order: one per round.
+    """
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.points: set[int] = set()  # offsets of chosen insertions
+
+    def collides(self, edit: Edit) -> bool:
+        if edit.start == edit.end and edit.start in self.points:
             return True
-        # Two insertions at one offset would depend on their order: keep one per round.
-        if edit.start == edit.end == other.start == other.end:
-            return True
-    return False
+        index = bisect_left(self.spans, (edit.end, -1)) - 1
+        return index >= 0 and self.spans[index][1] > edit.start
+
+    def add(self, edit: Edit) -> None:
+        insort(self.spans, (edit.start, edit.end))
+        if edit.start == edit.end:
+            self.points.add(edit.start)
 
 
 def allowed(fix: Fix | None, unsafe: bool) -> bool:
@@ -35,17 +51,20 @@ def choose(diagnostics: Iterable[Diagnostic], *, unsafe: bool = False) -> list[F
         key=lambda d: (min(e.start for e in d.fix.edits), d.code, d.sort_key),
     )
     chosen: list[Fix] = []
-    taken: list[Edit] = []
+    taken = _Taken()
     for diagnostic in candidates:
         fix = diagnostic.fix
-        if not (fix.safe or unsafe):
+        if not (fix.safe or unsafe) or any(taken.collides(edit) for edit in fix.edits):
             continue
-        if any(_overlaps(edit, taken) for edit in fix.edits):
-            continue
-        if any(_overlaps(a, [b]) for i, a in enumerate(fix.edits) for b in fix.edits[i + 1 :]):
-            continue  # a fix whose own edits collide is a rule bug: never apply it
-        chosen.append(fix)
-        taken.extend(fix.edits)
+        own = _Taken()
+        for edit in sorted(fix.edits, key=lambda e: (e.start, e.end)):
+            if own.collides(edit):
+                break  # a fix whose own edits collide is a rule bug: never apply it
+            own.add(edit)
+        else:
+            chosen.append(fix)
+            for edit in fix.edits:
+                taken.add(edit)
     return chosen
 
 

@@ -29,7 +29,7 @@ from vaultkit.rules.images._common import (
     short,
 )
 
-_OPEN = re.compile(rb"!\[[^\]\n]*\]\(")  # the start of a Markdown image, `![alt](`
+_STOP = re.compile(rb"[\]\n]")  # what ends an image's alt text on its line
 _SPACE = re.compile(r"\s")
 _LOCAL_COPY = "save the image into the vault and embed the local copy (`![[name.png]]`)"
 
@@ -95,18 +95,38 @@ def _closed_below(note: Note, line_end: int, most: int = 3) -> int | None:
     return None
 
 
+def _opens(data: bytes, start: int) -> Iterator[tuple[int, int]]:
+    """Where each `![alt](` starts and ends (`alt` on one line, without `]`), in one pass.
+
+    A regular expression for this rescans a line full of `![` that never
+    reaches a `](` once per `![`; here each `]` or line end is looked for once.
+    """
+    pos, stop = data.find(b"![", start), -1
+    while pos >= 0:
+        if stop < pos + 2:  # else no `]` or line end lies between pos + 2 and `stop`
+            found = _STOP.search(data, pos + 2)
+            stop = found.start() if found is not None else len(data)
+        if data.startswith(b"](", stop):
+            yield pos, stop + 2
+            pos = data.find(b"![", stop + 2)
+        else:
+            pos = data.find(b"![", pos + 1)
+
+
 def _unparsed(note: Note) -> Iterator[tuple[int, int, str]]:
     """`![…](…` that Markdown does not read as an image: unterminated, or with spaces."""
     data = note.data
     if data.find(b"](", note.body_start) == -1:
         return
     parsed = {link.start for link in note.links if link.embed}
-    for match in _OPEN.finditer(data, note.body_start):
-        start, after = match.start(), match.end()
+    lines = note.source.lines
+    for start, after in _opens(data, note.body_start):
         if start in parsed or (start and data[start - 1] == 0x5C) or note.in_code(start):
             continue
-        line_end = data.find(b"\n", after)
-        rest = data[after : len(data) if line_end == -1 else line_end]
+        line = lines.line_of(after)  # the line's end, found without scanning the line
+        line_end = lines.line_start(line + 1) - 1 if line < len(lines.starts) else len(data)
+        nested = data.find(b"![", after, line_end)  # the next image: nothing after it counts
+        rest = data[after : line_end if nested == -1 else nested + 2]
         rest = rest.rstrip(b"\r").decode("utf-8", "replace")
         closing = rest.find(")")
         nested = rest.find("![")  # the next image starts before this one closed

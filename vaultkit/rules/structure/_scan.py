@@ -10,13 +10,12 @@ moves on to the next one.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from vaultkit.diagnostics import Diagnostic, Fix
-from vaultkit.note import Heading, Note
+from vaultkit.note import Heading, Note, Regions
 from vaultkit.rules.base import NoteRule
 
 # ------------------------------------------------------------------ one-note cache
@@ -37,27 +36,6 @@ def cached(note: Note, key: str, build: Callable[[Note], Any]) -> Any:
 # ------------------------------------------------------------------ regions
 
 
-class Regions:
-    """Sorted, merged byte ranges `[start, end)`; `covers(offset)` by bisection."""
-
-    __slots__ = ("ends", "starts")
-
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
-        starts: list[int] = []
-        ends: list[int] = []
-        for start, end in sorted(ranges):
-            if ends and start <= ends[-1]:
-                ends[-1] = max(ends[-1], end)
-            else:
-                starts.append(start)
-                ends.append(end)
-        self.starts, self.ends = starts, ends
-
-    def covers(self, offset: int) -> bool:
-        index = bisect_right(self.starts, offset) - 1
-        return index >= 0 and offset < self.ends[index]
-
-
 def code_regions(note: Note) -> Regions:
     """Code blocks and spans, math and raw HTML (comments included): not prose."""
     return cached(note, "code", lambda n: Regions((r.start, r.end) for r in (*n.code, *n.html)))
@@ -70,6 +48,12 @@ def link_regions(note: Note) -> Regions:
         "links",
         lambda n: Regions((r.start, r.end) for r in (*n.code, *n.html, *n.links)),
     )
+
+
+def in_heading(note: Note, offset: int) -> bool:
+    """Whether a byte offset is inside a heading (its whole span, setext underline included)."""
+    regions = cached(note, "headings", lambda n: Regions((h.start, h.end) for h in n.headings))
+    return regions.covers(offset)
 
 
 def in_code(note: Note, offset: int) -> bool:
@@ -98,11 +82,11 @@ def line_matches(
     note; a match whose group 1 is in code or HTML is dropped. `pattern`
     matches from the line's first byte and must not use `^`.
     """
-    data = note.data
+    data, lines = note.data, note.source.lines
     seen: set[int] = set()
     for needle in needles:
         for pos in _hits(data, note.body_start, needle):
-            line_start = data.rfind(b"\n", 0, pos) + 1
+            line_start = lines.line_start(lines.line_of(pos))
             if line_start in seen:
                 continue
             seen.add(line_start)
@@ -253,16 +237,30 @@ _BEFORE_TARGET = (b"(", b"<", b" ", b"\t", b"\n")  # what may come right before 
 
 
 def _strip_trailing(url: str, pairs: dict[str, str], punct: frozenset[str]) -> str:
-    """`url` without trailing `punct`; a closing bracket stays when it is balanced."""
-    while url:
-        last = url[-1]
+    """`url` without trailing `punct`; a closing bracket stays when it is balanced.
+
+    Each bracket is counted once and its count kept as the end moves back, so
+    a URL followed by thousands of `)` costs linear time.
+    """
+    end = len(url)
+    counts: dict[str, int] = {}  # bracket -> occurrences in url[:end]
+
+    def count(char: str) -> int:
+        if char not in counts:
+            counts[char] = url.count(char, 0, end)
+        return counts[char]
+
+    while end:
+        last = url[end - 1]
         if last in pairs:
-            if url.count(pairs[last]) >= url.count(last):
+            if count(pairs[last]) >= count(last):
                 break
         elif last not in punct:
             break
-        url = url[:-1]
-    return url
+        if last in counts:
+            counts[last] -= 1
+        end -= 1
+    return url[:end]
 
 
 def split_bare(candidate: str) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from vaultkit.rules.structure._scan import (
     heading_label,
     heading_line,
     in_article,
+    in_heading,
     is_accidental,
     is_setext,
     line_matches,
@@ -189,7 +190,7 @@ class HeadingMissingSpace(NoteRule):
         """
         if not any(char.isalnum() for char in rest):
             return None
-        if any(heading.start <= gap < heading.end for heading in note.headings):
+        if in_heading(note, gap):
             return None
         if note.data.startswith(_IDEOGRAPHIC_SPACE, gap):
             spaces = _SPACE_RUN.match(note.data, gap)
