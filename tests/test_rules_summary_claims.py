@@ -10,7 +10,7 @@ from conftest import SHARED, check, cli_json, run_cli, where
 
 import vaultkit.rules.summary.claims  # noqa: F401  (registers SM101-SM103 if the family does not)
 
-CODES = ["SM101", "SM102", "SM103"]
+CODES = ["SM101", "SM102", "SM103", "SM104"]
 SEED = SHARED / "seed"
 SAMPLE = SHARED / "sample-vault"
 NEEDS_SHARED = pytest.mark.skipif(

@@ -3,6 +3,7 @@ note written for the test: what must not be reported, and what still is."""
 
 from __future__ import annotations
 
+from conftest import check
 from test_rules_summary_claims import at, findings, note
 
 
@@ -71,12 +72,20 @@ def test_a_template_body_is_one_finding(make_vault):
         f"*   支持 {name}。" for name in ("Docker", "Kubernetes", "Homebrew", "FreeBSD", "Wayland")
     )
     body = "## 核心功能\n\n- 提供稳定的通用工程能力。\n- 支持跨平台或多环境使用。\n"
-    text = note(summary, body).replace("## 正文\n\n", "")
+    text = note(summary + "\n*   最低 4096 MB 内存。", body).replace("## 正文\n\n", "")
     diagnostics = findings(make_vault, text, "02-资源/工具/a.md")
     assert [(d.code, d.start.line, d.start.column) for d in diagnostics] == [
-        ("SM102", *at(text, "## 核心功能"))
+        ("SM104", *at(text, "## 核心功能"))
     ]
-    assert "5 of the 5 names" in diagnostics[0].message
+    assert "of the 6 names" in diagnostics[0].message and "`Docker`" in diagnostics[0].message
+
+
+def test_sm104_is_on_by_default_and_sm102_is_not(make_vault):
+    summary = "*   支持 Docker、Kubernetes、Homebrew、FreeBSD 与 Wayland。"
+    root = make_vault({"01-博客/x/a.md": note(summary, "一个模板正文。")})
+    assert [d.code for d in check(root) if d.code.startswith("SM1")] == ["SM104"]
+    root = make_vault({"01-博客/x/a.md": note("*   支持 Docker 与 Wayland。", "支持 Docker。")})
+    assert [d.code for d in check(root) if d.code.startswith("SM1")] == []
 
 
 def test_a_body_missing_a_few_names_is_no_template(make_vault):

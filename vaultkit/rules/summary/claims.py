@@ -133,14 +133,15 @@ def _empty_body(
 
 class _ClaimRule(NoteRule):
     category = "summary"
-    kind: ClassVar[str | None] = None  # "number", "term"; None: any kind with a near miss
+    kind: ClassVar[str | None] = None  # "number", "term", "body"; None: a near miss
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         for finding in findings(note, settings):
+            if (finding.kind == "body") != (self.kind == "body"):
+                continue
             if finding.kind == "body":
-                if self.kind == "term":
-                    yield self.at_line(note, finding.claim.line, 1, len(finding.claim.text),
-                                       self.empty_body(finding))  # fmt: skip
+                claim = finding.claim
+                yield self.at_line(note, claim.line, 1, len(claim.text), self.message(finding))
                 continue
             if (finding.near is not None) != (self.kind is None):
                 continue
@@ -256,17 +257,24 @@ class UnsupportedTerm(_ClaimRule):
     finding (`Hugging Face`), not one per word.
 
     A body that lacks at least four of the summary's names, and at least half
-    of them, is reported once, at its first line, as a body without the facts
-    the summary gives (a template such as `提供稳定的通用工程能力` under a
-    summary of the real project); its names and numbers are then not reported
-    one by one.
+    of them, is `summary-body-divergence`'s finding, once; its names and
+    numbers are then not reported one by one.
+
+    Off by default: on a real vault of this format 14 of 40 sampled findings
+    were true (35 %, after the fixes above; 1 of 40 before them). Most of the
+    rest were facts a summary of a README rightly states above a profile body
+    that is a template but lacks too few of them for `summary-body-divergence`;
+    the others, names the body gives in another form (`4o` for `GPT-4o`,
+    `无限设计画布` for `INFINITE DESIGN CANVAS`) or with a typo too short for
+    `summary-body-mismatch` (`wodr` for `Word`). Turn it on
+    (`extend-select = ["SM102"]`) to audit a note.
 
     Never checked: the part labels (`风险与缺口（Risks/Gaps）`); on a line
     written in English (more Latin words than Chinese characters, and English
     function words), words without a capital inside or a digit (`streaming`,
     but still `OpenAI`, `iOS`, `GPT-4o`); generic words and acronyms a
-    summary adds to a Chinese body (`AI`, `API`, `LLM`, `RAG`, `Agent`, `the`, `token`…, and
-    `claims-generic-terms`); a name glossed in Chinese beside it when the body
+    summary adds to a Chinese body (`AI`, `API`, `LLM`, `RAG`, `Agent`, `the`,
+    `token`…, and `claims-generic-terms`); a name glossed in Chinese beside it when the body
     has the Chinese (`红队（Red Team）`, `One-liner（单句笑话）`); a name whose
     `claims-term-aliases` spelling the body uses (`Apple` for `苹果`). When the
     body has the name with a typo, `summary-body-mismatch` reports it instead.
@@ -301,6 +309,8 @@ class UnsupportedTerm(_ClaimRule):
     `summary.claims-body-exclude`.
     """
 
+    default_enabled = False
+
     code = "SM102"
     name = "unsupported-term"
     severity = Severity.WARNING
@@ -311,12 +321,6 @@ class UnsupportedTerm(_ClaimRule):
         return (
             f"summary names `{claim.text}` (line {claim.line}), which the body never "
             "mentions; use the name the body uses, or drop it"
-        )
-
-    def empty_body(self, finding: claims.Finding) -> str:
-        return (
-            f"the body never mentions {finding.detail}: it holds none of the facts the "
-            "summary gives (a template?); write the article's facts into the body"
         )
 
 
@@ -375,4 +379,63 @@ class SummaryBodyMismatch(_ClaimRule):
         return (
             f"summary says `{claim.text}` (line {claim.line}); {where} has `{near.text}` "
             f"(line {near.line}): make them agree (one of them is a typo)"
+        )
+
+
+@register
+class SummaryBodyDivergence(_ClaimRule):
+    """The summary states names the body lacks: most of them, not a slip or two.
+
+    ## What it does
+    Reports a note, once, at the first line after its `## 摘要`, when its body
+    (as for `unsupported-term`) never mentions at least four of the Latin-script
+    names the summary states, and at least half of them, and names the first
+    five. The summary was then written from another text than the body: a
+    README summarised above a profile body that is a template (`提供稳定的通用工程
+    能力`, `阅读仓库 README 与官方文档…`), or a profile that left out what the
+    summary lists. Its names and numbers are not reported one by one.
+
+    On a real vault of this format 40 of 40 sampled findings were true.
+
+    ## Why is this bad?
+    The owners' summaries are generated from the body (`prompts/summarize.md`:
+    faithful to the source, no new claims); a body without the facts its
+    summary gives is an unfinished note: a reader who opens it to check the
+    summary finds nothing to check it against.
+
+    ## Example
+    ```markdown
+    ## 摘要
+    *   支持 Docker、Kubernetes、Homebrew、FreeBSD 与 Wayland。
+
+    ## 核心功能
+    - 提供稳定的通用工程能力。
+    - 支持跨平台或多环境使用。
+    ```
+
+    ## Use instead
+    ```markdown
+    ## 摘要
+    *   支持 Docker、Kubernetes、Homebrew、FreeBSD 与 Wayland。
+
+    ## 核心功能
+    - 以 Docker 或 Kubernetes 部署，macOS 上可用 Homebrew 安装。
+    - 支持 FreeBSD；Linux 上可在 Wayland 下运行。
+    ```
+
+    ## Options
+    As `unsupported-term`: `summary.claims-generic-terms`,
+    `summary.claims-term-aliases`, `summary.claims-body-exclude`.
+    """
+
+    code = "SM104"
+    name = "summary-body-divergence"
+    severity = Severity.WARNING
+    kind = "body"
+
+    def message(self, finding: claims.Finding) -> str:
+        return (
+            f"the body never mentions {finding.detail}: the summary was written from another "
+            "text (a template body, or a profile that left them out); put those facts into "
+            "the body, or write the summary from it"
         )
