@@ -20,7 +20,7 @@ number or name in brackets after Chinese (`红队（Red Team）`) is not a targe
 nor is a number that is part of a name (`GPT-4`, `Claude 3.7`); a fault whose
 new text the body happens to state is skipped (it is no fault). Everything
 goes into one temporary vault that is checked once, in-process, with the real
-registered summary rules (`--select SM,SM007,SM102`). A number or name fault counts as
+registered summary rules (`--select SM,SM007,SM101,SM102`). A number or name fault counts as
 found when a finding of its kind's rules (SM101/SM103, SM102/SM103) covers the
 changed text on its line; a template fault when the faulty note has a finding
 of its rule (`summary-part-missing`, `summary-label-variant`) that the clean
@@ -312,7 +312,7 @@ def evaluate(
                     _write(root, fault.rel, faulty)
                     faults.append(fault)
         started = time.perf_counter()
-        run = check_paths([root], select=["SM", "SM007", "SM102"])  # off by default
+        run = check_paths([root], select=["SM", "SM007", "SM101", "SM102"])  # off by default
         seconds = time.perf_counter() - started
     diagnostics = run.result.diagnostics
     by_path: dict[str, list] = {}

@@ -193,6 +193,14 @@ class UnsupportedNumber(_ClaimRule):
     it instead. This is a warning: a number the body lacks is usually invented
     or miscopied, but may be one the summary derived in a way not covered here.
 
+    Off by default: on a real vault of this format 20 of 40 sampled findings
+    were true (50 %). The others were figures the body writes in words
+    (`两个半小时`, `半小时到一小时`, `23年24年`, `去年国庆期间`), counts and spans
+    the summary derived (`10 种工具`, `24 小时` for `早8点到次日早8点`), figures
+    cut short (`1.1 万` for 11,604), names and idioms (`23M`, `24/7`), and
+    README figures above a template profile body. Turn it on
+    (`extend-select = ["SM101"]`) to audit a note.
+
     ## Why is this bad?
     The summary is written by a model told to be faithful to the source and to
     add no claims. A number the article never states was invented, miscopied
@@ -219,6 +227,8 @@ class UnsupportedNumber(_ClaimRule):
     `summary.claims-body-exclude` (default `["关联主题", "相关文档"]`): the `##`
     sections that are not part of the body.
     """
+
+    default_enabled = False
 
     code = "SM101"
     name = "unsupported-number"
