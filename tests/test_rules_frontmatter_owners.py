@@ -264,3 +264,22 @@ def test_fm003_names_an_inner_quote_and_gives_the_single_quoted_value(make_vault
         "wrap the whole value in single quotes, `协议: 'BSD \"New\" License'`" in found[0].message
     )
     assert "single quotes" not in found[1].message
+
+
+def test_fm017_two_profiles_of_one_repository(make_vault):
+    files = {
+        "02-资源/工具/a.md": note('title: "kit：检索工具"', '项目主页: "https://github.com/o/kit"'),
+        "02-资源/框架/b.md": _with_body(
+            note('title: "Kit：检索框架"', '仓库: "https://github.com/o/kit/"', body=ARTICLE),
+            LONG_B,
+        ),  # written up again, other words: still one object
+        "02-资源/工具/c.md": note('title: "甲：工具"', '项目主页: "https://example.com"'),
+        "02-资源/工具/d.md": note('title: "乙：工具"', '项目主页: "https://example.com"'),
+    }
+    found = check(make_vault(files), select=["FM017"])
+    assert where(found) == [
+        ("02-资源/工具/a.md", 3, 7, "FM017"),
+        ("02-资源/框架/b.md", 3, 5, "FM017"),
+    ]
+    assert "same object as `02-资源/框架/b.md`" in found[0].message
+    assert "keep one profile" in found[0].message

@@ -42,7 +42,7 @@ BLOG_FIELDS = ["title", "发布日期", "原文链接"]
 # nothing of the article format is required there, not even frontmatter.
 CONTROL_LAYER = ["AGENTS.md", "skills/**", "prompts/**", "scripts/**"]
 # Profiles of sites and projects (skills/site-project-profile.md): `{对象名}：{对象类型}{核心定位}`
-# titles without the banned words, separators or emoji.
+# titles without the banned words, separators or emoji; one profile per object.
 PROFILE_TITLES = {
     "title_banned_words": [
         "GitHub 项目档案", "项目档案", "网站档案", "项目风险边界档案", "风险边界档案",
@@ -56,6 +56,8 @@ PROFILE_TITLES = {
         "GitHub 项目", "GitHub 仓库", "开源工具", "应用框架", "工具项目", "AI 平台", "Agent 工具",
     ],
     "title_chinese_descriptor": True,
+    # one page per site or project: its repository URL identifies it
+    "object_fields": ["项目主页", "仓库", "仓库链接", "项目仓库", "源码仓库"],
 }  # fmt: skip
 DEFAULT_OVERRIDES = [
     Override(["01-博客/**"], {"frontmatter": {"required": BLOG_FIELDS}}),

@@ -32,6 +32,8 @@ class FrontmatterOptions:
             "链接", "source", "source_url", "url", "link",
         ]
     )  # fmt: skip
+    # Keys naming the one object a note profiles (FM017: two profiles of one repository).
+    object_fields: list[str] = field(default_factory=list)
     # Title rules that the owners' rules set for part of the vault (`02-资源/**`, through a
     # built-in override): off elsewhere, where a title is the article's own.
     title_banned_words: list[str] = field(default_factory=list)

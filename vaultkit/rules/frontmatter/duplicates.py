@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 import yaml
 
@@ -52,6 +52,13 @@ class DuplicateArticle(VaultRule):
     share about 0.5–0.6, parts of a series under 0.3), or when a body is too
     short to tell.
 
+    Profiles are found by the object they describe: where `object_fields` is
+    set (`项目主页`, `仓库`… under `02-资源/`, whose rule is one page per site
+    or project), two notes naming one repository (`github.com/owner/name`, a
+    URL with two path segments or more) are one object written up twice,
+    whatever their bodies; a bare homepage (`https://example.com`) may serve
+    several products and is not compared.
+
     ## Why is this bad?
     Duplicates split links, summaries and topics between two notes that drift
     apart; the vault counts the article twice.
@@ -65,7 +72,7 @@ class DuplicateArticle(VaultRule):
 
     ## Options
     `frontmatter.url-fields`, `frontmatter.url-key-aliases`,
-    `frontmatter.tracking-parameters`.
+    `frontmatter.object-fields`, `frontmatter.tracking-parameters`.
     """
 
     code = "FM017"
@@ -97,13 +104,22 @@ class DuplicateArticle(VaultRule):
             for note, key, text in members:
                 options = vault.config.settings_for(note.rel).frontmatter
                 normal = urls.normalize(text, options.tracking_parameters)
-                if normal is not None and _is_url_key(note, key, options):
-                    groups[normal].setdefault(note.rel, (note, key))
-        for normal, by_rel in sorted(groups.items()):
-            for same in _same_articles(list(by_rel.values())):
-                yield from self._report(normal, same)
+                role = _role(note, key, options, normal) if normal is not None else None
+                if role is not None:
+                    groups[(role, normal)].setdefault(note.rel, (note, key))
+        for (role, normal), by_rel in sorted(groups.items()):
+            members = list(by_rel.values())
+            if role == "object":  # one profile per repository: the URL decides
+                yield from self._report(normal, members, "object", "profile")
+                continue
+            for same in _same_articles(members):
+                yield from self._report(normal, same, "article", "note")
 
-    def _report(self, normal: str, members: list[tuple[Note, str]]) -> Iterator[Diagnostic]:
+    def _report(
+        self, normal: str, members: list[tuple[Note, str]], what: str, kept: str
+    ) -> Iterator[Diagnostic]:
+        if len(members) < 2:
+            return
         for note, key in members:
             others = [other.rel for other, _ in members if other is not note]
             named = ", ".join(f"`{rel}`" for rel in others[:_SHOWN])
@@ -113,30 +129,36 @@ class DuplicateArticle(VaultRule):
             start, end = value_span(note, fm, fm.fields[key])
             yield self.diagnostic(
                 note, start, end,
-                f"same article as {named} (`{key}` is `{normal}` once normalised); "
-                "keep one note and merge the other into it",
+                f"same {what} as {named} (`{key}` is `{normal}` once normalised); "
+                f"keep one {kept} and merge the other into it",
             )  # fmt: skip
 
 
 def _url_keys(config: Config) -> list[str]:
     """Every URL field and URL key alias that any part of the vault uses."""
     options = config.settings.frontmatter
-    keys = dict.fromkeys([*options.url_fields, *options.url_key_aliases])
+    keys = dict.fromkeys([*options.url_fields, *options.url_key_aliases, *options.object_fields])
     for override in config.overrides:
         table = override.tables.get("frontmatter", {})
-        for name in ("url_fields", "url_key_aliases"):
+        for name in ("url_fields", "url_key_aliases", "object_fields"):
             keys.update(dict.fromkeys(table.get(name, ())))
     return list(keys)
 
 
-def _is_url_key(note: Note, key: str, options: FrontmatterOptions) -> bool:
-    """`key` is where this note keeps its URL: a URL field, or an alias when it has none and
-    its folder requires one (an archived article, as FM019 sees it)."""
+def _role(note: Note, key: str, options: FrontmatterOptions, normal: str) -> str | None:
+    """`"article"` when `key` is where this note keeps its article's URL: a URL field, or an
+    alias when it has none and its folder requires one (as FM019 sees it); `"object"` when
+    it names the repository the note profiles (an object field holding `host/owner/name…`)."""
     if key in options.url_fields:
-        return True
+        return "article"
+    if key in options.object_fields:
+        path = urlsplit(normal).path
+        return "object" if len([part for part in path.split("/") if part]) >= 2 else None
     if key not in options.url_key_aliases or options.url_fields[0] not in options.required:
-        return False
-    return not any(k in note.frontmatter.fields for k in options.url_fields)
+        return None
+    if any(k in note.frontmatter.fields for k in options.url_fields):
+        return None
+    return "article"
 
 
 def _same_articles(members: list[tuple[Note, str]]) -> list[list[tuple[Note, str]]]:
