@@ -19,6 +19,7 @@ import click
 
 from vaultkit import __version__, baseline
 from vaultkit import changes as changes_module
+from vaultkit.commands.init import init
 from vaultkit.commands.mv import mv
 from vaultkit.linker.cli import link
 from vaultkit.linter import check_paths
@@ -574,3 +575,4 @@ def graph(
 
 main.add_command(link)
 main.add_command(mv)
+main.add_command(init)
