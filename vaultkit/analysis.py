@@ -5,7 +5,9 @@ stage that runs in parallel:
 
 - a note whose file is unchanged since the last run comes from the note
   cache (`vaultkit.cache`), with its note-rule findings when the
-  configuration and rule selection are the same too;
+  configuration and rule selection are the same too; a note that is not
+  reported comes as its facts (`vaultkit.facts`) and a `LazyNote`, whose
+  record is unpickled only if a vault rule reads more than the facts;
 - the others are read, parsed and checked, in worker processes when there
   are enough of them to pay for the workers (`PARALLEL_MIN` notes, more than
   one usable core, and `fork` available so workers start with the rules
@@ -29,9 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vaultkit import facts as facts_module
 from vaultkit.cache import NoteCache, Stat
 from vaultkit.diagnostics import Diagnostic
-from vaultkit.note import Note
+from vaultkit.note import LazyNote, Note
 from vaultkit.vault import parse_file
 
 if TYPE_CHECKING:
@@ -68,7 +71,7 @@ class Context:
     config: object  # vaultkit.config.Config
     selection: Selection
     rules: list[NoteRule]
-    keep_blobs: bool  # pickle each note for the cache
+    keep_blobs: bool  # pickle each note for the cache, with its facts
 
 
 def failure(rule, where: str, error: Exception) -> str:
@@ -99,7 +102,22 @@ def _analyse_one(job: Job, context: Context) -> tuple:
     note = parse_file(job.path, job.rel, context.config.max_file_size)
     blob = pickle.dumps(note, protocol=5) if context.keep_blobs else None
     findings, errors = check_note(note, context) if job.reported else (None, [])
+    if context.keep_blobs:
+        note.facts = _facts(note, context, errors)
     return note, blob, findings, errors
+
+
+def _facts(note: Note, context: Context, errors: list[str]):
+    """The note's facts; None when collecting them failed (the failure is reported)."""
+    try:
+        return facts_module.collect(note, context.config)
+    except Exception as error:  # a bug must not stop the run
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        errors.append(
+            f"collecting the facts of {note.rel} failed: {type(error).__name__}: {error} "
+            f"[{frame.filename}:{frame.lineno}]; this is a bug in vaultkit, please report it"
+        )
+        return None
 
 
 _CONTEXT: Context | None = None  # set in the parent before forking workers
@@ -110,7 +128,7 @@ def _work(chunk: list[Job]) -> list[tuple]:
     out = []
     for job in chunk:
         note, blob, findings, errors = _analyse_one(job, _CONTEXT)
-        out.append((blob or pickle.dumps(note, protocol=5), findings, errors))
+        out.append((blob or pickle.dumps(note, protocol=5), findings, errors, note.facts))
     return out
 
 
@@ -148,8 +166,10 @@ def _parse_all(jobs: list[Job], context: Context, progress: Callable[[int], None
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for results in pool.imap(_work, chunks):
-                for blob, findings, errors in results:
-                    yield pickle.loads(blob), blob, findings, errors
+                for blob, findings, errors, facts in results:
+                    note = pickle.loads(blob)
+                    note.facts = facts
+                    yield note, blob, findings, errors
                 progress(len(results))
     finally:
         _CONTEXT = None
@@ -195,8 +215,15 @@ def _analyse(
     todo: list[int] = []
     for index, job in enumerate(jobs):
         entry = None
+        facts = None
         if cache is not None:
             stats[index] = stat = Stat.of(job.path)
+            facts = cache.facts(job.rel, job.path, stat)
+            if facts is not None and not job.reported:
+                cache.touch(job.rel, stat)
+                slots[index] = LazyNote(job.path, job.rel, facts, _loader(job, context, cache))
+                progress(1)
+                continue
             entry = cache.get(job.rel, job.path, stat)
             if entry is not None:
                 cache.touch(job.rel, stat)
@@ -205,6 +232,11 @@ def _analyse(
             continue
         slots[index] = note = entry.note
         note.path = job.path  # the vault may have moved since the note was cached
+        note.facts = facts
+        if facts is None:
+            note.facts = _facts(note, context, out.errors)
+            if note.facts is not None:
+                cache.put_facts(job.rel, note.facts)
         if job.reported:
             if entry.findings is None:
                 findings, errors = check_note(note, context)
@@ -222,9 +254,23 @@ def _analyse(
         out.findings += findings or []
         out.errors += errors
         if cache is not None and note.source is not None and blob is not None:
-            cache.put(jobs[index].rel, stats[index], _raw(note), blob, None if errors else findings)
+            kept = None if errors else findings
+            cache.put(jobs[index].rel, stats[index], _raw(note), blob, kept, note.facts)
     out.notes = slots
     return out
+
+
+def _loader(job: Job, context: Context, cache: NoteCache) -> Callable[[], Note]:
+    """How a `LazyNote` gets its record: from the cache, else by reading the file again."""
+
+    def load() -> Note:
+        note = cache.note(job.rel)
+        if note is None:
+            note = parse_file(job.path, job.rel, context.config.max_file_size)
+        note.path = job.path
+        return note
+
+    return load
 
 
 def _raw(note: Note) -> bytes:

@@ -9,8 +9,11 @@ It lives beside the online results in the vault's cache folder,
   that change parsing (`parse_key`);
 - the findings of the note rules on it, valid for one vaultkit version, one
   configuration, one rule selection and one day (`rules_key`: `future-date`
-  depends on the date); vault rules (links, topics, duplicates) always run
-  again over the cached records;
+  depends on the date);
+- its facts (`vaultkit.facts`): what the vault rules read of a note that is
+  not checked this run, valid for one vaultkit version and configuration
+  (`facts_key`). A note that is not reported is then not even unpickled: the
+  run holds its facts and a `LazyNote` that loads the record on first use;
 
 and the whole result of the last runs, replayed when nothing at all changed.
 
@@ -21,7 +24,7 @@ trusted on its own, since a file written in the same clock tick after it was
 cached would look unchanged.
 
 The cache is never trusted blindly. Records are pickles, so each is signed
-with a keyed BLAKE2b whose secret key lives outside the vault, in the user's
+with keyed BLAKE2b whose secret key lives outside the vault, in the user's
 cache folder (`$XDG_CACHE_HOME/vaultkit/secret`, mode 0600); a record that a
 cloned or tampered cache folder brings along fails the check and is never
 unpickled. A file that is not a cache of this format, is corrupt or is locked
@@ -45,13 +48,14 @@ from pathlib import Path
 from vaultkit import cachedir
 
 FILE = "notes.sqlite"
-FORMAT = "vaultkit-notes-1"
+FORMAT = "vaultkit-notes-2"
 RACY_SECONDS = 2.0  # modification times this close to the run are always verified
 MAX_RUNS = 8  # whole-run results kept for replay
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS notes (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
-    " digest BLOB, parse_key TEXT, note BLOB, rules_key TEXT, findings BLOB, mac BLOB)",
+    " digest BLOB, parse_key TEXT, note BLOB, rules_key TEXT, findings BLOB, mac BLOB,"
+    " facts_key TEXT, facts BLOB, facts_mac BLOB)",
     "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, used REAL, result BLOB, mac BLOB)",
 )
 
@@ -128,14 +132,23 @@ class Entry:
     findings: list | None  # list[Diagnostic]; None: the rules must run again
 
 
+# A row of `notes`, as kept in memory (`_rows`) and as written (`_pending`, without `rel`).
+_SIZE, _MTIME, _DIGEST, _PARSE_KEY, _NOTE, _RULES_KEY, _FINDINGS, _MAC = range(8)
+_FACTS_KEY, _FACTS, _FACTS_MAC = 8, 9, 10
+_COLUMNS = (
+    "size, mtime, digest, parse_key, NULL, rules_key, NULL, NULL, facts_key, facts, facts_mac"
+)
+
+
 class NoteCache:
     """One vault's note cache; `open()` it, `get`/`put` notes, `close()` to write."""
 
-    def __init__(self, folder: Path, parse_key: str, rules_key: str) -> None:
+    def __init__(self, folder: Path, parse_key: str, rules_key: str, facts_key: str = "") -> None:
         self.folder = folder
         self.path = folder / FILE
         self.parse_key = parse_key
         self.rules_key = rules_key
+        self.facts_key = facts_key
         self.started = time.time()
         self.rebuilt = False  # an unusable cache file was set aside
         self.problem: str | None = None  # why the cache could not be used or written
@@ -176,10 +189,7 @@ class NoteCache:
                 db.execute(statement)
             db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
             self._rows = {
-                row[0]: row[1:]
-                for row in db.execute(
-                    "SELECT rel, size, mtime, digest, parse_key, rules_key FROM notes"
-                )
+                row[0]: row[1:] for row in db.execute(f"SELECT rel, {_COLUMNS} FROM notes")
             }
         except BaseException:
             db.close()
@@ -233,11 +243,12 @@ class NoteCache:
     # -- signing -------------------------------------------------------------------------
 
     def _mac(self, *parts: bytes | None) -> bytes:
-        h = hmac.new(self._key, digestmod=hashlib.blake2b)
+        """BLAKE2b in its keyed mode (a MAC by design, one C call instead of HMAC's two)."""
+        h = hashlib.blake2b(key=self._key, digest_size=32)
         for part in parts:
             part = part or b""
             h.update(len(part).to_bytes(8, "little") + part)
-        return h.digest()[:32]
+        return h.digest()
 
     def _load(self, blob: bytes):
         try:
@@ -247,38 +258,62 @@ class NoteCache:
 
     # -- notes ---------------------------------------------------------------------------
 
-    def get(self, rel: str, path: Path, stat: Stat | None) -> Entry | None:
-        """The cached note at `rel` (file `path`) if the file is unchanged, else None."""
-        row = self._rows.get(rel)
-        if row is None or stat is None:
+    def _current(self, rel: str, path: Path, stat: Stat | None) -> tuple | None:
+        """The row of `rel` if the file is unchanged (same bytes) and parsed alike, else None."""
+        row = self._pending.get(rel) or self._rows.get(rel)
+        if row is None or stat is None or row[_PARSE_KEY] != self.parse_key:
             return None
-        size, mtime, file_digest, parse_key, rules_key = row
-        if parse_key != self.parse_key:
-            return None
-        if (size, mtime) != (stat.size, stat.mtime):
-            if size != stat.size or not _same_bytes(path, file_digest):
+        if (row[_SIZE], row[_MTIME]) != (stat.size, stat.mtime):
+            if row[_SIZE] != stat.size or not _same_bytes(path, row[_DIGEST]):
                 return None
             self._stale.add(rel)  # same bytes, new time: record the new time
-        blobs = self._blobs(rel)
-        if blobs is None:
+        return row
+
+    def get(self, rel: str, path: Path, stat: Stat | None) -> Entry | None:
+        """The cached note at `rel` (file `path`) if the file is unchanged, else None."""
+        row = self._current(rel, path, stat)
+        if row is None:
             return None
-        note_blob, findings_blob, mac = blobs
-        if not hmac.compare_digest(
-            mac or b"", self._mac(rel.encode(), file_digest, note_blob, findings_blob)
-        ):
-            return None  # not written by this user's vaultkit: never unpickle it
-        note = self._load(note_blob)
+        note = self.note(rel)
         if note is None:
             return None
         findings = None
-        if rules_key == self.rules_key and findings_blob is not None:
-            findings = self._load(findings_blob)
+        if row[_RULES_KEY] == self.rules_key:
+            blobs = self._blobs(rel)
+            if blobs is not None and blobs[1] is not None:
+                findings = self._load(blobs[1])
         return Entry(note, findings)
+
+    def facts(self, rel: str, path: Path, stat: Stat | None):
+        """The cached facts of `rel` if the file is unchanged and they are still valid."""
+        row = self._current(rel, path, stat)
+        if row is None or row[_FACTS_KEY] != self.facts_key or row[_FACTS] is None:
+            return None
+        blob = row[_FACTS]
+        expected = self._mac(rel.encode(), row[_DIGEST], blob)
+        if not hmac.compare_digest(row[_FACTS_MAC] or b"", expected):
+            return None
+        return self._load(blob)
+
+    def note(self, rel: str):
+        """The cached record of `rel` (checked by `get` or `facts` first), or None."""
+        if self._db is None and rel not in self._pending:
+            return None
+        row = self._pending.get(rel) or self._rows.get(rel)
+        blobs = self._blobs(rel)
+        if row is None or blobs is None:
+            return None
+        note_blob, findings_blob, mac = blobs
+        if not hmac.compare_digest(
+            mac or b"", self._mac(rel.encode(), row[_DIGEST], note_blob, findings_blob)
+        ):
+            return None  # not written by this user's vaultkit: never unpickle it
+        return self._load(note_blob)
 
     def _blobs(self, rel: str) -> tuple | None:
         pending = self._pending.get(rel)
-        if pending is not None:
-            return pending[4], pending[6], pending[7]
+        if pending is not None and pending[_NOTE] is not None:
+            return pending[_NOTE], pending[_FINDINGS], pending[_MAC]
         try:
             row = self._db.execute(
                 "SELECT note, findings, mac FROM notes WHERE rel = ?", (rel,)
@@ -287,10 +322,18 @@ class NoteCache:
             return None
         return row if row is not None and isinstance(row[0], bytes) else None
 
+    def _facts_columns(self, rel: str, file_digest: bytes, facts) -> tuple:
+        if facts is None:
+            return None, None, None
+        blob = pickle.dumps(facts, protocol=5)
+        return self.facts_key, blob, self._mac(rel.encode(), file_digest, blob)
+
     def put(
-        self, rel: str, stat: Stat | None, raw: bytes | None, note_blob: bytes, findings
-    ) -> None:
-        """Remember a parsed note (its pickled record) and, if they ran, its findings."""
+        self, rel: str, stat: Stat | None, raw: bytes | None, note_blob: bytes, findings,
+        facts=None,
+    ) -> None:  # fmt: skip
+        """Remember a parsed note (its pickled record), its facts and, if they ran, its
+        findings."""
         if self._db is None or stat is None or raw is None:
             return
         mtime = stat.mtime if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
@@ -300,36 +343,49 @@ class NoteCache:
         self._pending[rel] = (
             stat.size, mtime, file_digest, self.parse_key, note_blob,
             self.rules_key if findings is not None else None, findings_blob, mac,
+            *self._facts_columns(rel, file_digest, facts),
         )  # fmt: skip
+
+    def _full_row(self, rel: str) -> list | None:
+        """The whole row of `rel` (blobs included), to be changed and written again."""
+        row = self._pending.get(rel)
+        if row is not None and row[_NOTE] is not None:
+            return list(row)
+        known, blobs = self._rows.get(rel), self._blobs(rel)
+        if known is None or blobs is None:
+            return None
+        row = list(row or known)
+        row[_NOTE], row[_FINDINGS], row[_MAC] = blobs
+        return row
 
     def put_findings(self, rel: str, findings) -> None:
         """Add note-rule findings to a note served from the cache without them."""
-        row = self._pending.get(rel)
+        row = self._full_row(rel)
         if row is None:
-            known, blobs = self._rows.get(rel), self._blobs(rel)
-            if known is None or blobs is None:
-                return
-            row = (*known[:4], blobs[0])
-        size, mtime, file_digest, parse_key, note_blob = row[:5]
-        findings_blob = pickle.dumps(findings, protocol=5)
-        mac = self._mac(rel.encode(), file_digest, note_blob, findings_blob)
-        self._pending[rel] = (
-            size, mtime, file_digest, parse_key, note_blob, self.rules_key, findings_blob, mac
-        )  # fmt: skip
+            return
+        row[_FINDINGS] = pickle.dumps(findings, protocol=5)
+        row[_RULES_KEY] = self.rules_key
+        row[_MAC] = self._mac(rel.encode(), row[_DIGEST], row[_NOTE], row[_FINDINGS])
+        self._pending[rel] = tuple(row)
+
+    def put_facts(self, rel: str, facts) -> None:
+        """Add facts to a note served from the cache without valid ones."""
+        row = self._full_row(rel)
+        if row is None:
+            return
+        row[_FACTS_KEY:] = self._facts_columns(rel, row[_DIGEST], facts)
+        self._pending[rel] = tuple(row)
 
     def touch(self, rel: str, stat: Stat) -> None:
         """Record the new modification time of a note whose bytes did not change."""
         if rel not in self._stale:
             return
-        row = self._pending.get(rel)
+        row = self._full_row(rel)
         if row is None:
-            known, blobs = self._rows.get(rel), self._blobs(rel)
-            if known is None or blobs is None:
-                return
-            note_blob, findings_blob, mac = blobs
-            row = (*known[:4], note_blob, known[4], findings_blob, mac)
-        mtime = stat.mtime if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
-        self._pending[rel] = (stat.size, mtime, *row[2:])
+            return
+        row[_SIZE] = stat.size
+        row[_MTIME] = stat.mtime if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
+        self._pending[rel] = tuple(row)
 
     # -- whole runs ----------------------------------------------------------------------
 
@@ -361,7 +417,7 @@ class NoteCache:
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(rel, *row) for rel, row in self._pending.items()],
             )
             if keep is not None:

@@ -175,6 +175,9 @@ def _check_vault(
     with _parse_progress(cache, jobs, progress) as bar:
         analysed = analysis.analyse(jobs, context, cache, bar.advance)
     vault = vault_module.assemble(root, config, found, analysed.notes)
+    subjects = frozenset(note.rel for note in vault.notes if reported(note.rel))
+    if len(subjects) < len(vault.notes):
+        vault.subjects = subjects  # vault rules read the other notes' facts
     findings, errors = analysed.findings, analysed.errors
     for note in vault.notes[len(analysed.notes) :]:  # files that could not even be walked
         if reported(note.rel):
@@ -215,11 +218,12 @@ def _open_cache(root: Path, config, cli: Stage):
             config_bytes = Path(config.path).read_bytes()
         except OSError:
             return None
+    facts_key = cache_module.fingerprint(parse_key, config.path or "", config_bytes)
     rules_key = cache_module.fingerprint(
-        parse_key, config.path or "", config_bytes, cli.select, cli.extend_select, cli.ignore,
-        datetime.date.today().isoformat(),
-    )  # fmt: skip
-    return cache_module.NoteCache(cachedir.folder_for(root), parse_key, rules_key).open()
+        facts_key, cli.select, cli.extend_select, cli.ignore, datetime.date.today().isoformat()
+    )
+    folder = cachedir.folder_for(root)
+    return cache_module.NoteCache(folder, parse_key, rules_key, facts_key).open()
 
 
 def _code_stamp() -> list[object]:

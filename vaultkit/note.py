@@ -218,6 +218,11 @@ class Note:
                 return section
         return None
 
+    # What vault rules read of the note when it is not checked this run (`vaultkit.facts`);
+    # set by the per-note stage, never pickled with the note.
+    facts = None
+    loaded = True  # a `LazyNote` is not, until something reads its record
+
     def __reduce__(self) -> tuple:
         """Pickle the parse results, compactly; `lines` and `code_lines` are computed on use."""
         source = self.source
@@ -228,6 +233,44 @@ class Note:
             os.fspath(self.path), self.rel, source, self.problem, front, self.headings,
             self.sections, links, self.code, self.html, self.blocks, self.body_start,
         )  # fmt: skip
+
+
+class LazyNote(Note):
+    """A note served from the cache whose record is read only when something needs it.
+
+    It knows its path, name and facts; any other attribute loads the record
+    (`load()`, which never fails: it reads the file again when the cache cannot
+    serve it). Vault rules read the facts of notes they do not report on, so a
+    run over a few changed notes never unpickles the rest of the vault.
+    """
+
+    def __init__(self, path: Path, rel: str, facts, load) -> None:
+        self.__dict__.update(path=path, rel=rel, facts=facts, _load=load, _note=None)
+
+    @property
+    def loaded(self) -> bool:
+        return self._note is not None
+
+    def record(self) -> Note:
+        note = self._note
+        if note is None:
+            note = self._note = self._load()
+            self._load = None
+        return note
+
+    def __reduce__(self) -> tuple:
+        return self.record().__reduce__()
+
+
+def _lazy_field(name: str) -> property:
+    return property(lambda self: getattr(self.record(), name), doc=f"`Note.{name}`, loaded")
+
+
+for _name in (
+    "source", "problem", "frontmatter", "headings", "sections", "links", "code", "html",
+    "blocks", "body_start",
+):  # fmt: skip
+    setattr(LazyNote, _name, _lazy_field(_name))
 
 
 # A pickled note holds its text once, as `data`: the frontmatter's YAML and link targets

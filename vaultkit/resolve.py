@@ -149,7 +149,8 @@ class LinkIndex:
 
     - `links_of(note)`: a `Resolution` for each vault link of the note (URLs
       left out), in source order; cached, so every rule shares one pass.
-    - `incoming(rel)`: the resolutions of other notes' links that reach `rel`.
+    - `incoming(rel)`: the resolutions of other notes' links that reach `rel`;
+      `has_incoming(rel)`: whether there is one (from facts where it can).
     - `resolve(link, note)` / `resolve_target(target, link, note, steps)`: one
       link; `steps` (a list) collects each look-up in words, for `explain`.
     - `find(target, source_rel)`: the file only, without the subpath check.
@@ -184,6 +185,7 @@ class LinkIndex:
         self._heading_places: dict[str, dict[str, list[int]]] = {}
         self._outgoing: dict[str, list[Resolution]] = {}
         self._incoming: dict[str, list[Resolution]] | None = None
+        self._reached: set[str] | None = None
         self._suggestions: dict[str, str | None] = {}
         self._matches: dict[tuple[str, str, str], _Match] = {}  # (kind, path, folder) -> match
         self._pools: tuple[dict[str, Names], Names, Names] | None = None
@@ -217,6 +219,29 @@ class LinkIndex:
                         incoming[resolution.rel].append(resolution)
             self._incoming = dict(incoming)
         return self._incoming.get(rel, [])
+
+    def has_incoming(self, rel: str) -> bool:
+        """Whether a link of another note reaches `rel`, as `incoming(rel)` would say; notes
+        whose records are not loaded are read through their facts (`vaultkit.facts`)."""
+        if self._reached is None:
+            reached: set[str] = set()
+            for note in self.notes.values():
+                facts = None if note.loaded else note.facts
+                if facts is None:
+                    if note.source is not None:
+                        reached.update(r.rel for r in self.links_of(note) if r.rel != note.rel)
+                    continue
+                folder = note.rel.rpartition("/")[0]
+                for kind, written, path in facts.targets:
+                    match = self._matches.get((kind, path, folder))
+                    if match is None:
+                        target = Target(kind, written, path, "", False)
+                        match = self._matches[kind, path, folder] = self.find(target, note.rel)
+                    if match.rel != note.rel:
+                        reached.add(match.rel)
+            reached.discard(None)
+            self._reached = reached
+        return rel in self._reached
 
     def resolve(self, link: Link, source: Note) -> Resolution | None:
         """Resolve one link of `source`; None if it is a URL, not a vault link."""

@@ -128,6 +128,9 @@ def group_by_root(paths: list[Path]) -> dict[Path, list[Path]]:
 
 def relative(path: Path, root: Path) -> str:
     """`path` relative to the vault root, '/'-separated, printable (see `display_name`)."""
+    full, base = os.fspath(path), os.fspath(root)
+    if os.sep == "/" and full[len(base) : len(base) + 1] == "/" and full.startswith(base):
+        return display_name(full[len(base) + 1 :])  # what `relative_to` gives, without its cost
     return display_name(path.relative_to(root).as_posix())
 
 
@@ -239,7 +242,7 @@ class _Walk:
             if entry.name.startswith(".") or entry.name in SKIPPED_DIRS:
                 continue
             path = Path(entry.path)
-            if self.config.is_excluded(relative(path, self.root)):
+            if self.config.exclude and self.config.is_excluded(relative(path, self.root)):
                 continue
             if not _name_ok(entry.name):
                 self.found.problems[path] = _bad_name(path, self.root)
@@ -352,6 +355,9 @@ class Vault:
     outside_links: dict[str, str] = field(default_factory=dict)
     # Remote image URL -> its `vaultkit.online.Verdict`; None unless `--online` ran.
     online: dict[str, Any] | None = None
+    # The notes vault rules report on (rels); None: every note. Rules read the others
+    # through their facts (`vaultkit.facts`) where they can, so their records stay unread.
+    subjects: frozenset[str] | None = None
     by_rel: dict[str, Note] = field(init=False)
     by_name: dict[str, list[Note]] = field(init=False)
 
@@ -359,10 +365,21 @@ class Vault:
         self.by_rel = {note.rel: note for note in self.notes}
         names: dict[str, list[Note]] = defaultdict(list)
         for note in self.notes:
-            if note.problem is not None and not note.rel.lower().endswith(NOTE_SUFFIX):
+            if not note.rel.lower().endswith(NOTE_SUFFIX) and note.problem is not None:
                 continue  # a folder or attachment that could not be walked is no note
             names[name_key(note.path.stem)].append(note)
         self.by_name = dict(names)
+
+    def is_subject(self, note: Note) -> bool:
+        """Whether vault rules report on `note` in this run."""
+        return self.subjects is None or note.rel in self.subjects
+
+    @property
+    def subject_notes(self) -> list[Note]:
+        """The notes vault rules report on, in vault order (`notes` when every note is)."""
+        if self.subjects is None:
+            return self.notes
+        return [note for note in self.notes if note.rel in self.subjects]
 
 
 def parse_file(path: Path, rel: str, max_size: int) -> Note:

@@ -48,13 +48,13 @@ class OrphanNote(VaultRule):
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
         index = index_for(vault)
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None or note.rel not in index.notes:
                 continue
             topics = _topic_folder(vault, note.rel)
             if topics and (note.rel + "/").startswith(topics + "/"):
                 continue
-            if not index.incoming(note.rel):
+            if not index.has_incoming(note.rel):
                 yield self.at_line(
                     note, 1, 1, 0,
                     f"no other note links to `{note.rel}`; link it from a related note "
@@ -94,7 +94,7 @@ class DeadEndNote(VaultRule):
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
         index = index_for(vault)
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None or note.rel not in index.notes:
                 continue
             if not any(_leads_out(r) for r in index.links_of(note)):

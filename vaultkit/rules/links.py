@@ -130,7 +130,7 @@ def _suspects(vault: Vault, index: LinkIndex) -> list[tuple[Note, Resolution]]:
     found = index.derived.get("links.suspects")
     if found is None:
         found = []
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None:
                 continue
             for resolution in index.links_of(note):

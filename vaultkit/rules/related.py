@@ -49,7 +49,7 @@ class _RelatedRule(VaultRule):
     category = "links"
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None:
                 continue
             options = vault.config.settings_for(note.rel).topics

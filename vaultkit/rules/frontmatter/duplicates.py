@@ -83,24 +83,18 @@ class DuplicateArticle(VaultRule):
         # A cheap key first (host and path, plus `sn` for WeChat): notes whose URLs
         # normalise alike share it, so the full normal form and each note's own options
         # (its URL fields and tracking parameters) are computed only for those that collide.
-        keys = _url_keys(vault.config)
         loose: dict[str, list[tuple[Note, str, str]]] = defaultdict(list)
         for note in vault.notes:
-            fm = values_of(note) if note.frontmatter is not None else None
-            if fm is None or not fm.fields:
-                continue
-            for key in keys:
-                entry = fm.fields.get(key)
-                if entry is None or not isinstance(entry.node, yaml.ScalarNode):
-                    continue
-                text = entry.node.value
-                rough = _rough_key(text) if "://" in text else None
-                if rough is not None:
-                    loose[rough].append((note, key, text))
+            facts = None if vault.is_subject(note) else note.facts
+            values = facts.urls if facts is not None else url_values(note, vault.config)
+            for key, text, rough in values:
+                loose[rough].append((note, key, text))
         groups: dict[str, dict[str, tuple[Note, str]]] = defaultdict(dict)
         for members in loose.values():
             if len(members) < 2 or len({id(note) for note, _, _ in members}) < 2:
                 continue
+            if not any(vault.is_subject(note) for note, _, _ in members):
+                continue  # no finding of this group would be reported
             for note, key, text in members:
                 options = vault.config.settings_for(note.rel).frontmatter
                 normal = urls.normalize(text, options.tracking_parameters)
@@ -110,17 +104,19 @@ class DuplicateArticle(VaultRule):
         for (role, normal), by_rel in sorted(groups.items()):
             members = list(by_rel.values())
             if role == "object":  # one profile per repository: the URL decides
-                yield from self._report(normal, members, "object", "profile")
+                yield from self._report(normal, members, "object", "profile", vault)
                 continue
             for same in _same_articles(members):
-                yield from self._report(normal, same, "article", "note")
+                yield from self._report(normal, same, "article", "note", vault)
 
     def _report(
-        self, normal: str, members: list[tuple[Note, str]], what: str, kept: str
+        self, normal: str, members: list[tuple[Note, str]], what: str, kept: str, vault: Vault
     ) -> Iterator[Diagnostic]:
         if len(members) < 2:
             return
         for note, key in members:
+            if not vault.is_subject(note):
+                continue
             others = [other.rel for other, _ in members if other is not note]
             named = ", ".join(f"`{rel}`" for rel in others[:_SHOWN])
             if len(others) > _SHOWN:
@@ -132,6 +128,24 @@ class DuplicateArticle(VaultRule):
                 f"same {what} as {named} (`{key}` is `{normal}` once normalised); "
                 f"keep one {kept} and merge the other into it",
             )  # fmt: skip
+
+
+def url_values(note: Note, config: Config) -> tuple[tuple[str, str, str], ...]:
+    """`(key, text, rough key)` of each URL field or alias the note fills in with a plain
+    http(s) URL: what FM017 compares across the vault (also kept as the note's facts)."""
+    fm = values_of(note) if note.frontmatter is not None else None
+    if fm is None or not fm.fields:
+        return ()
+    found = []
+    for key in _url_keys(config):
+        entry = fm.fields.get(key)
+        if entry is None or not isinstance(entry.node, yaml.ScalarNode):
+            continue
+        text = entry.node.value
+        rough = _rough_key(text) if "://" in text else None
+        if rough is not None:
+            found.append((key, text, rough))
+    return tuple(found)
 
 
 def _url_keys(config: Config) -> list[str]:

@@ -152,7 +152,7 @@ class _LocalImageRule(ResolutionRule):
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
         index = index_for(vault)
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None:
                 continue
             for resolution in index.links_of(note):
@@ -440,7 +440,7 @@ class NotAnImage(VaultRule):
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
         index = index_for(vault)
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None:
                 continue
             found = list(self._local(note, index, vault)) + list(self._remote(note))

@@ -29,7 +29,7 @@ class _OnlineImageRule(VaultRule):
         verdicts = vault.online or {}
         if not verdicts:
             return
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None:
                 continue
             for link in remote_images(note):

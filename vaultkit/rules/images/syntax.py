@@ -90,7 +90,7 @@ class MissingImageBang(VaultRule):
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
         index = None
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None:
                 continue
             entries: tuple[str, ...] | None = None

@@ -29,7 +29,7 @@ from vaultkit.note import Heading, Link, Note
 from vaultkit.options import TopicsOptions
 from vaultkit.resolve import LinkIndex, Resolution, Status, index_for
 from vaultkit.suggest import Names
-from vaultkit.targets import is_image
+from vaultkit.targets import Target, is_image, parse_target
 from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _SEPARATORS = re.compile(r"[-_\s]+")
@@ -257,13 +257,21 @@ class TopicMap:
         self._deferred: dict[str, dict[str, frozenset[int]]] = {}
         self._names: Names | None = None
         self._options: dict[str, TopicsOptions] = {}
+        self._folder: str | None = None  # the one topic folder of every note, "" if several
         for note in vault.notes:
-            if note.source is None or not note.rel.lower().endswith(NOTE_SUFFIX):
+            if not note.rel.lower().endswith(NOTE_SUFFIX):
                 continue
-            options = self.options(note)
-            if in_folder(note.rel, options.folder):
+            facts = None if vault.is_subject(note) else note.facts
+            if facts is None and note.source is None:
+                continue
+            folder = self.folder(note)
+            if in_folder(note.rel, folder):
                 self.topic_notes.append(note)
                 self.notes_by_key[topic_key(stem(note.rel))].append(note.rel)
+            if facts is not None:  # a note no rule reports on: its uses count, no more
+                self._count(note, facts.topics, folder)
+                continue
+            options = self.options(note)
             views = section_lines(note, options.section)
             if views:
                 entries = self._read(note, views, options)
@@ -306,19 +314,36 @@ class TopicMap:
                     target = resolution.target
                     if target.embed and target.is_image:
                         continue  # the images rules check these
-                    name = topic_name(target.path)
-                    written_folder = target.path.strip("/").rpartition("/")[0]
-                    reached = resolution.rel
-                    topic_like = bool(name) and (
-                        not written_folder
-                        or fold(written_folder) == fold(options.folder.strip("/"))
-                        or (reached is not None and in_folder(reached, options.folder))
-                    )
+                    name, topic_like = _written_topic(target.path, options)
+                    if topic_like is None:
+                        reached = resolution.rel
+                        topic_like = reached is not None and in_folder(reached, options.folder)
                     entry = TopicEntry(note, line, resolution, name, topic_key(name), topic_like)
                     if topic_like and entry.key:
                         self.uses[entry.key][name] += 1
                     entries.append(entry)
         return entries
+
+    def folder(self, note: Note) -> str:
+        """The topic folder for a note; without asking the settings when only one is set."""
+        if self._folder is None:
+            config = self.vault.config
+            tables = [override.tables.get("topics", {}) for override in config.overrides]
+            folders = {config.settings.topics.folder} | {
+                table["folder"] for table in tables if "folder" in table
+            }
+            self._folder = folders.pop() if len(folders) == 1 else ""
+        return self._folder or self.options(note).folder
+
+    def _count(self, note: Note, facts: tuple, folder: str) -> None:
+        """Count the uses of a note's topic entries from its facts (see `topic_facts`)."""
+        for name, key, topic_like, kind, written, path in facts:
+            if topic_like is None:
+                target = Target(kind, written, path, "", False)
+                reached = self.index.find(target, note.rel).rel
+                topic_like = reached is not None and in_folder(reached, folder)
+            if topic_like:
+                self.uses[key][name] += 1
 
     def _classify(self, entry: TopicEntry) -> None:
         missing = entry.resolution.status is Status.MISSING
@@ -358,6 +383,37 @@ class TopicMap:
             }
             self._deferred[note.rel] = found
         return found
+
+
+def _written_topic(path: str, options: TopicsOptions) -> tuple[str, bool | None]:
+    """The topic a topic entry's link path names, and whether it is topic-like as written
+    (None: only if the link reaches a note of the topic folder)."""
+    name = topic_name(path)
+    if not name:
+        return name, False
+    written_folder = path.strip("/").rpartition("/")[0]
+    if not written_folder or fold(written_folder) == fold(options.folder.strip("/")):
+        return name, True
+    return name, None
+
+
+def topic_facts(note: Note, options: TopicsOptions) -> tuple:
+    """`(name, key, topic_like, kind, written, path)` of each topic entry of a note that may
+    count as a use of its topic, as `TopicMap` reads them, without resolving any link."""
+    found = []
+    for view in section_lines(note, options.section):
+        for line in view.lines:
+            for link in line.links:
+                if link.kind != "wikilink":
+                    continue
+                target = parse_target(link)
+                if target is None or (target.embed and target.is_image):
+                    continue
+                name, topic_like = _written_topic(target.path, options)
+                key = topic_key(name)
+                if key and topic_like is not False:
+                    found.append((name, key, topic_like, target.kind, target.written, target.path))
+    return tuple(found)
 
 
 def topic_map(vault: Vault) -> TopicMap:

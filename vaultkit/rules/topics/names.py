@@ -384,7 +384,7 @@ class UnusedTopic(VaultRule):
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
         topics = topic_map(vault)
         for note in topics.topic_notes:
-            if topics.index.incoming(note.rel):
+            if not vault.is_subject(note) or topics.index.has_incoming(note.rel):
                 continue
             yield self.at_line(
                 note, 1, 1, 0,

@@ -253,7 +253,7 @@ class TopicEntryFormat(VaultRule):
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
         topics = topic_map(vault)
-        for note in vault.notes:
+        for note in vault.subject_notes:
             if note.source is None:
                 continue
             options = topics.options(note)
