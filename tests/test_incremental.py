@@ -10,6 +10,7 @@ from vaultkit.linter import check_paths
 from vaultkit.note import LazyNote
 
 SAME_URL = "https://mp.weixin.qq.com/s?__biz=X&mid=1&idx=1&sn=Y"
+MAIL = "someone@example.com"  # ending three notes of one folder (ST120)
 BODY = "这是一篇关于模型训练的长文，讨论了数据、算力和评测。" * 3
 
 
@@ -17,7 +18,8 @@ def article(url: str, topics: list[str], body: str = BODY, extra: str = "") -> s
     text = ARTICLE.replace("https://example.com/posts/clean", url)
     text = text.replace("正文第一段。", body + extra)
     head, _, _ = text.partition("## 关联主题")
-    return head + "## 关联主题\n\n" + "".join(f"- [[00-元语/{t}]]\n" for t in topics)
+    paths = [t if "/" in t else f"00-元语/{t}" for t in topics]  # `元语/llm`: resolved to tell
+    return head + "## 关联主题\n\n" + "".join(f"- [[{path}]]\n" for path in paths)
 
 
 def topic(name: str) -> str:
@@ -30,7 +32,9 @@ FILES = {
     "00-元语/LLM.md": topic("LLM"),  # near duplicate of llm (TP002)
     "00-元语/Agent.md": topic("Agent"),
     "00-元语/无人用.md": topic("无人用"),  # linked by nobody (TP008)
-    "01-博客/甲/一.md": article(SAME_URL, ["AI", "llm", "Agent"]),
+    "01-博客/甲/一.md": article(SAME_URL, ["AI", "llm", "Agent"], extra=f"\n\n{MAIL}"),
+    "01-博客/甲/五.md": article("https://example.com/5", ["AI", "Agent"], extra=f"\n\n{MAIL}"),
+    "01-博客/甲/六.md": article("https://example.com/6", ["AI", "元语/llm"], extra=f"\n\n{MAIL}"),
     "01-博客/乙/二.md": article(SAME_URL + "&chksm=1", ["AI", "llm", "Agent"]),  # FM017
     "01-博客/丙/三.md": article(
         "https://example.com/3", ["AI", "LLM", "Agent"], extra="\n\n见 [[一#不存在的标题]]。"
@@ -55,7 +59,7 @@ def vault(tmp_path, monkeypatch):
 def test_one_note_against_a_cached_vault_finds_what_a_full_check_finds(vault, rel):
     extra = ["LK008", "LK009"]
     whole = check_paths([vault], use_cache=False, extend_select=extra)
-    assert {"FM017", "TP001", "TP002", "TP008", "LK001", "LK004"} <= {
+    assert {"FM017", "TP001", "TP002", "TP008", "LK001", "LK004", "ST120"} <= {
         d.code for d in whole.result.diagnostics
     }
     check_paths([vault], use_cache=True, extend_select=extra)  # the cache: notes and facts

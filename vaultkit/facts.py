@@ -5,51 +5,54 @@ whole vault: their links against every file's name, their topics against every
 note's topic entries, their source URL against every other note's. Those reads
 of the other notes need only small facts, computed when a note is parsed and
 kept in the note cache beside its record (`facts_key`: one vaultkit version and
-configuration), so that the other notes' records are never unpickled:
+configuration), so that the other notes' records are never unpickled.
 
-- `targets`: each vault link's destination `(kind, written, path)`, for
-  "does any note link here" (TP008, LK008);
-- `topics`: each topic entry `(name, key, topic_like, kind, written, path)`
-  (`topic_like` None when only resolving the link tells), for the spellings and
-  uses of each topic (TP002, and which entries TP001–TP004 report);
-- `urls`: each URL field `(key, text, rough key)` of the frontmatter, for
-  FM017 (the few notes whose URLs collide are then read whole).
+Each vault rule family registers the facts it reads with `provides(name)`: a
+function of the parsed note and the configuration whose result (small, plain
+data: tuples of strings) is `note.facts[name]`. Today:
 
-Names, headings and block ids come from the vault's file list and, for the few
-link targets a checked note names with `#`, from the target's record itself.
+- `targets` (`vaultkit.resolve`): each vault link's `(kind, written, path)`,
+  for "does any note link here" (TP008, LK008);
+- `topics` (topics rules): each topic entry that may count as a use;
+- `urls` (FM017): each URL field `(key, text, rough key)`;
+- `tail-addresses` (ST120): the e-mail addresses ending the article.
+
 Rules decide which notes they report on with `Vault.is_subject`; a note that is
-not a subject is read through its facts only.
+not a subject has `note.facts` (else None: read it whole), and a rule reads of
+it only those facts. Names, headings and block ids need no facts: they come
+from the vault's file list and, for the few link targets a checked note names
+with `#`, from the target's record, loaded on use (`vaultkit.note.LazyNote`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vaultkit.config import Config
     from vaultkit.note import Note
 
+Facts = dict[str, Any]
+_PROVIDERS: dict[str, Callable[[Note, Config], Any]] = {}
 
-@dataclass(frozen=True, slots=True)
-class Facts:
-    targets: tuple[tuple[str, str, str], ...]
-    topics: tuple[tuple[str, str, bool | None, str, str, str], ...]
-    urls: tuple[tuple[str, str, str], ...]
+
+def provides(name: str) -> Callable:
+    """Decorator: `fn(note, config)` computes the fact `name` of a parsed, readable note."""
+
+    def register(fn: Callable[[Note, Config], Any]) -> Callable[[Note, Config], Any]:
+        if name in _PROVIDERS and _PROVIDERS[name] is not fn:
+            raise ValueError(f"two providers of the fact {name!r}")
+        _PROVIDERS[name] = fn
+        return fn
+
+    return register
 
 
 def collect(note: Note, config: Config) -> Facts | None:
     """The facts of a parsed note (None for a note that could not be read)."""
     if note.source is None:
         return None
-    from vaultkit.rules.frontmatter.duplicates import url_values
-    from vaultkit.rules.topics._entries import topic_facts
-    from vaultkit.targets import parse_target
+    import vaultkit.rules  # noqa: F401 - every rule family registers its facts
 
-    targets = []
-    for link in note.links:
-        target = parse_target(link)
-        if target is not None and target.path:
-            targets.append((target.kind, target.written, target.path))
-    topics = config.settings_for(note.rel).topics
-    return Facts(tuple(targets), topic_facts(note, topics), url_values(note, config))
+    return {name: fn(note, config) for name, fn in sorted(_PROVIDERS.items())}

@@ -69,6 +69,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from vaultkit.facts import provides
 from vaultkit.note import Heading, Link, Note
 from vaultkit.suggest import Names
 from vaultkit.targets import (
@@ -232,7 +233,7 @@ class LinkIndex:
                         reached.update(r.rel for r in self.links_of(note) if r.rel != note.rel)
                     continue
                 folder = note.rel.rpartition("/")[0]
-                for kind, written, path in facts.targets:
+                for kind, written, path in facts["targets"]:
                     match = self._matches.get((kind, path, folder))
                     if match is None:
                         target = Target(kind, written, path, "", False)
@@ -486,6 +487,17 @@ class LinkIndex:
                         slash = stem.find("/", slash + 1)
             self._stems = dict(stems)
         return self._stems.get(fold(written), [])
+
+
+@provides("targets")
+def link_targets(note: Note, config: object) -> tuple[tuple[str, str, str], ...]:
+    """`(kind, written, path)` of each vault link of a note that names a file (its facts)."""
+    found = []
+    for link in note.links:
+        target = parse_target(link)
+        if target is not None and target.path:
+            found.append((target.kind, target.written, target.path))
+    return tuple(found)
 
 
 def index_for(vault: Vault) -> LinkIndex:

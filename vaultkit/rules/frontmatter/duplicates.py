@@ -12,6 +12,7 @@ import yaml
 
 from vaultkit import urls
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.facts import provides
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.frontmatter.common import value_span, values_of
 
@@ -86,7 +87,7 @@ class DuplicateArticle(VaultRule):
         loose: dict[str, list[tuple[Note, str, str]]] = defaultdict(list)
         for note in vault.notes:
             facts = None if vault.is_subject(note) else note.facts
-            values = facts.urls if facts is not None else url_values(note, vault.config)
+            values = facts["urls"] if facts is not None else url_values(note, vault.config)
             for key, text, rough in values:
                 loose[rough].append((note, key, text))
         groups: dict[str, dict[str, tuple[Note, str]]] = defaultdict(dict)
@@ -130,6 +131,7 @@ class DuplicateArticle(VaultRule):
             )  # fmt: skip
 
 
+@provides("urls")
 def url_values(note: Note, config: Config) -> tuple[tuple[str, str, str], ...]:
     """`(key, text, rough key)` of each URL field or alias the note fills in with a plain
     http(s) URL: what FM017 compares across the vault (also kept as the note's facts)."""

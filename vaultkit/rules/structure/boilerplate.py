@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.facts import provides
 from vaultkit.note import Note
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.structure._scan import article_span
@@ -75,6 +76,17 @@ def _tail(note: Note) -> list[int]:
             if len(found) == _TAIL:
                 break
     return found[::-1]
+
+
+@provides("tail-addresses")
+def _tail_facts(note: Note, config: object) -> tuple[str, ...]:
+    return tail_addresses(note, _tail(note))
+
+
+def tail_addresses(note: Note, tail: list[int]) -> tuple[str, ...]:
+    """The addresses on the last lines of the article (`tail`: its last line numbers)."""
+    seen = {_email(note.lines[number - 1]) for number in tail[-_EMAIL_TAIL:]}
+    return tuple(sorted(seen - {None}))
 
 
 def _kind(text: str) -> str | None:
@@ -154,9 +166,9 @@ class ScrapedBoilerplate(VaultRule):
     severity = Severity.WARNING
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
-        tails = {note.rel: _tail(note) for note in vault.notes if note.source is not None}
+        tails = {note.rel: _tail(note) for note in vault.subject_notes if note.source is not None}
         addresses = _repeated_addresses(vault, tails)
-        for note in vault.notes:
+        for note in vault.subject_notes:
             hits: list[tuple[int, str]] = []
             tail = tails.get(note.rel, [])
             for index, number in enumerate(tail):
@@ -207,9 +219,14 @@ def _repeated_addresses(vault: Vault, tails: dict[str, list[int]]) -> dict[str, 
     """Per folder, the addresses that end at least `_EMAIL_NOTES` of its notes, with counts."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for note in vault.notes:
-        tail = tails.get(note.rel, [])
-        seen = {_email(note.lines[number - 1]) for number in tail[-_EMAIL_TAIL:]}
-        for address in seen - {None}:
+        facts = None if vault.is_subject(note) else note.facts
+        if facts is not None:
+            seen = facts["tail-addresses"]
+        elif note.source is not None:
+            seen = tail_addresses(note, tails.get(note.rel) or _tail(note))
+        else:
+            continue
+        for address in seen:
             counts[posixpath.dirname(note.rel)][address] += 1
     return {
         folder: {address: n for address, n in found.items() if n >= _EMAIL_NOTES}

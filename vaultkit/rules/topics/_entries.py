@@ -25,6 +25,8 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from vaultkit.config import Config
+from vaultkit.facts import provides
 from vaultkit.note import Heading, Link, Note
 from vaultkit.options import TopicsOptions
 from vaultkit.resolve import LinkIndex, Resolution, Status, index_for
@@ -269,7 +271,7 @@ class TopicMap:
                 self.topic_notes.append(note)
                 self.notes_by_key[topic_key(stem(note.rel))].append(note.rel)
             if facts is not None:  # a note no rule reports on: its uses count, no more
-                self._count(note, facts.topics, folder)
+                self._count(note, facts["topics"], folder)
                 continue
             options = self.options(note)
             views = section_lines(note, options.section)
@@ -395,6 +397,11 @@ def _written_topic(path: str, options: TopicsOptions) -> tuple[str, bool | None]
     if not written_folder or fold(written_folder) == fold(options.folder.strip("/")):
         return name, True
     return name, None
+
+
+@provides("topics")
+def _topic_facts(note: Note, config: Config) -> tuple:
+    return topic_facts(note, config.settings_for(note.rel).topics)
 
 
 def topic_facts(note: Note, options: TopicsOptions) -> tuple:
