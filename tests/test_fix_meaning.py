@@ -41,6 +41,7 @@ from conftest import REPO
 from vaultkit import source, summary, suppression
 from vaultkit.note import _OPTIONS, parse
 from vaultkit.options import SummaryOptions
+from vaultkit.rules.frontmatter.junk import _RADICALS
 
 CORPUS = next(
     (p / "shared" / "corpus" / "vault-a" for p in REPO.parents if (p / "shared").is_dir()),
@@ -131,8 +132,11 @@ def values(rel: str, data: bytes) -> list[str]:
 
 
 def _read(value: str) -> str:
-    """A text value as a reader sees it: HTML entities and look-alike characters read."""
-    return unicodedata.normalize("NFKC", html.unescape(value))
+    """A text value as a reader sees it: HTML entities and look-alike characters read (Kangxi
+    radicals by NFKC; the radicals of U+2E80, which have no compatibility mapping, by the
+    table FM021 uses)."""
+    value = unicodedata.normalize("NFKC", html.unescape(value))
+    return "".join(_RADICALS.get(char, char) for char in value)
 
 
 def suppressed_lines(rel: str, data: bytes) -> list[tuple[str, str]]:

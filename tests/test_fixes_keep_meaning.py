@@ -6,7 +6,7 @@ suppression comment on the line it covers (ST102 puts the blank line above the c
 
 from __future__ import annotations
 
-from conftest import ARTICLE, ARTICLE_BODY_LINE, check, cli_json, where
+from conftest import ARTICLE, ARTICLE_BODY_LINE, check, cli_json, run_cli, where
 
 A = "01-博客/作者/a.md"
 
@@ -68,3 +68,28 @@ def test_st102_edge_a_suppression_comment_with_its_blank_line_is_fine(make_vault
     text = "第一段。\n\n<!-- vaultkit-disable-next-line ST110 -->\n## 文档信息\n\n第二段。"
     root = make_vault({A: body(text)})
     assert check(root, select=["ST102", "ST110"]) == []
+
+
+def test_no_fix_moves_a_suppression_comment_off_its_line(make_vault):
+    # SM007 would move the text after the label to a line of its own, out of the comment's
+    # reach: the fix waits, with a warning, and the covered line stays as it was
+    line = "**一句话总结**：这是一句话总结。"
+    text = ARTICLE.replace(
+        "**1) 一句话总结**\n这是一句话总结。",
+        f"<!-- vaultkit-disable-next-line SM008 -->\n{line}",
+    )
+    root = make_vault({A: text})
+    [finding] = check(root, select=["SM007"])
+    assert finding.fix is not None and finding.fix.safe
+    done = run_cli("check", root, "--select", "SM007", "--fix", "--no-color")
+    assert "would move a `vaultkit-disable-next-line` comment off the line it covers" in (
+        done.stdout + done.stderr
+    )
+    assert f"-->\n{line}\n" in (root / A).read_text("utf-8")
+
+
+def test_a_fix_after_the_covered_line_still_applies(make_vault):
+    text = body("<!-- vaultkit-disable-next-line ST110 -->\n## 文档信息\n第二段。")
+    root = make_vault({A: text})
+    cli_json(root, "--select", "ST102,ST110", "--fix")
+    assert "-->\n## 文档信息\n\n第二段。" in (root / A).read_text("utf-8")

@@ -7,7 +7,9 @@ notes that changed. It stops when no fix applies, and after `MAX_ROUNDS`
 rounds at most; a note whose fixes do not settle (a fix that does not remove
 its finding, two fixes that undo each other, a fix that makes a rule fail) is
 left as it was, with a warning. Nothing outside the edits changes: the BOM is
-put back, line endings and every other byte stay as they were.
+put back, line endings and every other byte stay as they were. A fix that
+would move a `vaultkit-disable-next-line` comment off the line it covers is
+not applied, with a warning.
 
 `write` then replaces each changed file (see `vaultkit.fix.atomic`); `diff`
 shows a change as a unified diff. Files that could not be read as UTF-8
@@ -24,11 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vaultkit import linter
+from vaultkit import linter, suppression
 from vaultkit import note as note_module
 from vaultkit import source as source_module
 from vaultkit import vault as vault_module
-from vaultkit.diagnostics import Diagnostic
+from vaultkit.diagnostics import Diagnostic, Fix
 from vaultkit.fix import atomic
 from vaultkit.fix.atomic import Snapshot
 from vaultkit.fix.edits import allowed, apply, choose, valid
@@ -265,6 +267,7 @@ class _VaultFixer:
                     f"a fix of {codes} edits outside the note or inside a character or line "
                     "ending; not applied (this is a bug in vaultkit, please report it)",
                 )
+        fixes = self.keep_suppressions(state, fixes)
         new = apply(state.data, fixes)
         if new == state.data:
             state.done = True
@@ -282,6 +285,30 @@ class _VaultFixer:
         codes = {id(d.fix): d.code for d in state.diagnostics if d.fix is not None}
         state.codes.update(codes[id(fix)] for fix in fixes)
         return True
+
+    def keep_suppressions(self, state: _State, fixes: list[Fix]) -> list[Fix]:
+        """The fixes that leave every `disable-next-line` comment on the line it covers.
+
+        A fix that adds or removes a line break from the end of the comment's
+        line to the end of the line it covers (a blank line after the comment,
+        the covered line split in two) is not applied: the finding it
+        suppresses would come back, or another line would be silenced.
+        """
+        spans = _covered_lines(state.note)
+        if not spans:
+            return fixes
+        kept = []
+        for fix in fixes:
+            if _moves_a_line_break(fix, spans, state.data):
+                codes = ", ".join(d.code for d in state.diagnostics if d.fix is fix)
+                self.warn(
+                    state.original.rel,
+                    f"a fix of {codes} would move a `vaultkit-disable-next-line` comment off "
+                    "the line it covers; not applied",
+                )
+            else:
+                kept.append(fix)
+        return kept
 
     def check_again(self, changed: list[str]) -> None:
         """Run the rules on the changed notes, in the vault that holds them now."""
@@ -355,6 +382,30 @@ def _complete(vault: vault_module.Vault) -> vault_module.Vault:
     listed = {rel for _, rel in walked}
     notes += [note for note in vault.notes if note.rel not in listed]
     return replace(vault, notes=notes)
+
+
+def _covered_lines(note: Note) -> list[tuple[int, int]]:
+    """For each `disable-next-line` comment: from the line break that ends its line to the end
+    of the line it covers (byte offsets)."""
+    if note.source is None or b"vaultkit-disable-next-line" not in note.data:
+        return []
+    lines = note.source.lines
+    spans = []
+    for number in suppression.parse(note).next_line:
+        if 1 < number <= len(note.lines):
+            start = lines.line_start(number)
+            spans.append((start - 1, start + len(note.lines[number - 1].encode())))
+    return spans
+
+
+def _moves_a_line_break(fix: Fix, spans: list[tuple[int, int]], data: bytes) -> bool:
+    for edit in fix.edits:
+        if "\n" not in edit.text and b"\n" not in data[edit.start : edit.end]:
+            continue
+        if any(low <= edit.start < high or (edit.start < high and low < edit.end)
+               for low, high in spans):  # fmt: skip
+            return True
+    return False
 
 
 def _reparse(original: Note, data: bytes) -> Note | None:
