@@ -155,10 +155,20 @@ def test_sm003_hit_missing_key_points(make_vault):
 
 
 def test_sm003_hit_once_for_a_summary_without_parts(make_vault):
-    text = NOTE.replace(SUMMARY_BLOCK, "## 摘要\n\n一段自由的摘要文字。\n\n*   一条。\n\n")
+    text = NOTE.replace(SUMMARY_BLOCK, "## 摘要\n\n一段自由的摘要文字。\n\n又一段文字。\n\n")
     found = diags(make_vault, text, "SM003")
     assert [(d.start.line, d.start.column) for d in found] == [(6, 1)]
     assert "has none of the template's parts" in found[0].message
+
+
+def test_sm003_miss_the_template_shape_without_labels(make_vault):
+    # The owners' prompt names the parts but no label: a sentence, then the points.
+    shape = NOTE.replace(SUMMARY_BLOCK, "## 摘要\n\n某公司发布了新模型。\n\n" + POINTS + "\n")
+    assert lint(make_vault, shape, "SM003") == []
+    for label in ("**2) 关键发现**", "**2) 核心看点 (Key Points)**"):
+        text = NOTE.replace("**2) 关键要点**", label)
+        assert lint(make_vault, text, "SM003") == [], label
+        assert lint(make_vault, text, "SM008") == [], label
 
 
 def test_sm003_hit_on_an_unlabelled_sentence(make_vault):
@@ -368,14 +378,17 @@ def test_sm008_edge_inline_label_cjk_column_and_bullets(make_vault):
 # ------------------------------------------------------------------ SM009 key-points-count
 
 
+LONG_BODY = "正文。\n\n" + "这是一段足够长的正文，讲了很多具体的事实与数据。" * 25 + "\n"
+
+
 def test_sm009_hit(make_vault):
-    text = NOTE.replace("*   要点四。\n*   要点五。\n", "")
+    text = NOTE.replace("*   要点四。\n*   要点五。\n", "").replace("正文。\n", LONG_BODY)
     found = diags(make_vault, text, "SM009")
     assert [(d.start.line, d.start.column, d.end.column) for d in found] == [(11, 1, 12)]
     assert found[0].message == (
         "the key points have 3 bullet points; the template asks for 5–10 (write at least 5)"
     )
-    many = NOTE.replace(POINTS, POINTS * 3)
+    many = NOTE.replace(POINTS, POINTS * 3)  # too many: whatever the body
     found = diags(make_vault, many, "SM009")
     assert "have 15 bullet points" in found[0].message and "at most 10" in found[0].message
 
@@ -389,7 +402,7 @@ def test_sm009_miss(make_vault):
 def test_sm009_edge_configured_bounds_and_prose(make_vault):
     config = "[summary]\nkey-points-min = 1\nkey-points-max = 4\n"
     assert lint(make_vault, NOTE, "SM009", config=config) == [(11, 1)]
-    prose = NOTE.replace(POINTS, "一段文字代替要点。\n")
+    prose = NOTE.replace(POINTS, "一段文字代替要点。\n").replace("正文。\n", LONG_BODY)
     found = diags(make_vault, prose, "SM009")
     assert "have 1 line and no bullet points" in found[0].message
 
@@ -457,3 +470,12 @@ def test_sm010_filler_miss_and_edge(make_vault):
     )
     for sentence in facts:
         assert lint(make_vault, NOTE.replace(ONE, sentence), "SM010") == [], sentence
+
+
+def test_sm009_edge_a_brief_needs_no_five_points(make_vault):
+    brief = NOTE.replace("*   要点四。\n*   要点五。\n", "")  # a body of one word
+    assert lint(make_vault, brief, "SM009") == []
+    config = "[summary]\nkey-points-min-body = 0\n"
+    assert lint(make_vault, brief, "SM009", config=config) == [(11, 1)]
+    linked = brief.replace("正文。\n", "[原文](https://example.com/" + "a" * 600 + ")\n")
+    assert lint(make_vault, linked, "SM009") == []  # a link target is no prose

@@ -90,8 +90,9 @@ class SummaryOptions:
     `*-words` the words that recognise a label by meaning (`risks-weak-words`
     count only at the end of a label: `潜在问题`, not `问题背景`).
     `risks-required` makes part 3 mandatory; `key-points-min`/`-max` bound the
-    points (SM009); `leakage-phrases`, `leakage-patterns` (regexes) and
-    `leakage-wikilinks` say what is vault talk in a summary (SM010).
+    points (SM009), the minimum only for a body of `key-points-min-body` prose;
+    `leakage-phrases`, `leakage-patterns` (regexes) and `leakage-wikilinks` say
+    what is vault talk in a summary (SM010).
     """
 
     # -- template rules (SM001–SM010)
@@ -108,7 +109,7 @@ class SummaryOptions:
     key_points_words: list[str] = field(
         default_factory=lambda: [
             "要点", "关键点", "关键信息", "核心信息", "核心观点", "主要观点", "核心内容",
-            "主要内容", "重点",
+            "主要内容", "重点", "关键发现", "主要发现", "核心发现", "看点",
         ]
     )  # fmt: skip
     risks_words: list[str] = field(
@@ -121,6 +122,7 @@ class SummaryOptions:
     risks_required: bool = False
     key_points_min: int = 5
     key_points_max: int = 10
+    key_points_min_body: int = 500  # prose (CJK characters + Latin words) a body needs for min
     leakage_phrases: list[str] = field(default_factory=lambda: ["关联主题"])
     leakage_patterns: list[str] = field(
         default_factory=lambda: [

@@ -216,8 +216,11 @@ class SummaryPartMissing(NoteRule):
     Where `[summary] template` is on, reports a `## 摘要` section that has no
     one-sentence part or no key-points part (and no risks part when
     `risks-required` is on). A summary with none of the parts at all gets one
-    finding that says so, at its heading. When text before the first part
-    looks like an unlabelled one-sentence summary, the finding points at it.
+    finding that says so, at its heading, unless it has the template's shape
+    without labels (a paragraph, then the points as a list): the owners'
+    prompt (`prompts/summarize.md`) names the parts but prescribes no label.
+    When text before the first part looks like an unlabelled one-sentence
+    summary, the finding points at it.
     An empty `## 摘要` is left to ST106 (empty-section).
 
     ## Why is this bad?
@@ -262,6 +265,8 @@ class SummaryPartMissing(NoteRule):
         labels = canonical_labels(options)
         heading = summary.section.heading
         if not summary.parts:
+            if _unlabelled_template(summary):
+                return  # a sentence, then the points: the template without labels
             yield _heading_diagnostic(
                 self, note, heading,
                 f"`## {HEADING}` has none of the template's parts; label them "
@@ -286,6 +291,17 @@ class SummaryPartMissing(NoteRule):
                 f"`## {HEADING}` has no {WHAT[kind]} part; add `{labels[kind]}` "
                 f"(the template: {template_order(options)})",
             )  # fmt: skip
+
+
+_LIST_ITEM = re.compile(r"(?:[-*+•]|\d{1,3}[.)、])[ \t]")
+
+
+def _unlabelled_template(summary: Summary) -> bool:
+    """Whether a summary without labels is a paragraph followed by a list of points."""
+    lines = summary.preamble
+    if len(lines) < 2 or _LIST_ITEM.match(lines[0].text):
+        return False
+    return any(_LIST_ITEM.match(line.text) for line in lines[1:])
 
 
 @register
