@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vaultkit.linker import learn
 from vaultkit.linker import related as related_module
 from vaultkit.linker.model import WEIGHTS, Model
 
 TOP_TOPICS, TOP_RELATED = 5, 10
+_BATCH = 256
 
 
 @dataclass
@@ -79,29 +81,32 @@ def run(model: Model, weights: dict[str, float] | None = None) -> Report:
     weights = weights or WEIGHTS
     report = Report()
     index = model.index
-    related = related_module.Related(model)
-    for i, features in enumerate(index.notes):
-        tally = report.folders[_group(features.rel)]
-        testable = model.example[i] and model.labeled[i]
-        targets = [t for t, _ in features.related if t in index.by_rel and t != features.rel]
-        if not testable and not targets:
-            continue
-        sims = model.similar(i)
-        if testable:
-            truth = [c for c in model.Y[i].indices]
-            parts = model._parts(i, sims, model.Y[i].toarray().ravel(), ())
-            base = sum(weights[name] * value for name, value in parts.items())
-            top = np.argsort(-base, kind="stable")[:TOP_TOPICS]
-            hits = len(set(top.tolist()) & set(truth))
+    sims = model.all_similar()
+    testable = np.flatnonzero(model.example & model.labeled)
+    for lo in range(0, len(testable), _BATCH):
+        rows = testable[lo : lo + _BATCH]
+        parts = model.parts(rows, sims[rows])
+        base = sum(weights[name] * value for name, value in parts.items())
+        for i, score in zip(rows, base, strict=True):
+            tally = report.folders[_group(index.notes[i].rel)]
+            truth = np.flatnonzero(model.Y[i])
+            top = np.argpartition(-score, TOP_TOPICS)[:TOP_TOPICS]
+            hits = len(np.intersect1d(top, truth))
             tally.notes += 1
             tally.precision += hits / TOP_TOPICS
             tally.recall += hits / len(truth)
             if len(truth) >= 2:
-                _one_hidden(model, i, truth, base, tally, weights)
-        scored = related.scores(i, sims) if targets else None
+                _one_hidden(model, i, truth, score, tally, weights)
+    related = related_module.Related(model)
+    for i, features in enumerate(index.notes):
+        targets = [t for t, _ in features.related if t in index.by_rel and t != features.rel]
+        if not targets:
+            continue
+        tally = report.folders[_group(features.rel)]
+        scored = related.scores(i, sims[i])
         for target in dict.fromkeys(targets):
             others = {t for t in targets if t != target}
-            ranked = related.rank(i, sims, skip=others, limit=TOP_RELATED, scored=scored)
+            ranked = related.rank(i, sims[i], skip=others, limit=TOP_RELATED, scored=scored)
             tally.entries += 1
             tally.found += any(c.rel == target for c in ranked)
     report.seconds = time.perf_counter() - started
@@ -109,14 +114,10 @@ def run(model: Model, weights: dict[str, float] | None = None) -> Report:
 
 
 def _one_hidden(model, i, truth, base, tally, weights) -> None:
-    own = np.zeros(len(model.keys))
-    own[truth] = 1.0
-    count = np.maximum(model.count - own, 1.0)
+    precision = learn.without(model.precision, model.Y[i])
     for hidden in truth:
         known = [c for c in truth if c != hidden]
-        co = model.cooc[known] - np.outer(own[known], own)
-        cooc = (co / count[known][:, None]).mean(axis=0)
-        score = base + weights["cooc"] * cooc
+        score = base + weights["labels"] * learn.from_labels(precision, known)
         score[known] = -np.inf
         top = np.argpartition(-score, TOP_TOPICS)[:TOP_TOPICS]
         tally.hidden += 1

@@ -55,6 +55,7 @@ class VaultIndex:
     notes: list[Features]
     counts: sparse.csr_matrix  # notes x token buckets: raw counts
     topics: dict[str, Topic]  # key -> topic
+    key: str = ""  # changes whenever a note, a topic's names or the linker's code change
     by_rel: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -88,7 +89,7 @@ def _topics_of(notes: list[Features], config: Config) -> dict[str, Topic]:
     return topics
 
 
-def _folder(root: Path) -> Path:
+def folder(root: Path) -> Path:
     return cachedir.folder_for(root) / "linker"
 
 
@@ -160,7 +161,7 @@ def load(root: Path, config: Config, use_cache: bool = True) -> VaultIndex:
     paths = {vault_module.relative(p, root): p for p in found.notes}
     stats = {rel: cache_module.Stat.of(path) for rel, path in paths.items()}
     code_key = _code_key()
-    meta, matrix = _load_cache(_folder(root), code_key) if use_cache else ({}, None)
+    meta, matrix = _load_cache(folder(root), code_key) if use_cache else ({}, None)
     cached: dict[str, tuple[int, Features]] = {}
     if matrix is not None:
         for row, (rel, size, mtime, data) in enumerate(meta["notes"]):
@@ -196,12 +197,16 @@ def load(root: Path, config: Config, use_cache: bool = True) -> VaultIndex:
         rows = matrix
     else:
         rows = _rows(order, cached, fresh, matrix)
-    index = VaultIndex(root, config, notes, rows, topics)
+    state: list[object] = [code_key, names_key]
+    for rel in order:
+        stat = stats[rel]
+        state += (rel, stat.size if stat else -1, stat.mtime if stat else -1)
+    index = VaultIndex(root, config, notes, rows, topics, cache_module.fingerprint(*state))
     if use_cache and (todo or rematch or len(order) != len(meta.get("notes", ()))):
         stored = [[rel, stats[rel].size, stats[rel].mtime, f.to_json()] for rel, f in
                   zip(order, notes, strict=True) if stats[rel] is not None]  # fmt: skip
         if len(stored) == len(order):
-            _save_cache(_folder(root), {"format": code_key, "names": names_key, "notes": stored},
+            _save_cache(folder(root), {"format": code_key, "names": names_key, "notes": stored},
                         rows)  # fmt: skip
     return index
 

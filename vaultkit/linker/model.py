@@ -1,47 +1,61 @@
-"""Scoring the vault's topics for one note, each score with the evidence behind it.
+"""Scoring the vault's topics for notes, each score with the evidence behind it.
 
 A topic's score adds up what the vault itself says (weights in `WEIGHTS`,
 chosen with `vaultkit link eval` on a real vault; see the README):
 
-- `knn`: how many of the `K` notes most like this one (TF-IDF cosine over CJK
-  bigrams and Latin words) link the topic, weighted by their similarity;
+- `ridge`: kernel ridge regression of the topics on the notes' TF-IDF
+  vectors over CJK bigrams and Latin words (`vaultkit.linker.learn`);
+- `knn`: how many of the `K` notes most like this one link the topic,
+  weighted by their similarity;
 - `centroid`: how like the notes that link the topic this note is;
 - `folder`: how often notes of the same folder link it (smoothed toward
   the vault-wide rate);
-- `mention`: the note's prose names it (`vaultkit.linker.matching`),
-  weighted by how often a note that names the topic also links it; a
-  mention in the title counts more;
-- `cooc`: (when some topics are known) how often the known topics come
-  with it.
+- `mention`, `title`: the note's prose (its title) names it
+  (`vaultkit.linker.matching`), weighted by how often a note that names the
+  topic also links it; an ambiguous name needs support from `knn` or
+  `folder` as well;
+- `labels`: (when some topics are known) the topic predicted from them.
 
 Every statistic leaves the note itself out: its own topics never vote for
 themselves. Notes of the `exclude` folders (a folder whose topics are a
 batch default) and topic notes never serve as examples.
+
+The model's arrays are cached beside the index (`model-….npz`, plain
+arrays, no pickle) for as long as the index is unchanged.
 """
 
 from __future__ import annotations
 
-import math
+import contextlib
+import os
+import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
+from vaultkit import cache as cache_module
+from vaultkit import cachedir
+from vaultkit.linker import index as index_module
+from vaultkit.linker import learn
 from vaultkit.linker.index import VaultIndex
 from vaultkit.linker.matching import ambiguous
 from vaultkit.rules.topics._entries import in_folder
 
 K = 20
-KEEP_TOKENS = 200  # strongest tokens kept per note
+KEEP_TOKENS = 600  # strongest tokens kept per note
 WEIGHTS = {
-    "knn": 1.0,
-    "centroid": 1.0,
-    "folder": 0.6,
-    "mention": 0.5,
+    "ridge": 3.0,
+    "knn": 0.5,
+    "centroid": 0.5,
+    "folder": 0.3,
+    "mention": 1.0,
     "title": 0.4,
-    "cooc": 1.0,
+    "labels": 1.0,
 }
-BANDS = ((0.75, "high"), (0.4, "medium"), (0.0, "low"))
+BANDS = ((1.5, "high"), (0.8, "medium"))
+_ARRAYS = ("Y", "example", "ridge", "precision", "cooc", "M", "T", "named", "named_linked",
+           "weak", "folder_id", "folder_counts", "folder_size")  # fmt: skip
 
 
 def band(score: float) -> str:
@@ -61,83 +75,160 @@ class TopicScore:
     score: float
     parts: dict[str, float]
     evidence: list[str] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
 
 
 class Model:
-    """The statistics of one vault index, computed once; `topics(i)` scores one note."""
+    """The statistics of one vault index; `parts(rows, sims)` scores notes in a batch."""
 
-    def __init__(self, index: VaultIndex, exclude: tuple[str, ...] = ()) -> None:
+    def __init__(self, index: VaultIndex, exclude: tuple[str, ...] = (), cache: bool = True):
         self.index = index
-        notes = index.notes
         self.keys = sorted(index.topics)
         self.col = {key: c for c, key in enumerate(self.keys)}
+        self._sims: np.ndarray | None = None
+        key = cache_module.fingerprint(index.key, *exclude, K, KEEP_TOKENS, *_code())
+        path = index_module.folder(index.root) / f"model-{key[:20]}.npz"
+        if not (cache and self._load(path)):
+            self.X = _tfidf(index.counts)
+            self._build(exclude)
+            if cache:
+                self._save(path)
+        self.labeled = self.Y.sum(axis=1) > 0
+        self.count = self.Y.sum(axis=0).astype(np.float64)
+        self.total = float(self.labeled.sum())
+        self.C = (sparse.csr_matrix(self.Y.T) @ self.X).tocsr()  # topic centroids (sums)
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build(self, exclude: tuple[str, ...]) -> None:
+        notes, index = self.index.notes, self.index
         n, t = len(notes), len(self.keys)
         self.example = np.array(
-            [not f.is_topic and not any(in_folder(f.rel, x) for x in exclude) for f in notes],
-            dtype=bool,
+            [not f.is_topic and not any(in_folder(f.rel, x) for x in exclude) for f in notes]
         )
-        self.excluded = np.array([any(in_folder(f.rel, x) for x in exclude) for f in notes])
-        self.X = _tfidf(index.counts)
-        rows, cols = [], []
+        self.Y = np.zeros((n, t), dtype=np.float32)
+        self.M = np.zeros((n, t), dtype=np.float32)
+        self.T = np.zeros((n, t), dtype=np.float32)
         for i, f in enumerate(notes):
-            for key in f.topics:
-                c = self.col.get(key)
-                if c is not None:
-                    rows.append(i)
-                    cols.append(c)
-        labels = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n, t))
-        self.Y = labels.multiply(self.example[:, None]).tocsr()
-        self.Y.eliminate_zeros()
-        self.labeled = np.asarray(self.Y.sum(axis=1)).ravel() > 0
-        self.count = np.asarray(self.Y.sum(axis=0)).ravel()  # notes linking each topic
-        self.total = float(self.labeled.sum())
-        self.C = (self.Y.T @ self.X).tocsr()  # topic centroids (sums)
-        self.cooc = (self.Y.T @ self.Y).toarray()
-        # mentions: notes naming each topic, and those of them that link it
-        m_rows, m_cols, m_vals, t_rows, t_cols = [], [], [], [], []
-        for i, f in enumerate(notes):
-            for key, found in f.mentions.items():
-                c = self.col.get(key)
-                if c is not None:
-                    m_rows.append(i)
-                    m_cols.append(c)
-                    m_vals.append(found[0])
-            for key in f.title_mentions:
-                c = self.col.get(key)
-                if c is not None:
-                    t_rows.append(i)
-                    t_cols.append(c)
-        self.M = sparse.csr_matrix((np.asarray(m_vals, np.float32), (m_rows, m_cols)), (n, t))
-        self.T = sparse.csr_matrix((np.ones(len(t_rows), np.float32), (t_rows, t_cols)), (n, t))
-        named = (self.M > 0).multiply(self.example[:, None]).astype(np.float32)
-        self.named = np.asarray(named.sum(axis=0)).ravel()
-        self.named_linked = np.asarray(named.multiply(self.Y).sum(axis=0)).ravel()
-        self.weak = np.array([ambiguous(index.topics[key].name) for key in self.keys])
-        self.folders: dict[str, np.ndarray] = {}
-        self.folder_size: dict[str, float] = {}
-        members: dict[str, list[int]] = {}
-        for i, f in enumerate(notes):
+            cols = [self.col[k] for k in f.topics if k in self.col]
             if self.example[i]:
-                members.setdefault(folder_of(f.rel), []).append(i)
-        for folder, rows_ in members.items():
-            self.folders[folder] = np.asarray(self.Y[rows_].sum(axis=0)).ravel()
-            self.folder_size[folder] = float(sum(self.labeled[r] for r in rows_))
+                self.Y[i, cols] = 1.0
+            for key, found in f.mentions.items():
+                if key in self.col:
+                    self.M[i, self.col[key]] = found[0]
+            self.T[i, [self.col[k] for k in f.title_mentions if k in self.col]] = 1.0
+        self.cooc = self.Y.T @ self.Y
+        named = (self.M > 0) & self.example[:, None]
+        self.named = named.sum(axis=0).astype(np.float64)
+        self.named_linked = (named * self.Y).sum(axis=0).astype(np.float64)
+        self.weak = np.array([ambiguous(index.topics[key].name) for key in self.keys])
+        folders: dict[str, int] = {}
+        self.folder_id = np.array([folders.setdefault(folder_of(f.rel), len(folders))
+                                   for f in notes])  # fmt: skip
+        self.folder_counts = np.zeros((len(folders), t), dtype=np.float64)
+        np.add.at(self.folder_counts, self.folder_id, self.Y)
+        self.folder_size = np.bincount(
+            self.folder_id, weights=(self.Y.sum(axis=1) > 0), minlength=len(folders)
+        )
+        self.ridge = learn.ridge(self.all_similar(), self.Y, self.example & (self.Y.sum(1) > 0))
+        self.precision = learn.label_precision(self.Y, self.example & (self.Y.sum(1) > 0))
+
+    def _load(self, path) -> bool:
+        if not cachedir.usable_file(path):
+            return False
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                for name in _ARRAYS:
+                    setattr(self, name, arrays[name])
+                self.X = sparse.csr_matrix(
+                    (arrays["x_data"], arrays["x_indices"], arrays["x_indptr"]),
+                    shape=tuple(arrays["x_shape"]),
+                )
+        except (OSError, ValueError, KeyError):
+            return False
+        return self.Y.shape == (len(self.index.notes), len(self.keys))
+
+    def _save(self, path) -> None:
+        folder = path.parent
+        with contextlib.suppress(OSError):
+            if not folder.is_dir() or folder.is_symlink():
+                return
+            for old in folder.glob("model-*.npz"):
+                old.unlink()
+            fd, temp = tempfile.mkstemp(dir=folder, prefix=".model.")
+            with os.fdopen(fd, "wb") as out:
+                np.savez(
+                    out, **{name: getattr(self, name) for name in _ARRAYS},
+                    x_data=self.X.data, x_indices=self.X.indices, x_indptr=self.X.indptr,
+                    x_shape=np.array(self.X.shape),
+                )  # fmt: skip
+            os.replace(temp, path)
+
+    # -- scoring -----------------------------------------------------------------------
 
     def similar(self, i: int) -> np.ndarray:
         """Cosine similarity of note `i` to every note (itself 0)."""
+        if self._sims is not None:
+            return self._sims[i]
         sims = self.X @ self.X[i].toarray().ravel()
         sims[i] = 0.0
         return sims
 
-    def topics(
-        self, i: int, known: list[str] = (), sims: np.ndarray | None = None
-    ) -> list[TopicScore]:
+    def all_similar(self) -> np.ndarray:
+        """Every note's similarity to every note (notes x notes, the diagonal 0)."""
+        if self._sims is None:
+            sims = (self.X @ self.X.T).toarray()
+            np.fill_diagonal(sims, 0.0)
+            self._sims = sims
+        return self._sims
+
+    def parts(self, rows: np.ndarray, sims: np.ndarray) -> dict[str, np.ndarray]:
+        """Each part of the score (rows x topics) of the notes `rows`, `sims` their
+        similarities to every note; each note's own labels left out of every statistic."""
+        own = self.Y[rows]
+        has = (own.sum(axis=1) > 0)[:, None].astype(np.float64)
+        usable = np.where(self.labeled[None, :], sims, 0.0)
+        k = min(K, usable.shape[1] - 1)
+        top = np.argpartition(-usable, k, axis=1)[:, :k] if k > 0 else np.zeros((len(rows), 0))
+        top = top.astype(int)
+        weights = np.take_along_axis(usable, top, axis=1) ** 2
+        votes = np.einsum("bk,bkt->bt", weights, self.Y[top])
+        knn = votes / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+        self._top = [t[w > 0] for t, w in zip(top, weights, strict=True)]
+        count = self.count[None, :] - own
+        x = self.X[rows]
+        norms = np.asarray(x.multiply(x).sum(axis=1))
+        centroid = (x @ self.C.T).toarray() - own * norms
+        centroid = np.where(count > 0, centroid / np.maximum(count, 1.0), 0.0)
+        centroid = centroid / np.maximum(centroid.max(axis=1, keepdims=True), 1e-12)
+        prior = count / np.maximum(self.total - has, 1.0)
+        folder = self.folder_id[rows]
+        inside = self.folder_counts[folder] - own
+        size = self.folder_size[folder][:, None] - has
+        folder_rate = (inside + 2.0 * prior) / (np.maximum(size, 0.0) + 2.0)
+        named = (self.M[rows] > 0).astype(np.float64)
+        self_named = named * self.example[rows][:, None]
+        precision = (self.named_linked[None, :] - self_named * own + 0.5 * prior) / (
+            self.named[None, :] - self_named + 0.5
+        )
+        mention = named * precision
+        mention = np.where(self.weak[None, :] & (knn + folder_rate < 0.2), 0.0, mention)
+        return {
+            "ridge": self.ridge[rows].astype(np.float64),
+            "knn": knn,
+            "centroid": centroid,
+            "folder": folder_rate,
+            "mention": mention,
+            "title": self.T[rows] * precision,
+        }
+
+    def topics(self, i: int, known: list[str] = (), sims=None) -> list[TopicScore]:
         """Every topic scored for note `i`, best first; `known` topics count as given."""
-        if sims is None:
-            sims = self.similar(i)
-        own = self.Y[i].toarray().ravel()  # the note's own labels: taken out of every statistic
-        parts = self._parts(i, sims, own, known)
+        sims = self.similar(i) if sims is None else sims
+        parts = {name: value[0] for name, value in self.parts(np.array([i]), sims[None]).items()}
+        cols = [self.col[k] for k in known if k in self.col]
+        if cols:
+            precision = learn.without(self.precision, self.Y[i])
+            parts["labels"] = learn.from_labels(precision, cols)
         total = sum(WEIGHTS[name] * value for name, value in parts.items())
         order = np.argsort(-total, kind="stable")
         return [
@@ -145,59 +236,20 @@ class Model:
             for c in order
         ]
 
-    def _parts(self, i, sims, own, known) -> dict[str, np.ndarray]:
-        usable = np.where(self.labeled, sims, 0.0)
-        top = np.argpartition(-usable, K)[:K] if len(usable) > K else np.arange(len(usable))
-        top = top[usable[top] > 0]
-        weights = usable[top] ** 2
-        knn = np.zeros(len(self.keys))
-        if weights.sum() > 0:
-            knn = np.asarray(self.Y[top].T @ weights).ravel() / weights.sum()
-        self._neighbours = (top, usable)
-        count = self.count - own
-        x = self.X[i].toarray().ravel()
-        centroid = self.C @ x - own * float(x @ x)
-        centroid = np.where(count > 0, centroid / np.maximum(count, 1), 0.0)
-        centroid = centroid / (centroid.max() or 1.0)
-        total = self.total - (1.0 if own.any() else 0.0)
-        prior = count / max(total, 1.0)
-        folder = folder_of(self.index.notes[i].rel)
-        in_folder_ = self.folders.get(folder, np.zeros(len(self.keys))) - own
-        size = self.folder_size.get(folder, 0.0) - (1.0 if own.any() else 0.0)
-        folder_rate = (in_folder_ + 2.0 * prior) / (max(size, 0.0) + 2.0)
-        named = (self.M[i].toarray().ravel() > 0).astype(float)
-        self_named = named * (self.example[i] and 1.0)
-        precision = (self.named_linked - self_named * own + 0.5 * prior) / (
-            self.named - self_named + 0.5
-        )
-        title = self.T[i].toarray().ravel()
-        mention = named * precision
-        support = knn + folder_rate
-        mention = np.where(self.weak & (support < 0.2), 0.0, mention)
-        parts = {
-            "knn": knn,
-            "centroid": centroid,
-            "folder": folder_rate,
-            "mention": mention,
-            "title": title * precision,
-        }
-        if known:
-            cols = [self.col[k] for k in known if k in self.col]
-            if cols:
-                co = self.cooc[cols] - np.outer(own[cols], own)
-                base = np.maximum(count[cols], 1.0)[:, None]
-                parts["cooc"] = (co / base).mean(axis=0)
-                parts["cooc"][cols] = 0.0
-        return parts
 
-    def neighbours(self) -> tuple[np.ndarray, np.ndarray]:
-        """The most similar labelled notes of the last `topics` call, and all similarities."""
-        return self._neighbours
+def _code() -> list[object]:
+    """Size and time of the modules that compute the model: an edited one rebuilds it."""
+    here = os.path.dirname(__file__)
+    stamp: list[object] = []
+    for name in ("model.py", "learn.py"):
+        info = os.stat(os.path.join(here, name))
+        stamp += (name, info.st_size, info.st_mtime_ns)
+    return stamp
 
 
 def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     """Sublinear TF x IDF, rows of unit length; tokens in one note only, or in over half of
-    them, are dropped (they tell no two notes apart)."""
+    them, are dropped (they tell no two notes apart), and so is each note's long tail."""
     n = counts.shape[0]
     used, inverse = np.unique(counts.indices, return_inverse=True)
     df = np.bincount(inverse, minlength=len(used)).astype(np.float64)
@@ -212,17 +264,16 @@ def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     matrix = _strongest(matrix, KEEP_TOKENS)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.diags((1.0 / norms).astype(np.float32)) @ matrix
+    return (sparse.diags((1.0 / norms).astype(np.float32)) @ matrix).tocsr()
 
 
 def _strongest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
     """Each row's `keep` largest weights (a note is what sets it apart, not its long tail)."""
     indptr, data = matrix.indptr, matrix.data
     mask = np.ones(len(data), dtype=bool)
-    for row in range(matrix.shape[0]):
+    for row in np.flatnonzero(np.diff(indptr) > keep):
         lo, hi = indptr[row], indptr[row + 1]
-        if hi - lo > keep:
-            mask[lo + np.argpartition(-data[lo:hi], keep)[keep:]] = False
+        mask[lo + np.argpartition(-data[lo:hi], keep)[keep:]] = False
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(indptr))[mask]
     return sparse.csr_matrix(
         (data[mask], (rows, matrix.indices[mask])), shape=matrix.shape, dtype=np.float32
@@ -230,28 +281,27 @@ def _strongest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
 
 
 def describe(score: TopicScore, model: Model, i: int) -> list[str]:
-    """The evidence for one topic score, in words."""
+    """The evidence for one topic score, in words (after `topics(i)`)."""
     out = []
     c = model.col[score.key]
-    top, _ = model.neighbours()
-    linking = int(np.asarray(model.Y[top][:, c].sum())) if len(top) else 0
+    top = model._top[0]
+    linking = int(model.Y[top, c].sum()) if len(top) else 0
     if linking:
         out.append(f"{linking} of the {len(top)} most similar notes link it")
-    if score.parts.get("centroid", 0.0) >= 0.5:
-        out.append("the note reads like the notes that link it")
+    if score.parts.get("ridge", 0.0) >= 0.3:
+        out.append(f"notes that read like this one link it (text model {score.parts['ridge']:.2f})")
     folder = folder_of(model.index.notes[i].rel)
-    rate = score.parts.get("folder", 0.0)
-    if rate >= 0.2 and folder in model.folders:
-        out.append(f"{rate:.0%} of the notes in {folder}/ link it")
+    if score.parts.get("folder", 0.0) >= 0.2:
+        out.append(f"{score.parts['folder']:.0%} of the notes in {folder}/ link it")
     found = model.index.notes[i].mentions.get(score.key)
     if found:
         where = ", ".join(str(line) for line in found[1:])
         times = "once" if found[0] == 1 else f"{found[0]} times"
         out.append(f"the note names it {times} (line {where})")
+        if score.parts.get("mention", 0.0) == 0.0 and model.weak[c]:
+            out.append("an ambiguous short name: a mention alone is no evidence")
     if score.key in model.index.notes[i].title_mentions:
         out.append("the title names it")
-    if score.parts.get("cooc", 0.0) >= 0.2:
-        out.append(f"{score.parts['cooc']:.0%} of notes with its current topics link it too")
-    if math.isclose(score.parts.get("mention", 0.0), 0.0) and found and model.weak[c]:
-        out.append("an ambiguous short name: a mention alone is no evidence")
+    if score.parts.get("labels", 0.0) >= 0.2:
+        out.append(f"it goes with the note's current topics ({score.parts['labels']:.2f})")
     return out
