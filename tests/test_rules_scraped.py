@@ -129,3 +129,14 @@ def test_image_url_broken_over_lines_names_the_line_of_its_paren(found):
         {"01-博客/甲/a.md": article("![图](https://example.com/a.png\n\n后文。\n")}, "IM011"
     )
     assert "has no closing `)`; add it after the URL" in unclosed[0][3]
+
+
+def test_press_contact_and_cookie_banner_at_the_end(found):
+    text = article(
+        "正文。\n\n**媒体联系**\n\npress@example.com\n\n"
+        "我们使用 Cookie 改善体验。\n\n接受所有 Cookie\n\n图：© Getty Images\n"
+    )
+    got = found({"01-博客/甲/a.md": text}, "ST120")
+    assert [(line, col) for _, line, col, _ in got] == [(BODY_LINE + 2, 1), (BODY_LINE + 8, 1)]
+    assert "a press office's contact block" in got[0][3]
+    assert "`接受所有 Cookie` is the source site's footer" in got[1][3]

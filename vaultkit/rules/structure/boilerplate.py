@@ -30,8 +30,9 @@ _GAP = 5  # lines between two hits of one block
 _SHOWN = 50
 
 _FOOTER = re.compile(
-    r"©|\(c\)\s*\d{4}|版权所有|all rights reserved|管理\s*cookie|cookie\s*(?:设置|偏好|settings"
-    r"|preferences)|manage cookies|accept (?:all )?cookies|接受所有\s*cookie|toggle theme"
+    r"(?:©|\(c\)|copyright)\s*\d{4}|^\W*©\W*$|版权所有|all rights reserved|管理\s*cookie"
+    r"|cookie\s*(?:设置|偏好|settings|preferences)|manage cookies|accept (?:all )?cookies"
+    r"|接受所有\s*cookie|toggle theme"
     r"|see all posts|请勿出售或共享我的个人信息|do not sell or share my personal information"
     r"|\[(?:隐私政策|使用条款|服务条款|其他政策|cookie\s*政策|privacy policy"
     r"|terms of (?:use|service)|cookie policy|rss)\]\(",
@@ -119,7 +120,8 @@ class ScrapedBoilerplate(VaultRule):
     Looks at the last 25 lines of the archived article (`## 正文`, up to
     `## 相关文档` / `## 关联主题`) and reports, once per block:
 
-    - the site footer: a line with `©`, `版权所有`, `All rights reserved`,
+    - the site footer: a line with `© 2026` (a year: `© Getty Images` under
+      a photo is a credit), a lone `©`, `版权所有`, `All rights reserved`,
       cookie settings (`管理 Cookie`), `Toggle theme`, or a link to the
       privacy policy, the terms of use or the RSS feed;
     - a request to follow, subscribe or share (`请点个关注并给个星标`,
