@@ -180,6 +180,8 @@ def for_run(run, inputs: list[Path], given: Path | None, write_to: str | None) -
     configured = given if given is not None else run.vault.config.baseline
     if configured is None and (run.root / DEFAULT_NAME).is_file():
         configured = run.root / DEFAULT_NAME
+    if write_to is None and configured is None:
+        return Outcome(diagnostics, [])  # no baseline: no source line is read
     found = keys(diagnostics, run.lines)
     if write_to is not None:
         target = Path(write_to) if write_to else configured or run.root / DEFAULT_NAME
@@ -191,8 +193,6 @@ def for_run(run, inputs: list[Path], given: Path | None, write_to: str | None) -
             raise ConfigError(f"cannot write {target}: {error.strerror or error}") from None
         note = f"wrote {plural(len(found), 'finding')} to {target} ({total} in the file)"
         return Outcome([], [note], target)
-    if configured is None:
-        return Outcome(diagnostics, [])
     filtered = apply(diagnostics, found, read(configured), scope)
     notes = []
     if filtered.known:
