@@ -13,7 +13,8 @@ Each run measures, in turn (the order rotates from run to run):
   (b2) parse floor    (b) over a pool of 2 forked processes, in chunks
   (c)  cold check     `vaultkit check --no-cache`, `.vaultkit_cache/` deleted first
   (w)  warm check     the same with the cache of an earlier run, nothing changed
-  (u)  one change     one article note gets a line appended (restored afterwards), with cache
+  (u)  one change     one article gets a line appended (restored afterwards), then the hook's
+                      check of it, with cache
   (p)  pre-commit     `vaultkit check` given 5 notes of the vault, with cache
   (d)  example vault  cold check of fixtures/example-vault (mostly start-up)
   (s)  start-up       `python -m vaultkit --version`
@@ -118,7 +119,7 @@ class Vaultkit:
         original, stat = note.read_bytes(), note.stat()
         try:
             note.write_bytes(original + EDIT.format(n=n).encode())
-            return self.run("changed", [self.vault])
+            return self.run("changed", [note])  # what the hook runs
         finally:
             note.write_bytes(original)
             os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
