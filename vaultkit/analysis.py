@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from vaultkit import facts as facts_module
 from vaultkit.cache import NoteCache, Stat
-from vaultkit.diagnostics import Diagnostic
+from vaultkit.diagnostics import Diagnostic, Position, Severity
 from vaultkit.note import LazyNote, Note
 from vaultkit.vault import parse_file
 
@@ -95,7 +95,19 @@ def check_note(note: Note, context: Context) -> tuple[list[Diagnostic], list[str
             found.extend(rule.check(note, settings))
         except Exception as error:  # a rule bug must not stop the run
             errors.append(failure(rule, note.rel, error))
+            found.append(failure_finding(rule, note, error))
     return found, errors
+
+
+def failure_finding(rule, note: Note, error: Exception) -> Diagnostic:
+    """A rule's crash on a note, reported on the note's first line as the rule's finding."""
+    at = Position(1, 1)
+    return Diagnostic(
+        note.rel, at, at, rule.code, rule.name, rule.category, Severity.ERROR,
+        f"internal error: rule {rule.code} ({rule.name}) failed on this note with "
+        f"{type(error).__name__}; this is a bug in vaultkit, please report it "
+        "(with the note, if you can share it)",
+    )  # fmt: skip
 
 
 def _analyse_one(job: Job, context: Context) -> tuple:

@@ -550,6 +550,10 @@ def graph(
             )
     except (InputError, ConfigError, export.ExportError) as error:
         _fail(str(error))
+    except Exception as error:  # a bug in vaultkit: say so without a traceback
+        if os.environ.get("VAULTKIT_DEBUG"):
+            raise
+        _fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
     if output_format is not None:
         if output_file is None:
             _echo(text)

@@ -59,12 +59,18 @@ class Field:
 
     def _construct(self) -> None:
         self._pending = False
+        if _depth(self.node) > MAX_DEPTH:  # PyYAML constructs recursively: never try
+            self._error = f"the value is nested more than {MAX_DEPTH} levels deep"
+            return
         try:
-            self._value = SafeConstructor().construct_object(self.node, deep=True)
-        except (ValueError, TypeError, yaml.YAMLError) as error:
+            value = SafeConstructor().construct_object(self.node, deep=True)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError) as error:
             self._error = str(error)
-        except RecursionError:
-            self._error = "the value is nested too deeply to load"
+            return
+        if _has_huge_int(value):  # `1:59:59:…` (base 60) is an integer no str() can print
+            self._error = "the value is a number of thousands of digits"
+        else:
+            self._value = value
 
     @property
     def is_scalar(self) -> bool:
@@ -219,6 +225,43 @@ def locate(text: str) -> tuple[Frontmatter | None, int]:
         line_start = end + 1
     body_start = len(text) if text.isascii() else len(text.encode())
     return Frontmatter(text[start:], 2, False, body_start), len(text)
+
+
+MAX_DEPTH = 64  # nesting of a value (lists, mappings) that is constructed
+MAX_INT_BITS = 14_000  # about 4,200 digits: Python refuses to print more than 4,300
+
+
+def _depth(node: yaml.Node) -> int:
+    """How deeply lists and mappings nest in `node` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(node, 0)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [(child, depth + 1) for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(child, depth + 1) for child in node.value]
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _has_huge_int(value: Any) -> bool:
+    """Whether a constructed value holds an integer too long to turn into text."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, int) and not isinstance(item, bool):
+            if item.bit_length() > MAX_INT_BITS:
+                return True
+        elif isinstance(item, list):
+            stack += item
+        elif isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+    return False
 
 
 def _first_alias(root: yaml.Node) -> bool:

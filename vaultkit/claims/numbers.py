@@ -113,14 +113,30 @@ def cn_value(text: str) -> float | None:
 
 
 def _cn_int(text: str) -> float | None:
-    for big, factor in (("亿", 1e8), ("万", 1e4)):
-        if big in text:
-            high, _, low = text.partition(big)
-            high_value = _cn_int(high) if high else 1.0
-            low_value = _cn_int(low) if low else 0.0
-            if high_value is None or low_value is None:
-                return None
-            return high_value * factor + low_value
+    """`三千` -> 3000, `一亿二千万` -> 120000000: a loop over the `亿`/`万` groups, not a
+    recursion, so a thousand `亿` in a row are a (huge) number, not a crash."""
+    total, at, big = 0.0, 0, "亿"
+    while True:
+        cut = text.find(big, at)
+        if cut < 0:
+            if big == "万":
+                break
+            big = "万"  # no `亿` left: the `万` groups
+            continue
+        high = text[at:cut]  # no `亿` in it (nor `万` before a `万`)
+        high_value = _cn_int(high) if high else 1.0
+        if high_value is None:
+            return None
+        total += high_value * (1e8 if big == "亿" else 1e4)
+        at = cut + 1
+        if at == len(text):
+            return total
+    low = _cn_group(text[at:])
+    return None if low is None else total + low
+
+
+def _cn_group(text: str) -> float | None:
+    """The value of a numeral without `亿` or `万` (`三千二百` -> 3200)."""
     if not text:
         return 0.0
     if not any(c in _CN_UNITS for c in text):

@@ -37,6 +37,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
+from vaultkit.escape import is_visible, visible
 from vaultkit.graph.project import most_linked, rank
 from vaultkit.vault import NOTE_SUFFIX
 
@@ -313,6 +314,51 @@ def format_for(filename: str) -> str | None:
     return SUFFIXES.get(posixpath.splitext(filename)[1].lower())
 
 
+_KEEP = "\t\n\r"  # what every format carries in text
+
+
+def _in_text(value: object) -> object:
+    if isinstance(value, list):
+        return [_in_text(item) for item in value]
+    return visible(value, _KEEP) if isinstance(value, str) else value
+
+
+def _carried(value: object) -> bool:
+    if isinstance(value, list):
+        return all(map(_carried, value))
+    return not isinstance(value, str) or is_visible(value, _KEEP)
+
+
+def clean(graph: nx.Graph) -> nx.Graph:
+    """`graph`, or a copy whose ids and text attributes hold no character that a format
+    cannot carry (controls, escapes, undecodable bytes of a name: see `vaultkit.escape`)."""
+
+    def ok(data: dict) -> bool:
+        return all(map(_carried, data.values()))
+
+    if (
+        ok(graph.graph)
+        and all(is_visible(str(node)) and ok(data) for node, data in graph.nodes(data=True))
+        and all(ok(data) for *_, data in graph.edges(data=True))
+    ):
+        return graph
+
+    def cleaned(data: dict) -> dict:
+        return {name: _in_text(value) for name, value in data.items()}
+
+    copy = graph.__class__()
+    copy.graph.update(cleaned(graph.graph))
+    ids = {node: visible(node) if isinstance(node, str) else node for node in graph.nodes}
+    copy.add_nodes_from((ids[node], cleaned(data)) for node, data in graph.nodes(data=True))
+    if graph.is_multigraph():
+        for source, target, key, data in graph.edges(keys=True, data=True):
+            copy.add_edge(ids[source], ids[target], key, **cleaned(data))
+    else:
+        for source, target, data in graph.edges(data=True):
+            copy.add_edge(ids[source], ids[target], **cleaned(data))
+    return copy
+
+
 def render(
     graph: nx.Graph,
     output_format: str,
@@ -325,8 +371,10 @@ def render(
 
     `max_nodes` keeps only the most connected nodes (Mermaid: 100 unless
     given); `fence` wraps Mermaid in a ```` ```mermaid ```` fence; `title`
-    names the HTML page.
+    names the HTML page. Text that no format could carry is escaped first (`clean`).
     """
+    graph = clean(graph)
+    title = visible(title)
     if output_format == "mermaid":
         text = to_mermaid(graph, max_nodes)
         return fenced(text) if fence else text

@@ -18,6 +18,7 @@ from vaultkit import config as config_module
 from vaultkit import note as note_module
 from vaultkit import source
 from vaultkit import vault as vault_module
+from vaultkit.escape import visible
 from vaultkit.note import Link, Note
 from vaultkit.resolve import Resolution, index_for
 from vaultkit.rules.links import findings
@@ -51,10 +52,16 @@ def parse_link(text: str) -> tuple[Note, Link]:
     if not any(mark in stripped for mark in ("[[", "](", "<", "]:")):
         url = _SCHEME.match(stripped) and not stripped.lower().startswith("file:")
         stripped = f"<{stripped}>" if url else f"[[{stripped}]]"
-    decoded = source.decode(stripped.encode("utf-8"))
+    try:
+        raw = stripped.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the terminal's encoding could not decode
+        raise InputError(f"the link `{visible(text)}` is not valid UTF-8") from None
+    decoded = source.decode(raw)
     holder = note_module.parse(Path("<link>"), "<link>", decoded)
     if not holder.links:
-        raise InputError(f"no link in {text!r}: write it as in a note, e.g. '[[Note#Heading]]'")
+        raise InputError(
+            f"no link in `{visible(text)}`: write it as in a note, e.g. '[[Note#Heading]]'"
+        )
     return holder, holder.links[0]
 
 
