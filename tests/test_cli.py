@@ -119,7 +119,8 @@ def test_an_internal_error_exits_2_but_keeps_the_report(vault, monkeypatch):
     monkeypatch.setitem(REGISTRY, Broken.code, Broken)
     result = CliRunner().invoke(main, ["check", str(vault), "--select", "ST101,ZQ901"])
     assert result.exit_code == 2
-    assert result.stdout.startswith("a.md:5:1: ST101 ")
+    assert result.stdout.startswith("a.md:1:1: ZQ901 internal error: rule ZQ901 (broken) failed")
+    assert "a.md:5:1: ST101 " in result.stdout  # the crash is a finding; the rest is reported
     assert "internal error: rule ZQ901 (broken) failed on a.md: RuntimeError: boom" in (
         result.stderr
     )
