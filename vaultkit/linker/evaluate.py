@@ -106,7 +106,9 @@ def run(model: Model, weights: dict[str, float] | None = None) -> Report:
         scored = related.scores(i, sims[i])
         for target in dict.fromkeys(targets):
             others = {t for t in targets if t != target}
-            ranked = related.rank(i, sims[i], skip=others, limit=TOP_RELATED, scored=scored)
+            ranked = related.rank(
+                i, sims[i], skip=others, limit=TOP_RELATED, scored=scored, known=others
+            )
             tally.entries += 1
             tally.found += any(c.rel == target for c in ranked)
     report.seconds = time.perf_counter() - started

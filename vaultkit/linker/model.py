@@ -8,6 +8,7 @@ chosen with `vaultkit link eval` on a real vault; see the README):
 - `knn`: how many of the `K` notes most like this one link the topic,
   weighted by their similarity;
 - `centroid`: how like the notes that link the topic this note is;
+- `define`: how like the topic's own note (its definition) this note is;
 - `folder`: how often notes of the same folder link it (smoothed toward
   the vault-wide rate);
 - `mention`, `title`: the note's prose (its title) names it
@@ -47,7 +48,8 @@ KEEP_TOKENS = 600  # strongest tokens kept per note
 WEIGHTS = {
     "ridge": 3.0,
     "knn": 0.5,
-    "centroid": 0.5,
+    "centroid": 0.75,
+    "define": 0.5,
     "folder": 0.3,
     "mention": 1.0,
     "title": 0.4,
@@ -92,6 +94,7 @@ class Model:
             self._build(exclude)
             if cache:
                 self._save(path)
+        self.topic_rows = np.array([index.by_rel[index.topics[k].rel] for k in self.keys], int)
         self.labeled = self.Y.sum(axis=1) > 0
         self.count = self.Y.sum(axis=0).astype(np.float64)
         self.total = float(self.labeled.sum())
@@ -210,12 +213,15 @@ class Model:
         precision = (self.named_linked[None, :] - self_named * own + 0.5 * prior) / (
             self.named[None, :] - self_named + 0.5
         )
+        define = sims[:, self.topic_rows]
+        define = define / np.maximum(define.max(axis=1, keepdims=True), 1e-12)
         mention = named * precision
         mention = np.where(self.weak[None, :] & (knn + folder_rate < 0.2), 0.0, mention)
         return {
             "ridge": self.ridge[rows].astype(np.float64),
             "knn": knn,
             "centroid": centroid,
+            "define": define,
             "folder": folder_rate,
             "mention": mention,
             "title": self.T[rows] * precision,
@@ -290,6 +296,8 @@ def describe(score: TopicScore, model: Model, i: int) -> list[str]:
         out.append(f"{linking} of the {len(top)} most similar notes link it")
     if score.parts.get("ridge", 0.0) >= 0.3:
         out.append(f"notes that read like this one link it (text model {score.parts['ridge']:.2f})")
+    if score.parts.get("define", 0.0) >= 0.5:
+        out.append("the topic's own note reads like this one")
     folder = folder_of(model.index.notes[i].rel)
     if score.parts.get("folder", 0.0) >= 0.2:
         out.append(f"{score.parts['folder']:.0%} of the notes in {folder}/ link it")

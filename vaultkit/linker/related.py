@@ -13,6 +13,8 @@ Evidence, from the strongest (`BOOSTS`):
   (`同一事件`; the same article twice is also what FM017 reports);
 - `title`: near-duplicate titles (`版本演进` when only numbers differ, else
   `同一事件`);
+- `near`: it is linked with one of the note's current related documents, or
+  listed beside this note by a third one;
 - `topics`: they share specific topics (rare ones count more);
 - `text`: TF-IDF cosine similarity (`延伸思考`).
 
@@ -33,7 +35,7 @@ from vaultkit.linker.features import repo, source_key
 from vaultkit.linker.model import Model
 
 BOOSTS = {"links-source": 3.0, "reverse": 2.5, "same-source": 2.0, "title": 1.5}
-W_TEXT, W_TOPICS, W_SITE = 1.0, 0.6, 0.15
+W_TEXT, W_TOPICS, W_SITE, W_NEAR = 5.0, 0.3, 0.15, 1.5
 SYMMETRIC = {"同一事件", "观点一致", "观点相悖", "上下游", "版本演进", "延伸思考"}
 _MIN_TITLE, _SAME_TITLE = 4, 0.6  # characters and pairs; share of them two titles share
 _DIGITS = re.compile(r"\d+(?:\.\d+)*")
@@ -67,12 +69,14 @@ class Related:
                 if found:
                     self.by_repo.setdefault(found, []).append(j)
         self.incoming: dict[int, list[tuple[int, str]]] = {}
+        self.outgoing: dict[int, set[int]] = {}
         by_rel = model.index.by_rel
         for j, f in enumerate(notes):
             for target, reason in f.related:
                 t = by_rel.get(target)
                 if t is not None and t != j:
                     self.incoming.setdefault(t, []).append((j, reason))
+                    self.outgoing.setdefault(j, set()).add(t)
         self.titles = [_bigrams(f.title) for f in notes]
         self.by_gram: dict[str, list[int]] = {}
         for j, grams in enumerate(self.titles):
@@ -165,13 +169,26 @@ class Related:
         skip: set[str] = frozenset(),
         limit: int = 10,
         scored: tuple | None = None,
+        known: set[str] = frozenset(),
     ) -> list[Candidate]:
-        """The best `limit` candidates for note `i`, leaving out the notes in `skip`."""
-        notes = self.model.index.notes
+        """The best `limit` candidates for note `i`, leaving out the notes in `skip`;
+        `known`: the note's current related documents (their neighbours are likely too)."""
+        notes, by_rel = self.model.index.notes, self.model.index.by_rel
         score, boosts, topical = scored or self.scores(i, sims)
-        hidden = [j for j in (self.model.index.by_rel.get(rel) for rel in skip) if j is not None]
+        score = score.copy()
+        near: dict[int, list[str]] = {}
+        for k in (by_rel[rel] for rel in known if rel in by_rel):
+            for j in self.outgoing.get(k, ()):
+                near.setdefault(j, []).append(notes[k].rel)
+            for j, _ in self.incoming.get(k, ()):
+                near.setdefault(j, []).append(notes[k].rel)
+        for k, _ in self.incoming.get(i, ()):  # a note that lists this one lists these too
+            for j in self.outgoing.get(k, ()):
+                near.setdefault(j, []).append(notes[k].rel)
+        for j, via in near.items():
+            score[j] += W_NEAR * min(len(set(via)), 2)
+        hidden = [j for j in (by_rel.get(rel) for rel in skip) if j is not None]
         if hidden:
-            score = score.copy()
             score[hidden] = -np.inf
         pool = min(limit, len(score) - 1)
         if pool <= 0:
@@ -183,6 +200,8 @@ class Related:
                 continue
             found = sorted(boosts.get(j, []), key=lambda b: -BOOSTS[b[0]])
             evidence = [words for _, _, words in found]
+            if j in near:
+                evidence.append(f"linked with a note this one is linked with: {near[j][0]}")
             if topical[j] >= 0.3:
                 evidence.append(f"shares specific topics (topic similarity {topical[j]:.2f})")
             evidence.append(f"text similarity {sims[j]:.2f}")

@@ -160,7 +160,7 @@ def for_note(
             "evidence": c.evidence,
             "entry": related_entry(c.rel, c.title, c.reason),
         }
-        for c in related.rank(i, sims, skip=skip, limit=docs)
+        for c in related.rank(i, sims, skip=skip, limit=docs, known=set(linked))
     ]
     names = [index.topics[k].name if k in index.topics else k for k in current]
     return {
