@@ -76,8 +76,8 @@ def test_a_commit_adding_one_fault_reports_exactly_that_fault(repo):
 
 
 def test_deleting_a_linked_note_names_every_broken_link(repo):
-    before = subprocess.run(["grep", "-rlF", "[[00-元语/TDD]]", "--include=*.md", "."],
-                            cwd=repo, capture_output=True, text=True).stdout.splitlines()  # fmt: skip
+    grep = ["grep", "-rlF", "[[00-元语/TDD]]", "--include=*.md", "."]
+    before = subprocess.run(grep, cwd=repo, capture_output=True, text=True).stdout.splitlines()
     assert before, "no note links 00-元语/TDD: pick another topic"
     git(repo, "rm", "-q", TOPIC)
 
