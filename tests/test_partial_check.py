@@ -1,8 +1,9 @@
 """Checking some files of a vault (as pre-commit does): the whole vault is read, only they are
-reported, and paths stay relative to the vault root."""
+reported; JSON paths stay relative to the vault root, text paths follow the working directory."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -104,21 +105,25 @@ def test_a_vaultkit_config_marks_the_root_without_obsidian(make_vault):
     ]
 
 
-def test_report_paths_are_relative_to_the_vault_root_whatever_the_cwd(vault, tmp_path):
+def test_text_paths_are_relative_to_the_working_directory(vault, tmp_path):
+    # As ruff and markdownlint-cli2 print them, so they click through from where vaultkit ran;
+    # relative to the vault root when the working directory is neither in nor above the vault.
     note = vault / "01-博客/x/a.md"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    expected = f"01-博客/x/a.md:{H1_LINE}:1: ST101 "
-    for cwd, argument in (
-        (elsewhere, note),  # absolute path, cwd outside the vault
-        (tmp_path, note.relative_to(tmp_path)),  # `vault/01-博客/x/a.md`, as pre-commit passes
-        (vault / "01-博客", Path("x/a.md")),  # cwd inside the vault
+    for cwd, argument, shown in (
+        (elsewhere, note, "01-博客/x/a.md"),  # cwd outside the vault: vault-relative
+        (tmp_path, note.relative_to(tmp_path), "vault/01-博客/x/a.md"),  # as pre-commit passes
+        (vault / "01-博客", Path("x/a.md"), "x/a.md"),  # cwd inside the vault
+        (vault / "00-元语", Path("../01-博客/x/a.md"), "../01-博客/x/a.md"),
     ):
         done = run_cli(
             "check", "--output-format", "concise", "--select", "ST101", argument, cwd=cwd
         )
         assert done.returncode == 1, done.stderr
-        assert done.stdout.startswith(expected), (cwd, done.stdout)
+        assert done.stdout.startswith(f"{shown}:{H1_LINE}:1: ST101 "), (cwd, done.stdout)
+    done = run_cli("check", "--output-format", "json", "--select", "ST101", note, cwd=tmp_path)
+    assert json.loads(done.stdout)["diagnostics"][0]["path"] == "01-博客/x/a.md"  # JSON: as ever
 
 
 def test_a_passed_file_under_extend_exclude_is_not_reported(make_vault):

@@ -258,7 +258,7 @@ def test_hook_checks_a_staged_note_against_the_whole_vault(tools, hook_config, t
 
 def test_vault_in_a_subfolder_of_the_repo(tools, hook_config, tmp_path):
     # pre-commit runs from the repo root and passes `notes/…` paths; the vault root is `notes/`
-    # (it holds `.obsidian/`), and the report's paths are relative to it.
+    # (it holds `.obsidian/`); the report's paths are relative to the working directory.
     repo = tmp_path / "repo"
     committed_vault(tools, repo, vault="notes")
     (repo / "README.md").write_text("# 不是笔记\n", encoding="utf-8")  # outside the vault
@@ -269,8 +269,8 @@ def test_vault_in_a_subfolder_of_the_repo(tools, hook_config, tmp_path):
     done = tools.pre_commit_run("run", "--config", str(hook_config), cwd=repo)
 
     assert done.returncode == 1, done.stdout
-    assert f"\n01-博客/x/bad.md:{bad_line(bad)}:1: ST101" in done.stdout, done.stdout
-    assert "notes/01-博客" not in done.stdout
+    # Paths are relative to the working directory (the repository root), so they click through.
+    assert f"\nnotes/01-博客/x/bad.md:{bad_line(bad)}:1: ST101" in done.stdout, done.stdout
     assert "README.md" not in done.stdout
 
 
@@ -292,7 +292,7 @@ def test_files_pattern_keeps_the_repos_other_markdown_out_of_the_vault(tools, ho
     done = tools.pre_commit_run("run", "--config", str(config), cwd=repo)
 
     assert done.returncode == 1, done.stdout
-    assert f"\n01-博客/x/bad.md:{bad_line(bad)}:1: ST101" in done.stdout, done.stdout
+    assert f"\nnotes/01-博客/x/bad.md:{bad_line(bad)}:1: ST101" in done.stdout, done.stdout
     assert "README.md" not in done.stdout
 
 

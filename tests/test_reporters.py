@@ -98,7 +98,7 @@ def test_json_document(make_vault):
             "fix": None,
         },
     ]
-    assert "`标题`" in document["diagnostics"][0]["message"]
+    assert "标题" in document["diagnostics"][0]["message"]
     assert "'ZZ9'" in document["diagnostics"][1]["message"]
     assert document["summary"] == {
         "files_checked": 2,
@@ -226,7 +226,7 @@ def test_full_text_points_at_cjk_text():
     d = diagnostic(line=2, column=3, end=Position(2, 5), message="bad words")
     out = render_full(report(d, source_lines={"a.md": ["first", "中文坏词，好"]}))
     assert out == (
-        "a.md:2:3: ST101 bad words\n"
+        "a.md:2:3: ST101 bad words [error]\n"
         "2 | 中文坏词，好\n"
         "  |     ^^^^\n"
         "\n"
@@ -243,7 +243,7 @@ def test_full_text_marks_to_the_end_of_the_line_for_multiline_spans():
 def test_concise_and_plurals():
     one = report(diagnostic(code="ST007", message="bom"), files_checked=1)
     assert render_concise(one) == (
-        "a.md:1:1: ST007 bom\nFound 1 problem (0 errors, 1 warning) in 1 file.\n"
+        "a.md:1:1: ST007 bom [warning]\nFound 1 problem (0 errors, 1 warning) in 1 file.\n"
     )
     assert render_concise(report(files_checked=1)) == "All checks passed (1 file).\n"
     fixable = render_concise(

@@ -45,6 +45,18 @@ class Report:
         except ValueError:
             return rel
 
+    def shown_path(self, rel: str) -> str:
+        """How text output names a note: relative to `cwd` when vaultkit runs in the vault,
+        at or above it (so it clicks through from where vaultkit ran, as ruff and
+        markdownlint-cli2 print paths: `../00-元语/AI.md` from `01-博客/`); `rel`, relative to
+        the vault root, when the vault lies elsewhere or there is no `cwd`."""
+        if self.cwd is None:
+            return rel
+        root, cwd = os.path.normpath(self.root), os.path.normpath(self.cwd)
+        if os.path.commonpath([root, cwd]) not in (root, cwd):
+            return rel
+        return Path(os.path.relpath(os.path.join(root, rel), cwd)).as_posix()
+
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

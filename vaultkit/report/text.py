@@ -43,11 +43,12 @@ def _fixes(count: int) -> str:
 
 
 def _head(report: Report, d: Diagnostic, unsafe_fixes: bool = False) -> str:
-    where = f"{d.path}:{d.start.line}:{d.start.column}:"
+    where = f"{report.shown_path(d.path)}:{d.start.line}:{d.start.column}:"
     color = "red" if d.severity is Severity.ERROR else "yellow"
     code = _style(report, d.code, fg=color, bold=True)
     mark = " [*]" if fixable(d, unsafe_fixes) else ""
-    return f"{_style(report, where, bold=True)} {code}{mark} {d.message}"
+    severity = _style(report, f"[{d.severity.value}]", fg=color)
+    return f"{_style(report, where, bold=True)} {code}{mark} {d.message} {severity}"
 
 
 CONTEXT_CHARS = 160
