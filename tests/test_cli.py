@@ -74,7 +74,7 @@ def test_exit_codes(vault, make_vault):
         (["check", "--output-format", "xml", "."], "Invalid value for '--output-format'"),
         (["check", "--no-such-flag", "."], "--no-such-flag"),
         (["check", "--select", "XX", "."], "--select: unknown rule selector 'XX'"),
-        (["rule", "ZZ999"], "unknown rule code 'ZZ999'"),
+        (["rule", "ZZ999"], "unknown rule 'ZZ999'"),
         (["rules", "--output-format", "html"], "Invalid value for '--output-format'"),
         (["nope"], "No such command 'nope'"),
     ],

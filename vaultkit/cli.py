@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from vaultkit import __version__, baseline
+from vaultkit import __version__, baseline, severity
 from vaultkit import changes as changes_module
 from vaultkit.commands.init import init
 from vaultkit.commands.mv import mv
@@ -99,6 +99,11 @@ def _not_a_note(path: Path | None, option: str, suffix: str | None = None) -> Pa
     "without paths, check the notes changed since HEAD.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--exit-zero-on-warnings",
+    is_flag=True,
+    help="Exit 0 when every finding is a warning (config: exit-zero-on-warnings = true).",
+)
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report the findings left.")
 @click.option(
     "--unsafe-fixes",
@@ -195,6 +200,7 @@ def check(
     statistics: bool,
     changed: bool,
     exit_zero: bool,
+    exit_zero_on_warnings: bool,
     fix: bool,
     unsafe_fixes: bool,
     show_diff: bool,
@@ -242,6 +248,9 @@ def check(
         run = checker()
         if fix or fix_only or show_diff:
             run, outcome = _fix(run, checker, unsafe_fixes, write=not show_diff)
+        config = run.vault.config
+        found = severity.apply(run.result.diagnostics, config.severity)
+        run.result = dataclasses.replace(run.result, diagnostics=found)
         if changes is not None:
             narrowed = changes.narrow(run.root, run.result.diagnostics)
             run.result = dataclasses.replace(run.result, diagnostics=narrowed)
@@ -314,7 +323,10 @@ def check(
     elif fix_only:
         failed = bool(outcome.left or outcome.hidden)
     else:
-        failed = bool(result.diagnostics) or bool(changes and changes.unreported)
+        counted = result.diagnostics
+        if exit_zero_on_warnings or config.exit_zero_on_warnings:
+            counted = [d for d in counted if d.severity.value == "error"]
+        failed = bool(counted) or bool(changes and changes.unreported)
     if exit_non_zero_on_fix and outcome is not None and outcome.applied:
         failed = True
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
@@ -404,17 +416,18 @@ def list_rules(output_format: str) -> None:
 
 
 @main.command("rule")
-@click.argument("code")
+@click.argument("code", metavar="CODE_OR_NAME")
 @click.option(
     "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def show_rule(code: str, output_format: str) -> None:
-    """Print a rule's documentation (its docstring)."""
-    from vaultkit.rules import get
+    """Print a rule's documentation (its docstring); CODE is a code or a name (h1-in-body)."""
+    from vaultkit.rules import all_rules, get
 
-    rule = get(code.strip())
+    wanted = code.strip()
+    rule = get(wanted.upper()) or next((r for r in all_rules() if r.name == wanted.lower()), None)
     if rule is None:
-        _fail(f"unknown rule code '{code}' (see `vaultkit rules`)")
+        _fail(f"unknown rule '{code}' (see `vaultkit rules`)")
     _echo(render_rule(rule, output_format))
 
 

@@ -89,6 +89,9 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     max_file_size: int = 10 * 1024 * 1024
     baseline: Path | None = None  # the baseline file (`vaultkit.baseline`), if configured
+    # Rule code or prefix -> "error" | "warning": the severity findings are reported with.
+    severity: dict[str, str] = field(default_factory=dict)
+    exit_zero_on_warnings: bool = False  # warnings alone do not fail the run
     # The options outside any override: the defaults with the file's option tables applied.
     settings: Settings = field(default_factory=Settings)
     # Applied in order to the defaults: the built-in overrides, the file's option tables
@@ -285,6 +288,8 @@ _TOP = {
     "extend-per-file-ignores": dict[str, list[str]],
     "max-file-size": int,
     "baseline": str,
+    "severity": dict[str, Literal["error", "warning"]],
+    "exit-zero-on-warnings": bool,
     "overrides": list,
 }
 _SELECTION_KEYS = {"select": "select", "extend-select": "extend_select", "ignore": "ignore"}
@@ -319,6 +324,10 @@ def from_mapping(raw: dict[str, Any], where: str = "", path: Path | None = None)
                 config.exclude += value
             elif key == "max-file-size":
                 config.max_file_size = value
+            elif key == "severity":
+                config.severity = dict(value)
+            elif key == "exit-zero-on-warnings":
+                config.exit_zero_on_warnings = value
             elif key == "baseline":  # relative to the config file's folder
                 config.baseline = path.parent / value if path is not None else Path(value)
             else:  # per-file-ignores, extend-per-file-ignores

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from vaultkit.report import github, json_format, sarif, text
+from vaultkit.report import github, gitlab, json_format, junit, sarif, text
 from vaultkit.report.context import Report
 
 Renderer = Callable[[Report], str]
@@ -15,6 +15,8 @@ FORMATS: dict[str, Renderer] = {
     "json": json_format.render,
     "sarif": sarif.render,
     "github": github.render,
+    "gitlab": gitlab.render,
+    "junit": junit.render,
 }
 
 __all__ = ["FORMATS", "Report"]
