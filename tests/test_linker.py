@@ -205,3 +205,47 @@ def test_corpus_suggest_is_valid_json(tmp_path: Path, monkeypatch) -> None:
     payload = json.loads(run_cli("link", "suggest", str(note), "--output-format", "json").stdout)
     jsonschema.validate(payload, SCHEMA)
     assert payload["notes"][0]["topics"]["candidates"]
+
+
+def test_aliases_from_a_definition() -> None:
+    from vaultkit.linker.aliases import _from_definition
+
+    assert _from_definition("mcp", "mcp（Model Context Protocol）是开放协议。") == [
+        "Model Context Protocol"
+    ]
+    assert _from_definition("rag", "检索增强生成（RAG）是一种做法。") == ["检索增强生成"]
+    assert _from_definition("tool", "工具是可调用的能力。") == []
+
+
+def test_aliases_lists_and_suggests(vault: Path) -> None:
+    listed = run_cli("link", "aliases", str(vault))
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.splitlines() == ["mcp: 模型上下文协议"]
+    for n in range(20):  # other notes, so that the rag notes' titles stand out
+        (vault / f"01-博客/丙/{n}.md").parent.mkdir(exist_ok=True)
+        (vault / f"01-博客/丙/{n}.md").write_text(article(f"杂记{n}", "随笔。", ["AI"]), "utf-8")
+    proposed = run_cli("link", "aliases", str(vault), "--suggest")
+    assert proposed.exit_code == 0, proposed.output
+    assert "rag:\n  - 检索笔记  (6 of 6 titles holding it link the topic)" in proposed.stdout
+
+
+def test_index_is_cached_per_note(vault: Path, monkeypatch) -> None:
+    from vaultkit import config as config_module
+    from vaultkit import vault as vault_module
+    from vaultkit.linker import index as index_module
+
+    config = config_module.load(vault)
+    first = index_module.load(vault, config)
+    read: list[str] = []
+    real = vault_module.parse_file
+
+    def counting(path, rel, size):
+        read.append(rel)
+        return real(path, rel, size)
+
+    monkeypatch.setattr(vault_module, "parse_file", counting)
+    (vault / "01-博客/乙/rag1.md").write_text(article("改过的", RAG_BODY, ["rag"]), "utf-8")
+    again = index_module.load(vault, config)
+    assert read == ["01-博客/乙/rag1.md"]  # only the changed note is read again
+    assert again.key != first.key
+    assert again.notes[again.by_rel["01-博客/乙/rag1.md"]].title == "改过的"

@@ -238,3 +238,21 @@ def apply_command(
     decisions.record(session.root, rows)
     added = len(found.topics) + len(found.related)
     click.echo(f"vaultkit: {rel}: added {added} link{'s' * (added != 1)}", err=True)
+
+
+@link.command("aliases")
+@click.argument("vault", required=False, type=click.Path(path_type=Path))
+@click.option("--suggest", "propose", is_flag=True, help="Propose aliases; writes nothing.")
+def aliases(vault, propose) -> None:
+    """The topics' aliases; with --suggest, names to add from 定义 and existing links."""
+    from vaultkit.linker import aliases as aliases_module
+
+    session = _Session([vault] if vault else [], ())
+    if not propose:
+        for topic in sorted(session.index.topics.values(), key=lambda t: t.name.casefold()):
+            if topic.aliases:
+                _echo(f"{topic.name}: {', '.join(topic.aliases)}")
+        return
+    for name, found in aliases_module.suggest(session.index).items():
+        _echo(f"{name}:")
+        _echo("".join(f"  - {alias}  ({why})\n" for alias, why in found).rstrip("\n"))

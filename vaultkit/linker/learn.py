@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import lapack
 
 RIDGE_LAMBDA = 0.1
 LABEL_LAMBDA = 1.0
@@ -24,6 +23,8 @@ LABEL_LAMBDA = 1.0
 
 def ridge(sims: np.ndarray, labels: np.ndarray, example: np.ndarray) -> np.ndarray:
     """Ridge predictions (notes x topics) from the notes' similarity matrix (self 0)."""
+    from scipy.linalg import lapack  # only when the model is built, not when it is loaded
+
     ex = np.flatnonzero(example)
     out = np.zeros(labels.shape, dtype=np.float32)
     if len(ex) == 0:

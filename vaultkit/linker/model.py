@@ -98,7 +98,6 @@ class Model:
         self.labeled = self.Y.sum(axis=1) > 0
         self.count = self.Y.sum(axis=0).astype(np.float64)
         self.total = float(self.labeled.sum())
-        self.C = (sparse.csr_matrix(self.Y.T) @ self.X).tocsr()  # topic centroids (sums)
 
     # -- building ----------------------------------------------------------------------
 
@@ -198,9 +197,7 @@ class Model:
         knn = votes / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
         self._top = [t[w > 0] for t, w in zip(top, weights, strict=True)]
         count = self.count[None, :] - own
-        x = self.X[rows]
-        norms = np.asarray(x.multiply(x).sum(axis=1))
-        centroid = (x @ self.C.T).toarray() - own * norms
+        centroid = sims @ self.Y  # similarity to each topic's notes (the note itself is 0)
         centroid = np.where(count > 0, centroid / np.maximum(count, 1.0), 0.0)
         centroid = centroid / np.maximum(centroid.max(axis=1, keepdims=True), 1e-12)
         prior = count / np.maximum(self.total - has, 1.0)

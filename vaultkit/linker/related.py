@@ -37,6 +37,7 @@ from vaultkit.linker.model import Model
 BOOSTS = {"links-source": 3.0, "reverse": 2.5, "same-source": 2.0, "title": 1.5}
 W_TEXT, W_TOPICS, W_SITE, W_NEAR = 5.0, 0.3, 0.15, 1.5
 SYMMETRIC = {"同一事件", "观点一致", "观点相悖", "上下游", "版本演进", "延伸思考"}
+_SCAN = 8  # notes whose titles are compared one by one before an index of them pays
 _MIN_TITLE, _SAME_TITLE = 4, 0.6  # characters and pairs; share of them two titles share
 _DIGITS = re.compile(r"\d+(?:\.\d+)*")
 _TITLE_TOKEN = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9]+")
@@ -78,10 +79,7 @@ class Related:
                     self.incoming.setdefault(t, []).append((j, reason))
                     self.outgoing.setdefault(j, set()).add(t)
         self.titles = [_bigrams(f.title) for f in notes]
-        self.by_gram: dict[str, list[int]] = {}
-        for j, grams in enumerate(self.titles):
-            for gram in grams:
-                self.by_gram.setdefault(gram, []).append(j)
+        self._by_gram: dict[str, list[int]] | None = None  # built once many notes ask
         self._near: dict[int, list[int]] = {}
         self.sites = [source_key(f) for f in notes]
         site_ids: dict[str | None, int] = {None: -1}
@@ -109,9 +107,20 @@ class Related:
         if found is None:
             titles = self.titles[i]
             counts: dict[int, int] = {}
-            for gram in titles:
-                for j in self.by_gram.get(gram, ()):
-                    counts[j] = counts.get(j, 0) + 1
+            if len(self._near) < _SCAN and self._by_gram is None:
+                for j, other in enumerate(self.titles):
+                    shared = len(titles & other)
+                    if shared:
+                        counts[j] = shared
+            else:
+                if self._by_gram is None:
+                    self._by_gram = {}
+                    for j, grams in enumerate(self.titles):
+                        for gram in grams:
+                            self._by_gram.setdefault(gram, []).append(j)
+                for gram in titles:
+                    for j in self._by_gram.get(gram, ()):
+                        counts[j] = counts.get(j, 0) + 1
             found = self._near[i] = [
                 j
                 for j, shared in counts.items()
