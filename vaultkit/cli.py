@@ -21,6 +21,7 @@ from vaultkit import __version__, baseline, severity
 from vaultkit import changes as changes_module
 from vaultkit.commands.init import init
 from vaultkit.commands.mv import mv
+from vaultkit.escape import visible
 from vaultkit.linker.cli import link
 from vaultkit.linter import check_paths
 from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, OnlineOptions
@@ -40,7 +41,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"vaultkit: error: {message}", err=True)
+    click.echo(f"vaultkit: error: {visible(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -313,7 +314,7 @@ def check(
     else:
         _echo(output)
     for message in result.internal_errors:
-        click.echo(f"vaultkit: internal error: {message}", err=True)
+        click.echo(f"vaultkit: internal error: {visible(message)}", err=True)
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
     if exit_zero:

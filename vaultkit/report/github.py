@@ -8,6 +8,7 @@ vault lies under it, since GitHub resolves them against the repository root.
 
 from __future__ import annotations
 
+from vaultkit.escape import visible
 from vaultkit.report.context import Report
 
 
@@ -33,5 +34,6 @@ def render(report: Report) -> str:
             ]
         )
         level = "error" if d.severity.value == "error" else "warning"
-        lines.append(f"::{level} {props}::{escape_data(f'{d.code} {d.message}')}")
+        message = visible(d.message, keep="\t\r\n")  # line breaks are escaped below
+        lines.append(f"::{level} {props}::{escape_data(f'{d.code} {message}')}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vaultkit.diagnostics import Diagnostic, Severity
+from vaultkit.escape import visible
 from vaultkit.report.context import Report, plural
 
 if TYPE_CHECKING:
@@ -43,12 +44,12 @@ def _fixes(count: int) -> str:
 
 
 def _head(report: Report, d: Diagnostic, unsafe_fixes: bool = False) -> str:
-    where = f"{report.shown_path(d.path)}:{d.start.line}:{d.start.column}:"
+    where = f"{visible(report.shown_path(d.path))}:{d.start.line}:{d.start.column}:"
     color = "red" if d.severity is Severity.ERROR else "yellow"
     code = _style(report, d.code, fg=color, bold=True)
     mark = " [*]" if fixable(d, unsafe_fixes) else ""
     severity = _style(report, f"[{d.severity.value}]", fg=color)
-    return f"{_style(report, where, bold=True)} {code}{mark} {d.message} {severity}"
+    return f"{_style(report, where, bold=True)} {code}{mark} {visible(d.message)} {severity}"
 
 
 CONTEXT_CHARS = 160
@@ -68,8 +69,11 @@ def _context(report: Report, d: Diagnostic) -> list[str]:
         prefix = "…" if begin else ""
         source = prefix + source[begin:end] + ("…" if end < len(source) else "")
         first, last = first - begin + len(prefix), min(last, end) - begin + len(prefix)
-    pad = width(source[:first])
-    carets = max(1, width(source[first:last]))
+    # note text shown escaped: no escape sequence of a note reaches the terminal
+    before, marked = visible(source[:first]), visible(source[first:last])
+    source = before + marked + visible(source[last:])
+    pad = width(before)
+    carets = max(1, width(marked))
     number = str(d.start.line)
     gutter = _style(report, f"{' ' * len(number)} |", fg="blue")
     return [
