@@ -72,3 +72,11 @@ def test_json_keeps_the_text_with_json_escapes(vault):
     found = json.loads(done.stdout)["diagnostics"]
     assert {d["path"] for d in found} == {NAME}
     assert any("\x1b[2K" in d["message"] for d in found)
+
+
+def test_junit_stays_well_formed_xml(vault):
+    from lxml import etree
+
+    done = run_cli("check", vault, "--no-cache", "--output-format", "junit")
+    root = etree.fromstring(done.stdout.encode(), etree.XMLParser(recover=False))
+    assert root.findall(".//failure")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from itertools import groupby
 from xml.sax.saxutils import quoteattr
 
+from vaultkit.escape import visible
 from vaultkit.report.context import Report
 
 
@@ -26,18 +27,19 @@ def render(report: Report) -> str:
     ]
     for path, group in groupby(report.diagnostics, key=lambda d: d.path):
         found = list(group)
-        shown = report.cwd_path(path)
+        shown = visible(report.cwd_path(path))  # XML cannot carry control characters
         out.append(
             f'  <testsuite name={quoteattr(shown)} tests="{len(found)}" '
             f'failures="{len(found)}" errors="0">'
         )
         for d in found:
             where = f"{shown}:{d.start.line}:{d.start.column}"
+            message = visible(d.message, keep="\t\n\r")
             out += [
                 f"    <testcase name={quoteattr(f'{d.code} {d.name}')} "
                 f'classname={quoteattr(shown)} file={quoteattr(shown)} line="{d.start.line}">',
-                f"      <failure message={quoteattr(d.message)} type={quoteattr(d.severity.value)}>"
-                f"{_escape(f'{where}: {d.code} {d.message}')}</failure>",
+                f"      <failure message={quoteattr(message)} type={quoteattr(d.severity.value)}>"
+                f"{_escape(f'{where}: {d.code} {message}')}</failure>",
                 "    </testcase>",
             ]
         out.append("  </testsuite>")
