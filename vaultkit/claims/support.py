@@ -319,6 +319,10 @@ class Support:
         written = claim.where.text.strip()
         if not any(c.isascii() and c.isalpha() for c in written):
             return False
+        if self._lower is None:
+            self._lower = self.text.casefold()
+        if written.casefold() not in self._lower:
+            return False
         pattern = rf"[A-Za-z]{re.escape(written)}(?![A-Za-z0-9.])"
         return re.search(pattern, self.text, re.IGNORECASE) is not None
 
@@ -427,14 +431,16 @@ class Support:
         """Whether a URL or link target of the texts holds the name (`Hugging Face` in
         `huggingface.co`, `act` in `github.com/nektos/act`): as one to three of its
         neighbouring parts, cut at anything but a letter or digit."""
+        if len(key) < 3:
+            return False
         if self._link_keys is None:
             self._link_keys = set()
             for link in self._links:
-                parts = _LINK_PARTS.findall(link.casefold())
+                parts = _LINK_PARTS.findall(link.partition("?")[0].casefold())
                 for i in range(len(parts)):
                     for j in range(i + 1, min(len(parts), i + 3) + 1):
                         self._link_keys.add("".join(parts[i:j]))
-        return len(key) >= 3 and key.replace(".", "") in self._link_keys
+        return key.replace(".", "") in self._link_keys
 
     def _aliased(self, key: str, options: Options) -> bool:
         for alias in options.aliases.get(key, ()):

@@ -26,6 +26,7 @@ _FUNCTION_WORDS = frozenset(
     its their which can will not""".split()  # noqa: SIM905  (a word list reads better as text)
 )
 CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image's URL names nothing
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()（）\[\]【】\"'“”，。；！？、]+")
 
 
@@ -168,10 +169,10 @@ def links(note: Note, ranges: list[tuple[int, int]]) -> list[str]:
         for number in range(first, last + 1):
             line = text[number - 1]
             if "://" in line or "www." in line:
-                found += _URL.findall(line)
+                found += _URL.findall(_IMAGE.sub(" ", line) if "![" in line else line)
     if ranges and ranges[0][0] <= len(text):
         low = note.source.lines.starts[ranges[0][0] - 1]
-        found += [link.target for link in note.links if link.start >= low]
+        found += [link.target for link in note.links if link.start >= low and not link.embed]
     return found
 
 
