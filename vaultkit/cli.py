@@ -17,8 +17,8 @@ from pathlib import Path
 
 import click
 
-from vaultkit import __version__, baseline, severity
-from vaultkit import changes as changes_module
+from vaultkit import __version__
+from vaultkit.commands import adoption
 from vaultkit.commands.init import init
 from vaultkit.commands.mv import mv
 from vaultkit.escape import visible
@@ -139,6 +139,11 @@ def _not_a_note(path: Path | None, option: str, suffix: str | None = None) -> Pa
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Leave out what .gitignore and Obsidian's Excluded files ignore (default: on).",
+)
+@click.option(
     "--baseline",
     "baseline_path",
     type=click.Path(path_type=Path),
@@ -210,6 +215,7 @@ def check(
     no_color: bool,
     config_path: Path | None,
     isolated: bool,
+    respect_gitignore: bool | None,
     baseline_path: Path | None,
     no_baseline: bool,
     write_baseline: str | None,
@@ -227,12 +233,7 @@ def check(
     outcome, changes = None, None
     try:
         if changed:
-            changes = changes_module.plan(list(paths), config_path, isolated, not no_cache)
-            for line in changes.notes:
-                click.echo(f"vaultkit: {line}", err=True)
-            if not changes.paths:
-                click.echo("vaultkit: no changed notes to check", err=True)
-                sys.exit(EXIT_CLEAN)
+            changes = adoption.plan_changes(list(paths), config_path, isolated, not no_cache)
             paths = tuple(changes.paths)
         checker = functools.partial(
             check_paths,
@@ -245,21 +246,15 @@ def check(
             online=online_options,
             use_cache=not no_cache,
             progress=sys.stderr.isatty(),
+            respect_gitignore=respect_gitignore,
         )
         run = checker()
         if fix or fix_only or show_diff:
             run, outcome = _fix(run, checker, unsafe_fixes, write=not show_diff)
         config = run.vault.config
-        found = severity.apply(run.result.diagnostics, config.severity)
-        run.result = dataclasses.replace(run.result, diagnostics=found)
-        if changes is not None:
-            narrowed = changes.narrow(run.root, run.result.diagnostics)
-            run.result = dataclasses.replace(run.result, diagnostics=narrowed)
-            for line in changes.unreported:
-                click.echo(f"vaultkit: broken link: {line}", err=True)
-        kept = None
-        if not no_baseline or write_baseline is not None:
-            kept = baseline.for_run(run, list(paths), baseline_path, write_baseline)
+        kept = adoption.after_check(
+            run, changes, list(paths), baseline_path, write_baseline, not no_baseline
+        )
     except (InputError, ConfigError, SelectorError) as error:
         _fail(str(error))
     except Exception as error:  # a bug in vaultkit: say so without a traceback

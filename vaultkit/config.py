@@ -92,6 +92,8 @@ class Config:
     # Rule code or prefix -> "error" | "warning": the severity findings are reported with.
     severity: dict[str, str] = field(default_factory=dict)
     exit_zero_on_warnings: bool = False  # warnings alone do not fail the run
+    respect_gitignore: bool = True  # leave out what git and Obsidian's "Excluded files" ignore
+    ignored: Any = None  # a `vaultkit.ignore.Ignored`, set when the vault is walked
     # The options outside any override: the defaults with the file's option tables applied.
     settings: Settings = field(default_factory=Settings)
     # Applied in order to the defaults: the built-in overrides, the file's option tables
@@ -125,7 +127,10 @@ class Config:
         return found
 
     def is_excluded(self, rel: str) -> bool:
-        """Whether `exclude` covers `rel` or one of the folders it is in."""
+        """Whether `exclude` (or git and Obsidian, see `vaultkit.ignore`) covers `rel` or one
+        of the folders it is in."""
+        if self.ignored and self.ignored.covers(rel):
+            return True
         if not self.exclude:
             return False
         parts = rel.split("/")
@@ -290,6 +295,7 @@ _TOP = {
     "baseline": str,
     "severity": dict[str, Literal["error", "warning"]],
     "exit-zero-on-warnings": bool,
+    "respect-gitignore": bool,
     "overrides": list,
 }
 _SELECTION_KEYS = {"select": "select", "extend-select": "extend_select", "ignore": "ignore"}
@@ -328,6 +334,8 @@ def from_mapping(raw: dict[str, Any], where: str = "", path: Path | None = None)
                 config.severity = dict(value)
             elif key == "exit-zero-on-warnings":
                 config.exit_zero_on_warnings = value
+            elif key == "respect-gitignore":
+                config.respect_gitignore = value
             elif key == "baseline":  # relative to the config file's folder
                 config.baseline = path.parent / value if path is not None else Path(value)
             else:  # per-file-ignores, extend-per-file-ignores

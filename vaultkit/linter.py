@@ -96,6 +96,7 @@ def check_paths(
     online: online_module.OnlineOptions | None = None,
     use_cache: bool = False,
     progress: bool = False,
+    respect_gitignore: bool | None = None,
 ) -> Run:
     """Check notes or folders against their whole vault (remote images too, with `online`).
 
@@ -113,7 +114,9 @@ def check_paths(
     cli = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     groups = vault_module.group_by_root(inputs)
     runs = [
-        _check_vault(root, paths, cli, config_path, isolated, online, use_cache, progress)
+        _check_vault(
+            root, paths, cli, config_path, isolated, online, use_cache, progress, respect_gitignore
+        )
         for root, paths in groups.items()
     ]
     if len(runs) == 1:
@@ -142,8 +145,11 @@ def _check_vault(
     online: online_module.OnlineOptions | None = None,
     use_cache: bool = True,
     progress: bool = False,
+    respect_gitignore: bool | None = None,
 ) -> Run:
     config = config_module.Config() if isolated else config_module.load(root, config_path)
+    if respect_gitignore is not None:  # the command line's choice beats the config's
+        config.respect_gitignore = respect_gitignore
     folders = [p for p in inputs if _is_dir(p)]
     files = [p for p in inputs if p not in folders]
     found = vault_module.plan(root, config, extra=files)

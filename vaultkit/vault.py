@@ -242,7 +242,9 @@ class _Walk:
             if entry.name.startswith(".") or entry.name in SKIPPED_DIRS:
                 continue
             path = Path(entry.path)
-            if self.config.exclude and self.config.is_excluded(relative(path, self.root)):
+            if (self.config.exclude or self.config.ignored) and self.config.is_excluded(
+                relative(path, self.root)
+            ):
                 continue
             if not _name_ok(entry.name):
                 self.found.problems[path] = _bad_name(path, self.root)
@@ -401,6 +403,10 @@ def _in_skipped_folder(rel: str) -> bool:
 
 def plan(root: Path, config: Config, extra: list[Path] = ()) -> Discovery:
     """What a check reads: the vault's walk plus any `extra` files named explicitly."""
+    if config.respect_gitignore and config.ignored is None:
+        from vaultkit import ignore
+
+        config.ignored = ignore.load(root)
     found = discover(root, config)
     known = set(found.notes) | set(found.problems)
     root_real = _real(root)
