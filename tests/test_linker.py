@@ -249,3 +249,32 @@ def test_index_is_cached_per_note(vault: Path, monkeypatch) -> None:
     assert read == ["01-博客/乙/rag1.md"]  # only the changed note is read again
     assert again.key != first.key
     assert again.notes[again.by_rel["01-博客/乙/rag1.md"]].title == "改过的"
+
+
+def test_review_queue_and_answers(vault: Path) -> None:
+    before = snapshot(vault)
+    rel = "01-博客/甲/new.md"
+    # four topic candidates: accept mcp, reject Agent, skip two; accept the first related
+    answers = "a\nr\ns\ns\na\n同一件事。\nq\n"
+    result = CliRunner().invoke(main, ["link", "review", str(vault / rel)], input=answers)
+    assert result.exit_code == 0, result.output
+    after = snapshot(vault)
+    assert {k for k in after if after[k] != before.get(k)} == {rel}
+    rows = [json.loads(line) for line in (vault / ".vaultkit/link-decisions.jsonl").open()]
+    assert [(r["kind"], r["decision"]) for r in rows] == [
+        ("topic", "reject"),
+        ("topic", "accept"),
+        ("related", "accept"),
+    ]
+    assert "；关联理由：引用；说明：同一件事。" in after[rel].decode()
+
+
+def test_review_queue_puts_notes_short_of_topics_first(vault: Path) -> None:
+    from vaultkit import config as config_module
+    from vaultkit.linker import index as index_module
+    from vaultkit.linker.review import queue
+
+    index = index_module.load(vault, config_module.load(vault))
+    order = queue(index, [f.rel for f in index.notes])
+    assert order[0] == "01-博客/甲/new.md"  # one topic
+    assert not any(rel.startswith("00-元语/") for rel in order)

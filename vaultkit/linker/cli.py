@@ -256,3 +256,15 @@ def aliases(vault, propose) -> None:
     for name, found in aliases_module.suggest(session.index).items():
         _echo(f"{name}:")
         _echo("".join(f"  - {alias}  ({why})\n" for alias, why in found).rstrip("\n"))
+
+
+@link.command("review")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_EXCLUDE
+def review(paths, exclude) -> None:
+    """Review suggestions on a terminal, one note per screen (accept/reject/skip/edit/open)."""
+    from vaultkit.linker import review as review_module
+
+    session = _Session(list(paths), exclude)
+    written = review_module.run(session)
+    click.echo(f"vaultkit: wrote {written} note{'s' * (written != 1)}", err=True)
