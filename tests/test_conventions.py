@@ -80,3 +80,29 @@ def test_gitlab_code_quality_output(make_vault, tmp_path):
     again = json.loads(run_cli("check", root, "--output-format", "gitlab", cwd=tmp_path).stdout)
     moved = [i for i in again if i["check_name"].startswith("ST101")]
     assert moved and moved[0]["fingerprint"] == issues[1]["fingerprint"]  # not by line
+
+
+def test_show_files_lists_what_a_check_reports_on(make_vault):
+    root = make_vault({"a.md": H1, "sub/b.md": BOM, "drafts/c.md": H1,
+                       "vaultkit.toml": 'extend-exclude = ["drafts/**"]\n'})  # fmt: skip
+    done = run_cli("check", "--show-files", cwd=root)
+    assert done.returncode == 0 and done.stdout == "a.md\nsub/b.md\n"
+    assert run_cli("check", "sub", "--show-files", cwd=root).stdout == "sub/b.md\n"
+
+
+def test_show_settings_names_the_config_rules_and_options_of_a_note(make_vault):
+    config = '[severity]\nST = "warning"\n\n[[overrides]]\ninclude = ["sub/**"]\n'
+    config += 'frontmatter.required = ["title", "作者"]\n'
+    root = make_vault({"a.md": H1, "sub/b.md": BOM, "vaultkit.toml": config})
+
+    done = run_cli("check", "--show-settings", "sub/b.md", "--ignore", "ST007", cwd=root)
+
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "note: sub/b.md" in lines and f"config file: {root / 'vaultkit.toml'}" in lines
+    assert 'severity: {"ST": "warning"}' in lines
+    rules = next(line for line in lines if line.startswith("rules ("))
+    assert "ST101" in rules and "ST007" not in rules
+    assert 'required = ["title", "作者"]' in lines
+    other = run_cli("check", "--show-settings", "a.md", cwd=root).stdout
+    assert 'required = ["title"]' in other.splitlines()

@@ -138,6 +138,13 @@ def _not_a_note(path: Path | None, option: str, suffix: str | None = None) -> Pa
     help="Use this config file (vaultkit.toml, or a pyproject.toml with [tool.vaultkit]).",
 )
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--show-files", is_flag=True, help="List the notes a check would report on; exit.")
+@click.option(
+    "--show-settings",
+    "settings_note",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Print the config file, rules and options that apply to this note; exit.",
+)
 @click.option(
     "--respect-gitignore/--no-respect-gitignore",
     default=None,
@@ -215,6 +222,8 @@ def check(
     no_color: bool,
     config_path: Path | None,
     isolated: bool,
+    show_files: bool,
+    settings_note: Path | None,
     respect_gitignore: bool | None,
     baseline_path: Path | None,
     no_baseline: bool,
@@ -232,6 +241,9 @@ def check(
     online_options = _online_options(online, allow_private, no_cache, concurrency, timeout)
     outcome, changes = None, None
     try:
+        if show_files or settings_note is not None:
+            _echo(adoption.show(paths, settings_note, config_path, isolated, respect_gitignore))
+            sys.exit(EXIT_CLEAN)
         if changed:
             changes = adoption.plan_changes(list(paths), config_path, isolated, not no_cache)
             paths = tuple(changes.paths)

@@ -39,3 +39,20 @@ def after_check(run, changes, paths: list[Path], given: Path | None, write_to: s
     if not use_baseline and write_to is None:
         return None
     return baseline.for_run(run, paths, given, write_to)
+
+
+def show(paths, note: Path | None, config_path, isolated: bool, respect_gitignore) -> str:
+    """`--show-settings NOTE`, else `--show-files` (the selection flags of the command line
+    count for the rules a note gets)."""
+    from vaultkit.commands import show as show_module
+    from vaultkit.selection import CLI_ORIGINS, Stage
+
+    if note is None:
+        return show_module.files(list(paths), config_path, isolated, respect_gitignore)
+    params = click.get_current_context().params
+
+    def codes(name: str) -> list[str]:
+        return [c.strip() for v in params[name] for c in v.split(",") if c.strip()]
+
+    cli = Stage(codes("select") or None, codes("extend_select"), codes("ignore"), CLI_ORIGINS)
+    return show_module.settings(note, config_path, isolated, respect_gitignore, cli)
