@@ -30,7 +30,7 @@ import random
 import subprocess
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -308,13 +308,17 @@ def print_report(measurement: Measurement) -> None:
         for finding, label in measurement.still_false:
             print(f"  {finding.path}:{finding.line}:{finding.column}: {finding.code} "
                   f"{finding.message}\n      label: {label['reason']}")  # fmt: skip
-    if measurement.vanished:
-        print(f"\nlabels whose finding is no longer reported ({len(measurement.vanished)}; "
-              "false ones stay as guards, true ones may need relabelling):")  # fmt: skip
-        for label in measurement.vanished:
-            verdict = "true " if label["label"] else "false"
+    guards = Counter(label["code"] for label in measurement.vanished if not label["label"])
+    if guards:
+        counts = ", ".join(f"{code} {count}" for code, count in sorted(guards.items()))
+        print(f"\nlabels false whose finding is gone, kept as guards ({guards.total()}): {counts}")
+    gone = [label for label in measurement.vanished if label["label"]]
+    if gone:
+        print(f"\nlabels true whose finding is no longer reported ({len(gone)}; relabel "
+              "what replaced it, or drop the label if the rule rightly stopped):")  # fmt: skip
+        for label in gone:
             where = f"{label['path']}:{label['line']}"
-            print(f"  [{verdict}] {where}: {label['code']} {label['text'][:80]}")
+            print(f"  {where}: {label['code']} {label['text'][:80]}")
     below = measurement.below_target()
     print()
     if below:
