@@ -37,13 +37,22 @@ class UnsafeCacheFolder(OSError):
     """The cache folder is a symbolic link or not a folder: vaultkit will not use it."""
 
 
+_CONFIGURED: dict[str, Path] = {}  # real vault root -> the config's `cache-dir`
+
+
+def configure(root: Path, folder: Path) -> None:
+    """Use `folder` (the config's `cache-dir`) as the cache folder of the vault at `root`."""
+    _CONFIGURED[os.path.realpath(root)] = folder
+
+
 def folder_for(root: Path) -> Path:
-    """The vault's cache folder: `.vaultkit_cache/`, or one below `$VAULTKIT_CACHE_DIR`."""
+    """The vault's cache folder: one below `$VAULTKIT_CACHE_DIR` when set, else the config's
+    `cache-dir`, else `.vaultkit_cache/` at the vault root."""
     override = os.environ.get("VAULTKIT_CACHE_DIR")
     if override:
         name = hashlib.blake2b(os.fsencode(os.path.realpath(root)), digest_size=8).hexdigest()
         return Path(override) / name
-    return root / FOLDER
+    return _CONFIGURED.get(os.path.realpath(root), root / FOLDER)
 
 
 def _lstat(path: Path) -> os.stat_result | None:

@@ -93,6 +93,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     exit_zero_on_warnings: bool = False  # warnings alone do not fail the run
     respect_gitignore: bool = True  # leave out what git and Obsidian's "Excluded files" ignore
+    cache_dir: Path | None = None  # `cache-dir`, relative to the config file's folder
     ignored: Any = None  # a `vaultkit.ignore.Ignored`, set when the vault is walked
     # The options outside any override: the defaults with the file's option tables applied.
     settings: Settings = field(default_factory=Settings)
@@ -296,6 +297,7 @@ _TOP = {
     "severity": dict[str, Literal["error", "warning"]],
     "exit-zero-on-warnings": bool,
     "respect-gitignore": bool,
+    "cache-dir": str,
     "overrides": list,
 }
 _SELECTION_KEYS = {"select": "select", "extend-select": "extend_select", "ignore": "ignore"}
@@ -336,6 +338,8 @@ def from_mapping(raw: dict[str, Any], where: str = "", path: Path | None = None)
                 config.exit_zero_on_warnings = value
             elif key == "respect-gitignore":
                 config.respect_gitignore = value
+            elif key == "cache-dir":
+                config.cache_dir = path.parent / value if path is not None else Path(value)
             elif key == "baseline":  # relative to the config file's folder
                 config.baseline = path.parent / value if path is not None else Path(value)
             else:  # per-file-ignores, extend-per-file-ignores
@@ -459,9 +463,15 @@ def load(start: Path, explicit: Path | None = None) -> Config:
                 f"{explicit}: has no [tool.vaultkit] table; add one, or point --config "
                 "at a vaultkit.toml"
             )
+        if config.cache_dir is not None:
+            from vaultkit import cachedir
+
+            cachedir.configure(start, config.cache_dir)
         return config
     path = find(start)
-    if path is None:
-        return Config()
-    config = read_file(path)
-    return config if config is not None else Config()
+    config = (read_file(path) if path is not None else None) or Config()
+    if config.cache_dir is not None:
+        from vaultkit import cachedir
+
+        cachedir.configure(start, config.cache_dir)
+    return config

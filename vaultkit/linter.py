@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import os
 import sys
 from collections.abc import Callable
@@ -232,18 +233,22 @@ def _open_cache(root: Path, config, cli: Stage):
     return cache_module.NoteCache(folder, parse_key, rules_key, facts_key).open()
 
 
-def _code_stamp() -> list[object]:
-    """Size and time of each of vaultkit's own modules: an edited checkout (an editable
-    install) is a new version as far as the cache is concerned."""
+@functools.lru_cache(maxsize=1)
+def _code_stamp() -> tuple[object, ...]:
+    """A digest of each of vaultkit's own modules: an edited checkout (an editable install)
+    is a new version as far as the cache is concerned, while two installs of the same
+    version (pre-commit's and the user's) share the cache. Contents, not modification
+    times: each install writes its files at its own time."""
     package = Path(__file__).parent
     stamp: list[object] = []
     for folder, _dirs, files in sorted(os.walk(package)):
         for name in sorted(files):
             if name.endswith(".py"):
-                info = os.stat(os.path.join(folder, name))
-                stamp += (os.path.relpath(os.path.join(folder, name), package), info.st_size)
-                stamp.append(info.st_mtime_ns)
-    return stamp
+                path = os.path.join(folder, name)
+                with open(path, "rb") as handle:
+                    digest = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+                stamp += (os.path.relpath(path, package), digest)
+    return tuple(stamp)
 
 
 def _library_versions() -> tuple[str, ...]:
