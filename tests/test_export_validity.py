@@ -16,13 +16,17 @@ import re
 import shutil
 import subprocess
 
-import html5lib
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from vaultkit.graph import export
+
+html5lib = pytest.importorskip(
+    "html5lib", reason="pip install -e '.[test]' (html5lib parses the page)"
+)
 
 NASTY = [
     "a\x1b]0;title\x07b", "x\x00y", "\udcff\udcfe.md", "</script><!--", "\u202e反转",
