@@ -138,3 +138,48 @@ def test_im002_no_fix_for_a_markdown_image(make_vault):
     found = check(make_vault(files), select=["IM002"])
     assert [d.code for d in found] == ["IM002"]
     assert found[0].fix is None
+
+
+# ------------------------------------------------------------------ LK001 broken-wikilink
+
+
+MOVED = {**TOPICS, "02-资源/新文件夹/某文章.md": "---\ntitle: 某文章\n---\n\n## 一节\n\n正文。\n"}
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed"),
+    [
+        ("[[02-资源/旧文件夹/某文章]]", "[[02-资源/新文件夹/某文章]]"),
+        ("[[旧文件夹/某文章#一节|别名]]", "[[02-资源/新文件夹/某文章#一节|别名]]"),
+        ("![[02-资源/旧文件夹/某文章.md]]", "![[02-资源/新文件夹/某文章.md]]"),
+    ],
+)
+def test_lk001_unsafe_fix_follows_a_moved_note(make_vault, written, fixed):
+    root = make_vault({**MOVED, NOTE: f"见 {written} 一节。\n"})
+    found, data = fix_once(root, NOTE, "LK001", unsafe=True)
+    assert [(d.start.line, d.start.column) for d in found] == [(1, 3)]
+    assert found[0].fix is not None and not found[0].fix.safe
+    assert data.decode("utf-8") == f"见 {fixed} 一节。\n"
+    again, _ = fix_once(root, NOTE, "LK001", unsafe=True)
+    assert again == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "[[02-资源/旧文件夹/不存在]]",  # no file of that name
+        "[[00-元语/某文章 ]]",  # not written plainly (a space before `]]`)
+        "[[./旧/某文章]]",  # relative: Obsidian looks nowhere else
+    ],
+)
+def test_lk001_no_fix_without_one_plainly_written_moved_note(make_vault, written):
+    root = make_vault({**MOVED, NOTE: f"见 {written} 一节。\n"})
+    found = [d for d in check(root, select=["LK001"]) if d.path == NOTE]
+    assert len(found) == 1 and found[0].fix is None
+
+
+def test_lk001_no_fix_when_two_notes_carry_the_name(make_vault):
+    twice = {**MOVED, "03-图书/某文章.md": "---\ntitle: 另一篇\n---\n\n正文。\n"}
+    root = make_vault({**twice, NOTE: "见 [[02-资源/旧文件夹/某文章]]。\n"})
+    found = [d for d in check(root, select=["LK001"]) if d.path == NOTE]
+    assert len(found) == 1 and found[0].fix is None

@@ -25,6 +25,7 @@ from vaultkit.resolve import (
 )
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.topics._entries import deferred_links
+from vaultkit.targets import fold
 from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _MAX_LISTED = 5
@@ -214,12 +215,48 @@ class BrokenWikilink(_LinkRule):
     - [[00-元语/Agent]]
     ```
 
+    ## Fix safety
+    When the link names a path (`[[02-资源/旧文件夹/某文章]]`) and exactly one
+    file of the vault carries its name in another folder, the note was most
+    likely moved: the fix rewrites the path to that file's
+    (`[[02-资源/新文件夹/某文章]]`), keeping the heading, alias and `!`. It is
+    unsafe (`--unsafe-fixes`): two notes of one name in different folders may
+    be different notes. A bare name, a `./` relative path and a link not
+    written plainly (table escapes, spaces around the path) get no fix;
+    `vaultkit mv` moves notes without breaking their links in the first place.
+
     ## Notes
     `vaultkit explain "[[00-元语/Agnet]]" --from NOTE` shows every look-up.
     """
 
     code = "LK001"
     name = "broken-wikilink"
+    fix = "unsafe"
+
+    def repair(self, note: Note, resolution: Resolution, index: LinkIndex) -> Fix | None:
+        target = resolution.target
+        path = target.path
+        if "/" not in path or path.startswith(("./", "../", "/")):
+            return None
+        link = resolution.link
+        if note.slice(link.start, link.end) != _wikilink(path, resolution):
+            return None  # not written plainly: a table escape, spaces, an empty alias
+        name = fold(posixpath.basename(path))
+        moved = [
+            rel for rel in index.files
+            if fold(posixpath.basename(rel)) == name
+            or (rel in index.notes and fold(posixpath.basename(_note_path(rel))) == name)
+        ]  # fmt: skip
+        if len(moved) != 1:
+            return None
+        new = (
+            moved[0]
+            if moved[0] not in index.notes or path.lower().endswith(NOTE_SUFFIX)
+            else (_note_path(moved[0]))
+        )
+        text = _wikilink(new, resolution)
+        return self.make_fix(f"link the moved file `{moved[0]}`: `{text}`",
+                             Edit(link.start, link.end, text))  # fmt: skip
 
     def message(self, note: Note, resolution: Resolution, index: LinkIndex) -> str | None:
         if resolution.target.kind != "wikilink" or resolution.status is not Status.MISSING:
