@@ -50,7 +50,7 @@ from vaultkit import cachedir
 FILE = "notes.sqlite"
 FORMAT = "vaultkit-notes-2"
 RACY_SECONDS = 2.0  # modification times this close to the run are always verified
-MAX_RUNS = 8  # whole-run results kept for replay
+MAX_RUNS = 16  # whole-run results and printed reports kept for replay
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS notes (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
@@ -99,6 +99,36 @@ def _secret() -> bytes | None:
     except OSError:
         pass
     return None
+
+
+def remember_raw(folder: Path, key: str, blob: bytes) -> None:
+    """Store `blob` under `key` among the whole-run records of the cache in `folder`, signed;
+    quietly nothing when there is no usable cache there (a printed report, after the run)."""
+    path = folder / FILE
+    secret = _secret()
+    if secret is None or not cachedir.usable_file(path):
+        return
+    cache = NoteCache(folder, "", "")
+    cache._key = secret
+    try:
+        db = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        if dict(db.execute("SELECT key, value FROM meta")).get("format") != FORMAT:
+            return
+        db.execute(
+            "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
+            (key, time.time(), blob, cache._mac(key.encode(), blob)),
+        )
+        db.execute(
+            "DELETE FROM runs WHERE key NOT IN (SELECT key FROM runs ORDER BY used DESC LIMIT ?)",
+            (MAX_RUNS,),
+        )
+    except sqlite3.Error:
+        pass
+    finally:
+        db.close()
 
 
 def _same_bytes(path: Path, file_digest: bytes) -> bool:
@@ -391,6 +421,11 @@ class NoteCache:
 
     def replay(self, key: str):
         """The result of an earlier run with exactly these inputs, or None."""
+        blob = self.replay_bytes(key)
+        return None if blob is None else self._load(blob)
+
+    def replay_bytes(self, key: str) -> bytes | None:
+        """The raw record stored under `key` by `remember_raw`, or None."""
         if self._db is None:
             return None
         try:
@@ -399,7 +434,7 @@ class NoteCache:
             return None
         if row is None or not hmac.compare_digest(row[1] or b"", self._mac(key.encode(), row[0])):
             return None
-        return self._load(row[0])
+        return row[0]
 
     def remember(self, key: str, result) -> None:
         if self._db is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import os
 import sys
 from pathlib import Path
@@ -260,7 +261,10 @@ def check(
             progress=sys.stderr.isatty(),
             respect_gitignore=respect_gitignore,
         )
-        run = checker()
+        replayable = not (fix or fix_only or show_diff or changed or online or write_baseline)
+        run = checker(output_key=_output_key(no_color) if replayable else None)
+        if run.printed is not None:
+            _replay_printed(run.printed)
         if fix or fix_only or show_diff:
             run, outcome = _fix(run, checker, unsafe_fixes, write=not show_diff)
         config = run.vault.config
@@ -274,11 +278,17 @@ def check(
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
     root, result = run.root, run.result
+    said: list[str] = []  # what went to stderr, kept with the report for a replay
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+        said.append(line)
+
     for warning in run.warnings:
-        click.echo(f"vaultkit: warning: {warning}", err=True)
+        say(f"vaultkit: warning: {warning}")
     if kept is not None:
         for line in kept.notes:
-            click.echo(f"vaultkit: {line}", err=True)
+            say(f"vaultkit: {line}")
         if kept.wrote is not None:
             sys.exit(EXIT_CLEAN)
         result = dataclasses.replace(result, diagnostics=kept.diagnostics)
@@ -287,7 +297,7 @@ def check(
             click.echo(f"vaultkit: warning: {note}", err=True)
         click.echo(f"vaultkit: {run.online.line()}", err=True)
     if result.files_checked == 0:
-        click.echo(f"vaultkit: warning: no Markdown files to check under {root}", err=True)
+        say(f"vaultkit: warning: no Markdown files to check under {root}")
     report = Report(
         root=root,
         diagnostics=result.diagnostics,
@@ -324,8 +334,6 @@ def check(
         click.echo(f"vaultkit: internal error: {visible(message)}", err=True)
     if result.internal_errors:
         sys.exit(EXIT_ERROR)
-    if exit_zero:
-        sys.exit(EXIT_CLEAN)
     if show_diff:
         failed = bool(outcome.applied)
     elif fix_only:
@@ -337,7 +345,51 @@ def check(
         failed = bool(counted) or bool(changes and changes.unreported)
     if exit_non_zero_on_fix and outcome is not None and outcome.applied:
         failed = True
-    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+    code = EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN
+    if run.printed_slot is not None and not run.warnings:
+        _remember_printed(run.printed_slot, output, output_file is not None, said, code)
+    sys.exit(code)
+
+
+def _output_key(no_color: bool) -> str:
+    """What the report depends on besides the notes: every option, the working folder, the
+    colour decision and the variables vaultkit reads (see `linter.check_paths`)."""
+    from vaultkit.cache import fingerprint
+
+    params = click.get_current_context().params
+    env = sorted((k, v) for k, v in os.environ.items() if k.startswith(("VAULTKIT_", "NO_COLOR")))
+    baseline = params.get("baseline_path")
+    try:
+        given = Path(baseline).read_bytes() if baseline is not None else b""
+    except OSError:
+        given = b"-"
+    return fingerprint(
+        __version__, repr(sorted(params.items())), os.getcwd(), use_color(no_color),
+        sys.stderr.isatty(), repr(env), given,
+    )  # fmt: skip
+
+
+def _remember_printed(slot, output: str, to_file: bool, said: list[str], code: int) -> None:
+    from vaultkit import cache as cache_module
+
+    record = {"output": output, "to_file": to_file, "stderr": said, "code": code}
+    cache_module.remember_raw(slot[0], slot[1], json.dumps(record).encode("utf-8"))
+
+
+def _replay_printed(blob: bytes) -> None:
+    """Print again what an earlier run printed for the same options over the same files."""
+    record = json.loads(blob)
+    for line in record["stderr"]:
+        click.echo(line, err=True)
+    if record["to_file"]:
+        output_file = click.get_current_context().params["output_file"]
+        try:
+            output_file.write_text(record["output"], encoding="utf-8")
+        except OSError as error:
+            _fail(f"cannot write {output_file}: {error.strerror or error}")
+    else:
+        _echo(record["output"])
+    sys.exit(record["code"])
 
 
 def _fix(run, checker, unsafe: bool, write: bool):

@@ -47,6 +47,10 @@ class Run:
     result: Result
     online: online_module.Summary | None = None  # what `--online` did, when it ran
     warnings: list[str] = field(default_factory=list)  # e.g. why the note cache was not used
+    # With `output_key`: the report an earlier run printed for exactly these inputs (`printed`,
+    # then nothing was checked), else where to keep this run's report (cache folder, key).
+    printed: bytes | None = None
+    printed_slot: tuple[Path, str] | None = None
 
     @property
     def vault(self) -> Vault:
@@ -98,12 +102,15 @@ def check_paths(
     use_cache: bool = False,
     progress: bool = False,
     respect_gitignore: bool | None = None,
+    output_key: str | None = None,
 ) -> Run:
     """Check notes or folders against their whole vault (remote images too, with `online`).
 
     With `use_cache` (the CLI's default), unchanged notes come from the
     vault's note cache and a run over unchanged files replays its result;
-    `progress` shows a bar on stderr while many notes are parsed.
+    `progress` shows a bar on stderr while many notes are parsed. `output_key`
+    (the CLI's: its options and surroundings) asks for the report an earlier run
+    printed with the same key over the same unchanged inputs (`Run.printed`).
 
     Raises `InputError` for a path that does not exist, `ConfigError` or
     `SelectorError` for bad configuration or rule selectors.
@@ -114,10 +121,12 @@ def check_paths(
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     cli = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     groups = vault_module.group_by_root(inputs)
+    key = output_key if len(groups) == 1 else None
     runs = [
         _check_vault(
-            root, paths, cli, config_path, isolated, online, use_cache, progress, respect_gitignore
-        )
+            root, paths, cli, config_path, isolated, online, use_cache, progress,
+            respect_gitignore, key,
+        )  # fmt: skip
         for root, paths in groups.items()
     ]
     if len(runs) == 1:
@@ -147,6 +156,7 @@ def _check_vault(
     use_cache: bool = True,
     progress: bool = False,
     respect_gitignore: bool | None = None,
+    output_key: str | None = None,
 ) -> Run:
     config = config_module.Config() if isolated else config_module.load(root, config_path)
     if respect_gitignore is not None:  # the command line's choice beats the config's
@@ -171,10 +181,13 @@ def _check_vault(
         if cache.problem:
             warnings.append(cache.problem)
         cache = None
+    slot = None
     if cache is not None and online is None:
-        replayed = _replay(root, config, found, jobs, cache, wanted, prefixes)
+        replayed = _replay(root, config, found, jobs, cache, wanted, prefixes, output_key)
         if replayed is not None:
             return replayed  # nothing changed: no rule was even imported
+        if output_key is not None and cache.run_key is not None:
+            slot = (cache.folder, _printed_key(cache.run_key, output_key, root, config))
     selection = Selection(config, cli)
     rules = _enabled_rules(selection, with_online=online is not None)
     note_rules = [rule for rule in rules if rule.per_note]
@@ -196,7 +209,21 @@ def _check_vault(
         if online is None and not result.internal_errors and cache.run_key is not None:
             cache.remember(cache.run_key, result)
         cache.close(keep={job.rel for job in jobs})
-    return Run(root, [vault], result, summary, warnings)
+    return Run(root, [vault], result, summary, warnings, printed_slot=slot)
+
+
+def _printed_key(run_key: str, output_key: str, root: Path, config) -> str:
+    """Where the report printed for these inputs is kept: the run's inputs, the CLI's
+    `output_key` and the baselines that may apply (their bytes)."""
+    from vaultkit import cache as cache_module
+
+    baselines: list[object] = []
+    for path in (config.baseline, root / ".vaultkit-baseline.json"):
+        try:
+            baselines.append(Path(path).read_bytes() if path is not None else b"")
+        except OSError:
+            baselines.append(b"-")
+    return cache_module.fingerprint(run_key, "printed", output_key, *baselines)
 
 
 def _enabled_rules(selection: Selection, with_online: bool) -> list:
@@ -259,7 +286,7 @@ def _library_versions() -> tuple[str, ...]:
     return (getattr(pyromark, "__version__", "?"), yaml.__version__, yaml.__with_libyaml__)
 
 
-def _replay(root, config, found, jobs, cache, wanted, prefixes) -> Run | None:
+def _replay(root, config, found, jobs, cache, wanted, prefixes, output_key=None) -> Run | None:
     """The stored result of a run over exactly these files, unchanged; sets `cache.run_key`.
 
     The replayed run's vault holds no notes: a report that shows source lines
@@ -282,14 +309,24 @@ def _replay(root, config, found, jobs, cache, wanted, prefixes) -> Run | None:
         parts += (vault_module.relative(path, root), problem.kind, problem.detail)
     parts += sorted((str(link), target) for link, target in found.outside.items())
     cache.run_key = cache_module.fingerprint(*parts)
+    shown = vault_module.Discovery(
+        attachments=found.attachments, problems=found.problems, outside=found.outside
+    )
+    if output_key is not None:
+        slot = (cache.folder, _printed_key(cache.run_key, output_key, root, config))
+        printed = cache.replay_bytes(slot[1])
+        if printed is not None:
+            cache.close()
+            vault = vault_module.assemble(root, config, shown, [])
+            return Run(root, [vault], Result([], 0), printed=printed, printed_slot=slot)
     result = cache.replay(cache.run_key)
     if not isinstance(result, Result):
         return None
     cache.close()
-    shown = vault_module.Discovery(
-        attachments=found.attachments, problems=found.problems, outside=found.outside
-    )
-    return Run(root, [vault_module.assemble(root, config, shown, [])], result)
+    run = Run(root, [vault_module.assemble(root, config, shown, [])], result)
+    if output_key is not None:
+        run.printed_slot = slot
+    return run
 
 
 def _parse_progress(cache, jobs: list[analysis.Job], enabled: bool):
