@@ -122,13 +122,10 @@ def check_paths(
     cli = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     groups = vault_module.group_by_root(inputs)
     key = output_key if len(groups) == 1 else None
-    runs = [
-        _check_vault(
-            root, paths, cli, config_path, isolated, online, use_cache, progress,
-            respect_gitignore, key,
-        )  # fmt: skip
-        for root, paths in groups.items()
-    ]
+    runs = []
+    for root, paths in groups.items():
+        options = (config_path, isolated, online, use_cache, progress, respect_gitignore, key)
+        runs.append(_check_vault(root, paths, cli, *options))
     if len(runs) == 1:
         return runs[0]
     base = Path(os.path.commonpath([str(run.root) for run in runs]))
