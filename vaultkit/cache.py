@@ -144,6 +144,8 @@ class Stat:
 
     size: int
     mtime: int  # nanoseconds
+    ctime: int = 0  # nanoseconds: changes whenever the file does, even if mtime is put back
+    inode: int = 0  # a file replaced by another one (same size and times) is another inode
 
     @classmethod
     def of(cls, path: Path) -> Stat | None:
@@ -151,7 +153,13 @@ class Stat:
             info = os.stat(path)
         except OSError:
             return None
-        return cls(info.st_size, info.st_mtime_ns)
+        return cls(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+    @property
+    def stamp(self) -> int:
+        """mtime, ctime and inode in one number (kept in the `mtime` column)."""
+        raw = f"{self.mtime}:{self.ctime}:{self.inode}".encode()
+        return int.from_bytes(hashlib.blake2b(raw, digest_size=7).digest(), "big")
 
 
 @dataclass(slots=True)
@@ -293,7 +301,7 @@ class NoteCache:
         row = self._pending.get(rel) or self._rows.get(rel)
         if row is None or stat is None or row[_PARSE_KEY] != self.parse_key:
             return None
-        if (row[_SIZE], row[_MTIME]) != (stat.size, stat.mtime):
+        if (row[_SIZE], row[_MTIME]) != (stat.size, stat.stamp):
             if row[_SIZE] != stat.size or not _same_bytes(path, row[_DIGEST]):
                 return None
             self._stale.add(rel)  # same bytes, new time: record the new time
@@ -366,7 +374,7 @@ class NoteCache:
         findings."""
         if self._db is None or stat is None or raw is None:
             return
-        mtime = stat.mtime if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
+        mtime = stat.stamp if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
         file_digest = digest(raw)
         findings_blob = None if findings is None else pickle.dumps(findings, protocol=5)
         mac = self._mac(rel.encode(), file_digest, note_blob, findings_blob)
@@ -414,7 +422,7 @@ class NoteCache:
         if row is None:
             return
         row[_SIZE] = stat.size
-        row[_MTIME] = stat.mtime if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
+        row[_MTIME] = stat.stamp if self.started - stat.mtime / 1e9 > RACY_SECONDS else -1
         self._pending[rel] = tuple(row)
 
     # -- whole runs ----------------------------------------------------------------------

@@ -249,12 +249,23 @@ def _open_cache(root: Path, config, cli: Stage):
             config_bytes = Path(config.path).read_bytes()
         except OSError:
             return None
-    facts_key = cache_module.fingerprint(parse_key, config.path or "", config_bytes)
+    facts_key = cache_module.fingerprint(
+        parse_key, config.path or "", config_bytes, _obsidian_settings(root)
+    )
     rules_key = cache_module.fingerprint(
         facts_key, cli.select, cli.extend_select, cli.ignore, datetime.date.today().isoformat()
     )
     folder = cachedir.folder_for(root)
     return cache_module.NoteCache(folder, parse_key, rules_key, facts_key).open()
+
+
+def _obsidian_settings(root: Path) -> bytes:
+    """`.obsidian/app.json` (its attachment folder and ignore filters change findings)."""
+    try:
+        with open(root / ".obsidian" / "app.json", "rb") as file:
+            return file.read(1 << 20)
+    except OSError:
+        return b""
 
 
 @functools.lru_cache(maxsize=1)
@@ -296,11 +307,11 @@ def _replay(root, config, found, jobs, cache, wanted, prefixes, output_key=None)
         stat = cache_module.Stat.of(job.path)
         if stat is None or cache.started - stat.mtime / 1e9 <= cache_module.RACY_SECONDS:
             return None  # too fresh to trust its time: check it
-        parts += (job.rel, stat.size, stat.mtime)
+        parts += (job.rel, stat.size, stat.stamp)
     parts.append("|")
     for path in found.attachments:
         stat = cache_module.Stat.of(path)
-        parts += (vault_module.relative(path, root), stat and (stat.size, stat.mtime))
+        parts += (vault_module.relative(path, root), stat and (stat.size, stat.stamp))
     parts.append("|")
     for path, problem in sorted(found.problems.items()):
         parts += (vault_module.relative(path, root), problem.kind, problem.detail)
