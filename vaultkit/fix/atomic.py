@@ -1,7 +1,8 @@
 """Replacing a note's file atomically, and only when it is still the file that was read.
 
 The new bytes go to a temporary file in the note's folder (its name starts
-with `.`, so the vault walk never takes it for a note), are flushed and
+with `.`, so the vault walk never takes it for a note, and holds the process
+id, so a later fix removes what a killed one left: `sweep`), are flushed and
 fsynced, get the original's mode (and owner, when allowed), and then replace
 the file with `os.replace`: a reader sees the old note or the new one, never
 half of it, and a crash before the rename leaves the original untouched.
@@ -19,6 +20,7 @@ import contextlib
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,12 +85,16 @@ def replace_file(target: Path, data: bytes, read: Snapshot, path: Path, root: Pa
 
     `read` is the file as it was read; returns why it was not replaced, if so.
     """
+    if not read.mode & 0o222:
+        return "it is read-only; make it writable to fix it"
     problem = _unchanged(target, read, path, root)
     if problem is not None:
         return problem
     folder = target.parent
+    sweep(folder, target.name)
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+        prefix = f".{target.name}.{os.getpid()}."
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=TEMP_SUFFIX)
     except OSError as error:
         return f"cannot create a temporary file in its folder: {error.strerror or error}"
     try:
@@ -111,6 +117,53 @@ def replace_file(target: Path, data: bytes, read: Snapshot, path: Path, root: Pa
         return problem
     _sync_folder(folder)
     return None
+
+
+STALE_SECONDS = 3600  # a temporary file this old is left over, whatever its process
+
+
+def sweep(folder: Path, name: str) -> list[str]:
+    """Remove the temporary files that a killed fix of `name` left in `folder`.
+
+    They are named `.NAME.PID.XXXX.vaultkit-tmp`: one is stale when process PID
+    is gone (or is not ours to ask), or after an hour. Only our own regular files
+    are removed, never through a link. Returns the names removed.
+    """
+    removed = []
+    head = f".{name}."
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.startswith(head)]
+    except OSError:
+        return removed
+    for entry in entries:
+        rest = entry.name[len(head) :]
+        pid, _, tail = rest.partition(".")
+        if not tail.endswith(TEMP_SUFFIX) or not pid.isdigit():
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            continue
+        if _alive(int(pid)) and time.time() - info.st_mtime < STALE_SECONDS:
+            continue  # another fix is writing it right now
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, entry.name))
+            removed.append(entry.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours from an earlier note: this process is not writing it now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists (another user's): leave the file to its age
+    return True
 
 
 def _own(temp: str, read: Snapshot) -> None:

@@ -367,6 +367,11 @@ class InvalidUrl(NoteRule):
         return f"is {show(node.value)}, which {problem}" if problem else None
 
 
+def _clip(text: str, limit: int = 80) -> str:
+    """At most `limit` characters of a value in a message (a value may be 100,000 long)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _shown(entry: Field) -> str:
     """What YAML made of an unquoted value, in words."""
     node = entry.node
@@ -445,8 +450,8 @@ class YamlTypeCoercion(NoteRule):
             start, end = value_span(note, fm, entry)
             yield self.diagnostic(
                 note, start, end,
-                f"`{key}` is written `{node.value}` without quotes, which YAML reads as "
-                f"{_shown(entry)}; quote it: `{key}: {quoted(node.value)}`",
+                f"`{key}` is written `{_clip(node.value)}` without quotes, which YAML reads as "
+                f"{_clip(_shown(entry))}; quote it: `{key}: {_clip(quoted(node.value))}`",
                 self._fix(note, fm, key, node),
             )  # fmt: skip
 
