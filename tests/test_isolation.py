@@ -102,3 +102,22 @@ def test_an_explain_argument_that_is_not_utf8_is_an_input_error(tmp_path):
     assert done.returncode == EXIT_ERROR
     assert "not valid UTF-8" in done.stderr and "Traceback" not in done.stderr
     assert "\x1b" not in done.stderr
+
+
+def test_a_note_that_breaks_the_graph_is_left_out_and_reported(tmp_path, monkeypatch):
+    from vaultkit.graph import build
+
+    real = build._note_attributes
+
+    def boom(note, layout):
+        if note.rel == "bad.md":
+            raise KeyError("oops")
+        return real(note, layout)
+
+    monkeypatch.setattr(build, "_note_attributes", boom)
+    vault = write_vault(tmp_path / "v", {"bad.md": ARTICLE, "good.md": ARTICLE + "\n[[bad]]\n"})
+    graph = load_vault(vault).graph
+    assert set(graph.nodes) >= {"bad.md", "good.md"}
+    assert graph.has_edge("good.md", "bad.md")
+    assert len(graph.failures) == 1 and "KeyError" in graph.failures[0]
+    assert export.render(graph, "graphml")

@@ -648,6 +648,11 @@ def graph(
             )
     if stats:
         _echo(render_graph_stats(loaded.stats(view), stats_format))
+    failures = getattr(loaded.graph, "failures", [])
+    for message in failures:
+        click.echo(f"vaultkit: internal error: {visible(message)}", err=True)
+    if failures:
+        sys.exit(EXIT_ERROR)
 
 
 main.add_command(link)

@@ -124,33 +124,56 @@ def _build(vault: Vault, index: LinkIndex) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(name=vault.root.name)
     layout_of = _layouts(vault)
     layouts: dict[str, _Layout] = {}
+    graph.failures = []  # notes whose attributes or links raised: bugs, reported by the CLI
+    broken: set[str] = set()
     for rel, note in index.notes.items():
         layout = layouts[rel] = layout_of(rel)
-        graph.add_node(rel, **_note_attributes(note, layout))
+        try:
+            graph.add_node(rel, **_note_attributes(note, layout))
+        except Exception as error:  # one note must not stop the graph
+            graph.add_node(rel, **_attributes("note", rel, rel))
+            graph.failures.append(_failure(rel, error))
+            broken.add(rel)
     key = 0
     for rel, note in index.notes.items():
-        if note.source is None:
+        if note.source is None or rel in broken:
             continue
-        sections = _special_sections(note, layouts[rel])
-        topics: list[str] = []
-        lines = _Lines(note.data)
-        for resolution in index.links_of(note):
-            if resolution.rel == rel:
-                continue  # a link into the note itself
-            target = _node_for(graph, resolution)
-            kind = _edge_kind(resolution, sections)
-            link = resolution.link
-            reason = _reason(note.data, link.start) if kind == "related" else ""
-            if kind == "topic" and target not in topics:
-                topics.append(target)
-            graph.add_edge(
-                rel, target, key,
-                kind=kind, reason=reason, line=lines.of(link.start), alias=link.alias or "",
-            )  # fmt: skip
-            key += 1
-        if topics:
-            graph.nodes[rel]["topics"] = topics
+        try:
+            key = _add_links(graph, index, rel, note, layouts[rel], key)
+        except Exception as error:
+            graph.failures.append(_failure(rel, error))
     return graph
+
+
+def _failure(rel: str, error: Exception) -> str:
+    return (
+        f"the graph of note {rel} failed: {type(error).__name__}: {error}; "
+        "this is a bug in vaultkit, please report it"
+    )
+
+
+def _add_links(graph, index: LinkIndex, rel: str, note: Note, layout: _Layout, key: int) -> int:
+    """Add the note's links as edges (keys from `key` on); return the next key."""
+    sections = _special_sections(note, layout)
+    topics: list[str] = []
+    lines = _Lines(note.data)
+    for resolution in index.links_of(note):
+        if resolution.rel == rel:
+            continue  # a link into the note itself
+        target = _node_for(graph, resolution)
+        kind = _edge_kind(resolution, sections)
+        link = resolution.link
+        reason = _reason(note.data, link.start) if kind == "related" else ""
+        if kind == "topic" and target not in topics:
+            topics.append(target)
+        graph.add_edge(
+            rel, target, key,
+            kind=kind, reason=reason, line=lines.of(link.start), alias=link.alias or "",
+        )  # fmt: skip
+        key += 1
+    if topics:
+        graph.nodes[rel]["topics"] = topics
+    return key
 
 
 class _Lines:
