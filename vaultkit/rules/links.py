@@ -171,6 +171,15 @@ def _missing_hint(resolution: Resolution, index: LinkIndex) -> str:
     return f"did you mean `{_wikilink(shown, resolution)}`?"
 
 
+def _alone_on_its_line(data: bytes, start: int, end: int) -> bool:
+    """Whether only spaces and tabs surround `start:end` on its line."""
+    while start > 0 and data[start - 1] in b" \t":
+        start -= 1
+    while end < len(data) and data[end] in b" \t":
+        end += 1
+    return (start == 0 or data[start - 1] in b"\r\n") and (end == len(data) or data[end] in b"\r\n")
+
+
 def _looks_like_code(note: Note, resolution: Resolution) -> bool:
     """`[[…]]` that is code pasted without its code block, not a wikilink: a JSON array of
     strings (`[["cheese", "ham"]]`), or a TOML table header (`[[openai.accounts]]` alone on
@@ -178,6 +187,8 @@ def _looks_like_code(note: Note, resolution: Resolution) -> bool:
     link = resolution.link
     if link.target.lstrip()[:1] in ('"', "'"):
         return True
+    if not _alone_on_its_line(note.data, link.start, link.end):
+        return False  # (checked first: many links on one long line must not strip it each)
     line = note.line_of(link.start)
     if not _TABLE_HEADER.fullmatch(note.lines[line - 1].strip()):
         return False
