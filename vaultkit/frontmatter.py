@@ -166,8 +166,18 @@ class Frontmatter:
         return self._duplicates
 
     def position(self, mark: yaml.Mark) -> Position:
-        """The file position of a mark inside the YAML text."""
-        return Position(self.first_line + mark.line, mark.column + 1)
+        """The file position of a mark inside the YAML text.
+
+        YAML also breaks lines at a lone CR, NEL, LS and PS, which are no line
+        ends in the file: with one of them in the text, the mark's character
+        index is counted against the text's own `\n`s instead.
+        """
+        text = self.text
+        if not _ODD_BREAK.search(text):
+            return Position(self.first_line + mark.line, mark.column + 1)
+        index = min(mark.index, len(text))
+        line_start = text.rfind("\n", 0, index) + 1
+        return Position(self.first_line + text.count("\n", 0, index), index - line_start + 1)
 
     def get(self, key: str) -> Field | None:
         return self.fields.get(key)
@@ -227,6 +237,7 @@ def locate(text: str) -> tuple[Frontmatter | None, int]:
     return Frontmatter(text[start:], 2, False, body_start), len(text)
 
 
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")  # line breaks to YAML only
 MAX_DEPTH = 64  # nesting of a value (lists, mappings) that is constructed
 MAX_INT_BITS = 14_000  # about 4,200 digits: Python refuses to print more than 4,300
 
