@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from vaultkit import __version__
+from vaultkit import __version__, printed
 from vaultkit.commands import adoption
 from vaultkit.commands.init import init
 from vaultkit.commands.mv import mv
@@ -262,9 +261,9 @@ def check(
             respect_gitignore=respect_gitignore,
         )
         replayable = not (fix or fix_only or show_diff or changed or online or write_baseline)
-        run = checker(output_key=_output_key(no_color) if replayable else None)
+        run = checker(output_key=printed.key(use_color(no_color)) if replayable else None)
         if run.printed is not None:
-            _replay_printed(run.printed)
+            printed.replay(run.printed, _echo, _fail)
         if fix or fix_only or show_diff:
             run, outcome = _fix(run, checker, unsafe_fixes, write=not show_diff)
         config = run.vault.config
@@ -347,49 +346,8 @@ def check(
         failed = True
     code = EXIT_FINDINGS if failed and not exit_zero else EXIT_CLEAN
     if run.printed_slot is not None and not run.warnings:
-        _remember_printed(run.printed_slot, output, output_file is not None, said, code)
+        printed.remember(run.printed_slot, output, output_file is not None, said, code)
     sys.exit(code)
-
-
-def _output_key(no_color: bool) -> str:
-    """What the report depends on besides the notes: every option, the working folder, the
-    colour decision and the variables vaultkit reads (see `linter.check_paths`)."""
-    from vaultkit.cache import fingerprint
-
-    params = click.get_current_context().params
-    env = sorted((k, v) for k, v in os.environ.items() if k.startswith(("VAULTKIT_", "NO_COLOR")))
-    baseline = params.get("baseline_path")
-    try:
-        given = Path(baseline).read_bytes() if baseline is not None else b""
-    except OSError:
-        given = b"-"
-    return fingerprint(
-        __version__, repr(sorted(params.items())), os.getcwd(), use_color(no_color),
-        sys.stderr.isatty(), repr(env), given,
-    )  # fmt: skip
-
-
-def _remember_printed(slot, output: str, to_file: bool, said: list[str], code: int) -> None:
-    from vaultkit import cache as cache_module
-
-    record = {"output": output, "to_file": to_file, "stderr": said, "code": code}
-    cache_module.remember_raw(slot[0], slot[1], json.dumps(record).encode("utf-8"))
-
-
-def _replay_printed(blob: bytes) -> None:
-    """Print again what an earlier run printed for the same options over the same files."""
-    record = json.loads(blob)
-    for line in record["stderr"]:
-        click.echo(line, err=True)
-    if record["to_file"]:
-        output_file = click.get_current_context().params["output_file"]
-        try:
-            output_file.write_text(record["output"], encoding="utf-8")
-        except OSError as error:
-            _fail(f"cannot write {output_file}: {error.strerror or error}")
-    else:
-        _echo(record["output"])
-    sys.exit(record["code"])
 
 
 def _fix(run, checker, unsafe: bool, write: bool):
@@ -397,19 +355,19 @@ def _fix(run, checker, unsafe: bool, write: bool):
     from vaultkit import fix as fix_module
 
     source = click.get_current_context().params
-    outcome = fix_module.plan(
-        run,
-        select=_codes(source["select"]) or None,
-        extend_select=_codes(source["extend_select"]),
-        ignore=_codes(source["ignore"]),
-        unsafe=unsafe,
-    )
+    rules = {
+        "select": _codes(source["select"]) or None,
+        "extend_select": _codes(source["extend_select"]),
+        "ignore": _codes(source["ignore"]),
+    }
+    outcome = fix_module.plan(run, **rules, unsafe=unsafe)
     if write:
         fix_module.write(outcome)
     for warning in outcome.warnings:
         click.echo(f"vaultkit: warning: {warning}", err=True)
     if write and any(change.written for change in outcome.changes):
-        run = checker()
+        # The notes as fixed are in memory: the vault is not read and parsed again.
+        run = fix_module.recheck(run, outcome, **rules) or checker()
     return run, outcome
 
 

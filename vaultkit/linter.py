@@ -51,6 +51,7 @@ class Run:
     # then nothing was checked), else where to keep this run's report (cache folder, key).
     printed: bytes | None = None
     printed_slot: tuple[Path, str] | None = None
+    reported: Callable[[str], bool] | None = None  # the notes reported on (one vault's run)
 
     @property
     def vault(self) -> Vault:
@@ -182,11 +183,12 @@ def _check_vault(
     if cache is not None and online is None:
         replayed = _replay(root, config, found, jobs, cache, wanted, prefixes, output_key)
         if replayed is not None:
+            replayed.reported = reported
             return replayed  # nothing changed: no rule was even imported
         if output_key is not None and cache.run_key is not None:
             slot = (cache.folder, _printed_key(cache.run_key, output_key, root, config))
     selection = Selection(config, cli)
-    rules = _enabled_rules(selection, with_online=online is not None)
+    rules = enabled_rules(selection, with_online=online is not None)
     note_rules = [rule for rule in rules if rule.per_note]
     context = analysis.Context(config, selection, note_rules, keep_blobs=cache is not None)
     with _parse_progress(cache, jobs, progress) as bar:
@@ -206,7 +208,7 @@ def _check_vault(
         if online is None and not result.internal_errors and cache.run_key is not None:
             cache.remember(cache.run_key, result)
         cache.close(keep={job.rel for job in jobs})
-    return Run(root, [vault], result, summary, warnings, printed_slot=slot)
+    return Run(root, [vault], result, summary, warnings, printed_slot=slot, reported=reported)
 
 
 def _printed_key(run_key: str, output_key: str, root: Path, config) -> str:
@@ -223,7 +225,7 @@ def _printed_key(run_key: str, output_key: str, root: Path, config) -> str:
     return cache_module.fingerprint(run_key, "printed", output_key, *baselines)
 
 
-def _enabled_rules(selection: Selection, with_online: bool) -> list:
+def enabled_rules(selection: Selection, with_online: bool) -> list:
     from vaultkit.rules import all_rules
 
     return [
@@ -377,7 +379,7 @@ def lint(
     per-note stage (`vaultkit.analysis`) already ran them; else they run here.
     """
     if rules is None:
-        rules = _enabled_rules(selection, with_online=vault.online is not None)
+        rules = enabled_rules(selection, with_online=vault.online is not None)
     vault_rules = [rule for rule in rules if not rule.per_note]
     if note_findings is None:
         context = analysis.Context(

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vaultkit import linter, suppression
+from vaultkit import analysis, linter, suppression
 from vaultkit import note as note_module
 from vaultkit import source as source_module
 from vaultkit import vault as vault_module
@@ -68,6 +68,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     left: int = 0  # allowed fixes left unapplied: refused, did not settle, broke a rule
     hidden: int = 0  # unsafe fixes not applied because `--unsafe-fixes` was not given
+    vaults: list[vault_module.Vault] = field(default_factory=list)  # as fixed, in memory
 
     @property
     def applied(self) -> list[Change]:
@@ -177,6 +178,7 @@ def plan(
     for vault in run.vaults:
         fixer = _VaultFixer(run, _complete(vault), Selection(vault.config, stage), unsafe, outcome)
         fixer.run()
+        outcome.vaults.append(fixer.fixed_vault())
     outcome.changes.sort(key=lambda change: change.rel)
     return outcome
 
@@ -310,11 +312,16 @@ class _VaultFixer:
                 kept.append(fix)
         return kept
 
-    def check_again(self, changed: list[str]) -> None:
-        """Run the rules on the changed notes, in the vault that holds them now."""
+    def fixed_vault(self) -> vault_module.Vault:
+        """The vault holding each note as fixed (as read, where fixes were given up)."""
         notes = [self.states[n.rel].note if n.rel in self.states else n for n in self.vault.notes]
-        vault = replace(self.vault, notes=notes)
+        return replace(self.vault, notes=notes)
+
+    def check_again(self, changed: list[str]) -> None:
+        """Run the rules on the changed notes, in the vault that holds them now (vault rules
+        report on those notes only, reading the others as they are)."""
         wanted = set(changed)
+        vault = replace(self.fixed_vault(), subjects=frozenset(wanted))
         result = linter.lint(vault, self.selection, wanted.__contains__)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in changed}
         for d in result.diagnostics:
@@ -367,6 +374,45 @@ class _VaultFixer:
                     codes=state.codes,
                 )
             )
+
+
+def recheck(
+    run: linter.Run,
+    outcome: Outcome,
+    *,
+    select: list[str] | None = None,
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> linter.Run | None:
+    """The run as a new check after `write` would find it, from the fixed notes in memory.
+
+    The note rules' findings on notes no fix changed stay as they were; the note
+    rules run again on the changed notes, and the vault rules over the vault as it
+    is now. None when that cannot stand for a new check: several vaults, a change
+    not written, a run that failed somewhere, or one that went online.
+    """
+    if len(run.vaults) != 1 or run.reported is None or len(outcome.vaults) != 1:
+        return None
+    if run.online is not None or run.result.internal_errors:
+        return None
+    applied = outcome.applied
+    if any(not change.written for change in applied):
+        return None
+    vault, changed = outcome.vaults[0], {change.rel for change in applied}
+    stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
+    selection = Selection(vault.config, stage)
+    rules = linter.enabled_rules(selection, with_online=False)
+    note_rules = [rule for rule in rules if rule.per_note]
+    codes = {rule.code for rule in note_rules}
+    found = [d for d in run.result.diagnostics if d.path not in changed and d.code in codes]
+    errors: list[str] = []
+    context = analysis.Context(vault.config, selection, note_rules, False)
+    for note in vault.notes:
+        if note.rel in changed and run.reported(note.rel):
+            more, failed = analysis.check_note(note, context)
+            found, errors = found + more, errors + failed
+    result = linter.lint(vault, selection, run.reported, (found, errors), rules)
+    return replace(run, vaults=[vault], result=result, printed_slot=None)
 
 
 def _complete(vault: vault_module.Vault) -> vault_module.Vault:
