@@ -94,6 +94,7 @@ class Config:
     exit_zero_on_warnings: bool = False  # warnings alone do not fail the run
     respect_gitignore: bool = True  # leave out what git and Obsidian's "Excluded files" ignore
     cache_dir: Path | None = None  # `cache-dir`, relative to the config file's folder
+    nested: list[Path] = field(default_factory=list)  # config files below the vault root
     ignored: Any = None  # a `vaultkit.ignore.Ignored`, set when the vault is walked
     # The options outside any override: the defaults with the file's option tables applied.
     settings: Settings = field(default_factory=Settings)
@@ -453,7 +454,9 @@ def _has_table(pyproject: Path) -> bool:
 
 
 def load(start: Path, explicit: Path | None = None) -> Config:
-    """The configuration for a vault rooted at `start` (or from the file `explicit`)."""
+    """The configuration for a vault rooted at `start` (or from the file `explicit`), with
+    the config files of its folders applied to their notes (`vaultkit.nested`; not with
+    `explicit`, which names the one config to use)."""
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such config file")
@@ -470,6 +473,9 @@ def load(start: Path, explicit: Path | None = None) -> Config:
         return config
     path = find(start)
     config = (read_file(path) if path is not None else None) or Config()
+    from vaultkit import nested  # the closest config to a note wins, as in ruff
+
+    nested.merge(config, start)
     if config.cache_dir is not None:
         from vaultkit import cachedir
 

@@ -251,6 +251,11 @@ def _open_cache(root: Path, config, cli: Stage):
             config_bytes = Path(config.path).read_bytes()
         except OSError:
             return None
+    for path in config.nested:  # a nested config changes what applies to its notes
+        try:
+            config_bytes += os.fsencode(path) + b"\0" + Path(path).read_bytes()
+        except OSError:
+            return None
     facts_key = cache_module.fingerprint(
         parse_key, config.path or "", config_bytes, _obsidian_settings(root)
     )
