@@ -59,7 +59,7 @@ def _junk(title: str, options: FrontmatterOptions) -> tuple[int, int, str] | Non
         begin = start + cut.start() + (2 if cut.re is _CUT_WORD else 0)
         return (
             begin, start + len(text),
-            f"ends in {show(text[begin - start :])}: it was cut short; write the whole title",
+            f"ends in {show(text[begin - start :], 200)}: it was cut short; write the whole title",
         )  # fmt: skip
     separator = _DESCRIPTOR.search(text)
     if separator is None or separator.start() == 0:
@@ -82,13 +82,13 @@ def _junk(title: str, options: FrontmatterOptions) -> tuple[int, int, str] | Non
     if tagline is not None and _is_tagline(tagline):
         return (
             begin, end,
-            f"is an English tagline with a category tacked on ({show(descriptor, 40)}); write "
+            f"is an English tagline with a category tacked on ({show(descriptor, 200)}); write "
             "`{对象名}：{对象类型}{核心定位}` in Chinese",
         )  # fmt: skip
     if not _CJK.search(descriptor):
         return (
             begin, end,
-            f"has no Chinese after `：` ({show(descriptor, 40)}); write "
+            f"has no Chinese after `：` ({show(descriptor, 200)}); write "
             "`{对象名}：{对象类型}{核心定位}` in Chinese",
         )  # fmt: skip
     return None
