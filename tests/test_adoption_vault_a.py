@@ -40,6 +40,10 @@ def pristine(tmp_path_factory) -> Path:
     """The corpus copied once, initialised and given a baseline, committed."""
     repo = tmp_path_factory.mktemp("vault-a") / "vault"
     shutil.copytree(CORPUS, repo, ignore=shutil.ignore_patterns(".git", ".vaultkit_cache"))
+    for folder, dirs, files in os.walk(repo):  # the corpus is read-only; a user's vault is not
+        for name in [*dirs, *files]:
+            path = os.path.join(folder, name)
+            os.chmod(path, os.stat(path).st_mode | 0o200)
     git(repo, "init", "-q")
     git(repo, "config", "user.name", "t")
     git(repo, "config", "user.email", "t@example.invalid")

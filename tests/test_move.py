@@ -148,3 +148,15 @@ def test_a_tracked_file_moves_with_git(vault):
     assert done.returncode == 0 and "(git mv)" in done.stderr, done.stderr
     status = git("status", "--porcelain", "-z").split("\0")
     assert any(entry.startswith("R") and "测试驱动" in entry for entry in status), status
+
+
+def test_nothing_moves_when_a_note_to_rewrite_is_read_only(vault):
+    linker = vault / "01-笔记/引用者.md"
+    linker.chmod(0o444)
+    try:
+        done = mv(vault, "00-元语/TDD.md", "00-元语/测试驱动.md")
+    finally:
+        linker.chmod(0o644)
+
+    assert done.returncode == 2 and "nothing moved" in done.stderr and "read-only" in done.stderr
+    assert (vault / "00-元语/TDD.md").is_file() and text(vault, "01-笔记/引用者.md") == LINKER

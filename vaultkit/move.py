@@ -293,8 +293,28 @@ def _move(root: Path, source: Path, target: Path) -> str:
     return "renamed"
 
 
+def _unwritable(plan_: Plan) -> list[str]:
+    """The notes to rewrite that could not be written (read-only, changed since read)."""
+    found = []
+    for rewrite in plan_.rewrites:
+        read = atomic.snapshot(plan_.root / rewrite.old_rel, len(rewrite.before) + 1)
+        if isinstance(read, str):
+            found.append(f"{rewrite.old_rel}: {read}")
+        elif not read.mode & 0o222:
+            found.append(f"{rewrite.old_rel}: it is read-only")
+        elif read.raw != rewrite.before:
+            found.append(f"{rewrite.old_rel}: it changed after it was read")
+    return found
+
+
 def apply(plan_: Plan) -> tuple[str, list[str]]:
-    """Move, then write the rewritten notes; returns how it moved and the notes not written."""
+    """Move, then write the rewritten notes; returns how it moved and the notes not written.
+
+    Raises `MoveError`, and moves nothing, when a note to rewrite cannot be written."""
+    blocked = _unwritable(plan_)
+    if blocked:
+        raise MoveError("nothing moved: notes whose links it must rewrite cannot be written: "
+                        + "; ".join(blocked))  # fmt: skip
     how = _move(plan_.root, plan_.source, plan_.target)
     failed = []
     for rewrite in plan_.rewrites:
