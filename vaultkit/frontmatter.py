@@ -60,7 +60,7 @@ class Field:
     def _construct(self) -> None:
         self._pending = False
         if _depth(self.node) > MAX_DEPTH:  # PyYAML constructs recursively: never try
-            self._error = f"the value is nested too deeply to load (over {MAX_DEPTH} levels)"
+            self._error = f"the value is nested more than {MAX_DEPTH} levels deep"
             return
         try:
             value = SafeConstructor().construct_object(self.node, deep=True)
