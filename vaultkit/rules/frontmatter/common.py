@@ -56,6 +56,18 @@ def is_plain(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and not node.style
 
 
+def scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    """The scalar values of a field: the value itself, or the items of a list (of lists),
+    in order; walked without recursion, so no nesting depth can exhaust the stack."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            yield node
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+
+
 def is_blank(node: yaml.Node) -> bool:
     """No value: nothing written, `""`, `null`, `~`, `[]`, `{}` or a list of blanks."""
     if isinstance(node, yaml.ScalarNode):

@@ -13,7 +13,14 @@ from vaultkit.frontmatter import Frontmatter
 from vaultkit.note import Note
 from vaultkit.options import FrontmatterOptions, Settings
 from vaultkit.rules.base import NoteRule, register
-from vaultkit.rules.frontmatter.common import STR_TAG, inner_edit, locate, show, values_of
+from vaultkit.rules.frontmatter.common import (
+    STR_TAG,
+    inner_edit,
+    locate,
+    scalars,
+    show,
+    values_of,
+)
 
 _PLACEHOLDER_TITLE = re.compile(
     r"未命名(?:文档|笔记)?|无标题|新建(?:笔记|文档)|标题|待补充|待定|占位(?:标题)?|"
@@ -180,14 +187,6 @@ def _ideograph(char: str) -> str:
     return _RADICALS.get(char) or unicodedata.normalize("NFKC", char)
 
 
-def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
-    if isinstance(node, yaml.ScalarNode):
-        yield node
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _scalars(item)
-
-
 @register
 class LookAlikeCharacters(NoteRule):
     """A frontmatter value holds radicals that look like Chinese characters.
@@ -231,7 +230,7 @@ class LookAlikeCharacters(NoteRule):
         if fm is None:
             return
         for key, entry in fm.fields.items():
-            for node in _scalars(entry.node):
+            for node in scalars(entry.node):
                 match = _LOOK_ALIKE.search(node.value) if node.tag == STR_TAG else None
                 if match is None:
                     continue

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import yaml
-
 from vaultkit.diagnostics import Diagnostic, Edit, Position, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
@@ -15,19 +13,12 @@ from vaultkit.rules.frontmatter.common import (
     STR_TAG,
     reads_as,
     scalar_source,
+    scalars,
     value_span,
     values_of,
 )
 
 _ESCAPED_QUOTE = re.compile(r"\\(?:\"|x22|u0022|U00000022)")
-
-
-def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
-    if isinstance(node, yaml.ScalarNode):
-        yield node
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _scalars(item)
 
 
 @register
@@ -73,7 +64,7 @@ class EscapedQuoteInValue(NoteRule):
         if fm is None:
             return
         for key, entry in fm.fields.items():
-            for node in _scalars(entry.node):
+            for node in scalars(entry.node):
                 if node.style != '"' or node.tag != STR_TAG or '"' not in node.value:
                     continue
                 found = scalar_source(note, fm, node)
