@@ -43,9 +43,10 @@ def bench() -> SimpleNamespace:
         import make_vault
         import recall
         import run
-    return SimpleNamespace(
+    yield SimpleNamespace(
         make_vault=make_vault, recall=recall, faults=_faults, measure=_measure, run=run
     )
+    sys.modules.pop("run", None)  # eval/precision/run.py is imported as `run` too
 
 
 @pytest.fixture(scope="module")
