@@ -19,30 +19,27 @@ import click
 
 from vaultkit import __version__, printed
 from vaultkit.commands import adoption
+from vaultkit.commands.explain import explain
+from vaultkit.commands.graph import graph
 from vaultkit.commands.init import init
 from vaultkit.commands.mv import mv
+from vaultkit.commands.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, echo, fail, use_color
+from vaultkit.commands.rules import list_rules, show_rule
+from vaultkit.commands.summary_stats import summary_stats
 from vaultkit.escape import visible
 from vaultkit.linker.cli import link
 from vaultkit.linter import check_paths
 from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, OnlineOptions
 from vaultkit.options import ConfigError
 from vaultkit.report import FORMATS, Report
-from vaultkit.report.rules import RULES_FORMATS, render_rule
 from vaultkit.report.statistics import render as render_statistics
 from vaultkit.report.text import fix_line
 from vaultkit.selection import SelectorError
 from vaultkit.vault import InputError
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [code.strip() for value in values for code in value.split(",") if code.strip()]
-
-
-def _fail(message: str) -> None:
-    click.echo(f"vaultkit: error: {visible(message)}", err=True)
-    sys.exit(EXIT_ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -242,7 +239,7 @@ def check(
     outcome, changes = None, None
     try:
         if show_files or settings_note is not None:
-            _echo(adoption.show(paths, settings_note, config_path, isolated, respect_gitignore))
+            echo(adoption.show(paths, settings_note, config_path, isolated, respect_gitignore))
             sys.exit(EXIT_CLEAN)
         if changed:
             changes = adoption.plan_changes(list(paths), config_path, isolated, not no_cache)
@@ -263,7 +260,7 @@ def check(
         replayable = not (fix or fix_only or show_diff or changed or online or write_baseline)
         run = checker(output_key=printed.key(use_color(no_color)) if replayable else None)
         if run.printed is not None:
-            printed.replay(run.printed, _echo, _fail)
+            printed.replay(run.printed, echo, fail)
         if fix or fix_only or show_diff:
             run, outcome = _fix(run, checker, unsafe_fixes, write=not show_diff)
         config = run.vault.config
@@ -271,11 +268,11 @@ def check(
             run, changes, list(paths), baseline_path, write_baseline, not no_baseline
         )
     except (InputError, ConfigError, SelectorError) as error:
-        _fail(str(error))
+        fail(str(error))
     except Exception as error:  # a bug in vaultkit: say so without a traceback
         if os.environ.get("VAULTKIT_DEBUG"):
             raise
-        _fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
+        fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
     root, result = run.root, run.result
     said: list[str] = []  # what went to stderr, kept with the report for a replay
 
@@ -326,9 +323,9 @@ def check(
         try:
             output_file.write_text(output, encoding="utf-8")
         except OSError as error:
-            _fail(f"cannot write {output_file}: {error.strerror or error}")
+            fail(f"cannot write {output_file}: {error.strerror or error}")
     else:
-        _echo(output)
+        echo(output)
     for message in result.internal_errors:
         click.echo(f"vaultkit: internal error: {visible(message)}", err=True)
     if result.internal_errors:
@@ -403,216 +400,5 @@ def _online_options(
     )
 
 
-def use_color(no_color: bool) -> bool:
-    """Colour only on a terminal, and never with `--no-color` or a non-empty `NO_COLOR`."""
-    return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
-
-
-def _echo(output: str) -> None:
-    """Print the report; a reader that went away (`| head`) is not an error."""
-    try:
-        click.echo(output, nl=False)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(EXIT_ERROR)
-
-
-@main.command("rules")
-@click.option(
-    "--output-format",
-    type=click.Choice(sorted(RULES_FORMATS)),
-    default="text",
-    show_default=True,
-    help="text: one line per rule; json: records; markdown: the README's table.",
-)
-def list_rules(output_format: str) -> None:
-    """List every rule: code, name, category, default state, fix and summary."""
-    from vaultkit.rules import all_rules
-
-    _echo(RULES_FORMATS[output_format](all_rules()))
-
-
-@main.command("rule")
-@click.argument("code", metavar="CODE_OR_NAME")
-@click.option(
-    "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-def show_rule(code: str, output_format: str) -> None:
-    """Print a rule's documentation (its docstring); CODE is a code or a name (h1-in-body)."""
-    from vaultkit.rules import all_rules, get
-
-    wanted = code.strip()
-    rule = get(wanted.upper()) or next((r for r in all_rules() if r.name == wanted.lower()), None)
-    if rule is None:
-        _fail(f"unknown rule '{code}' (see `vaultkit rules`)")
-    _echo(render_rule(rule, output_format))
-
-
-@main.command("summary-stats")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--examples", type=click.IntRange(0), default=3, show_default=True,
-    help="Example paths to list per label variant.",
-)  # fmt: skip
-@click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
-)
-@click.option("--isolated", is_flag=True, help="Ignore every config file.")
-def summary_stats(
-    paths: tuple[Path, ...],
-    output_format: str,
-    examples: int,
-    config_path: Path | None,
-    isolated: bool,
-) -> None:
-    """Count the ways the vault writes its `## 摘要` part labels (template drift)."""
-    if isolated and config_path is not None:
-        raise click.UsageError("--config and --isolated cannot be used together")
-    try:
-        from vaultkit.report.summary_stats import collect as collect_summary_stats
-
-        stats = collect_summary_stats(
-            list(paths or (Path("."),)), config_path, isolated=isolated, examples=examples
-        )
-    except (InputError, ConfigError) as error:
-        _fail(str(error))
-    from vaultkit.report.summary_stats import render as render_summary_stats
-
-    _echo(render_summary_stats(stats, output_format))
-
-
-@main.command("explain")
-@click.argument("link")
-@click.argument("vault", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--from", "from_path", required=True, type=click.Path(path_type=Path),
-    help="The note that holds the link (a path from the current folder or from VAULT).",
-)  # fmt: skip
-@click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
-)
-@click.option("--isolated", is_flag=True, help="Ignore every config file.")
-def explain(
-    link: str, vault: Path | None, from_path: Path, config_path: Path | None, isolated: bool
-) -> None:
-    """Show how LINK (e.g. "[[Note#Heading|alias]]") resolves from a note, step by step.
-
-    Exit 0 when it reaches its file (and heading or block), 1 when not.
-    """
-    from vaultkit.report import explain as explain_module
-
-    if isolated and config_path is not None:
-        raise click.UsageError("--config and --isolated cannot be used together")
-    try:
-        found = explain_module.collect(link, from_path, vault, config_path, isolated)
-    except (InputError, ConfigError) as error:
-        _fail(str(error))
-    _echo(explain_module.render(found))
-    sys.exit(EXIT_CLEAN if found.resolves else EXIT_FINDINGS)
-
-
-@main.command("graph")
-@click.argument("vault", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--format", "output_format",
-    type=click.Choice(["graphml", "gexf", "json", "dot", "mermaid", "html"]),
-    help="The file format (default: from the -o file's extension).",
-)  # fmt: skip
-@click.option(
-    "-o", "--output-file", type=click.Path(path_type=Path),
-    help="Write the graph here (default: standard output). A Mermaid `.md` file gets a fence.",
-)  # fmt: skip
-@click.option(
-    "--view", type=click.Choice(["notes", "topics"]), default="notes", show_default=True,
-    help="notes: every note, topic, attachment and missing target; topics: topics linked by "
-    "the number of articles they share.",
-)  # fmt: skip
-@click.option(
-    "--max-nodes", type=click.IntRange(1),
-    help="Keep only the most linked nodes (Mermaid: 100 unless given).",
-)  # fmt: skip
-@click.option(
-    "--stats", is_flag=True, help="Print node and edge counts, components, hubs, orphans."
-)
-@click.option(
-    "--stats-format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), help="Use this config file."
-)
-@click.option("--isolated", is_flag=True, help="Ignore every config file.")
-def graph(
-    vault: Path | None,
-    output_format: str | None,
-    output_file: Path | None,
-    view: str,
-    max_nodes: int | None,
-    stats: bool,
-    stats_format: str,
-    config_path: Path | None,
-    isolated: bool,
-) -> None:
-    """Export the vault's link graph (GraphML, GEXF, JSON, DOT, Mermaid, HTML) or its statistics."""
-    from vaultkit.graph import export, load_vault
-    from vaultkit.graph.stats import render as render_graph_stats
-
-    if isolated and config_path is not None:
-        raise click.UsageError("--config and --isolated cannot be used together")
-    if output_format is None and output_file is not None:
-        output_format = export.format_for(output_file.name)
-        if output_format is None:
-            raise click.UsageError(f"cannot tell the format from {output_file.name}; give --format")
-    if output_format is None and not stats:
-        raise click.UsageError("give --format (and -o FILE), or --stats")
-    if stats and output_format is not None and output_file is None:
-        raise click.UsageError("with --stats, write the graph to a file with -o")
-    try:
-        loaded = load_vault(vault or Path("."), config_path=config_path, isolated=isolated)
-        chosen = loaded.view(view)
-        if output_format is not None:
-            title = loaded.root.name + (" · topics" if view == "topics" else "")
-            fence = output_file is not None and output_file.suffix.lower() == ".md"
-            text = export.render(
-                chosen, output_format, max_nodes=max_nodes, fence=fence, title=title
-            )
-    except (InputError, ConfigError, export.ExportError) as error:
-        _fail(str(error))
-    except Exception as error:  # a bug in vaultkit: say so without a traceback
-        if os.environ.get("VAULTKIT_DEBUG"):
-            raise
-        _fail(f"internal error: {type(error).__name__}: {error} (set VAULTKIT_DEBUG=1 for details)")
-    if output_format is not None:
-        if output_file is None:
-            _echo(text)
-        else:
-            try:
-                output_file.write_text(text, encoding="utf-8")
-            except OSError as error:
-                _fail(f"cannot write {output_file}: {error.strerror or error}")
-            click.echo(
-                f"vaultkit: wrote {output_file} ({output_format}, {chosen.number_of_nodes():,} "
-                f"nodes, {chosen.number_of_edges():,} edges in the {view} view)",
-                err=True,
-            )
-        if output_format == "mermaid" and len(text) > export.MERMAID_MAX_TEXT:
-            click.echo(
-                f"vaultkit: warning: the Mermaid text has {len(text):,} characters; Mermaid "
-                f"refuses more than {export.MERMAID_MAX_TEXT:,} by default: lower --max-nodes",
-                err=True,
-            )
-    if stats:
-        _echo(render_graph_stats(loaded.stats(view), stats_format))
-    failures = getattr(loaded.graph, "failures", [])
-    for message in failures:
-        click.echo(f"vaultkit: internal error: {visible(message)}", err=True)
-    if failures:
-        sys.exit(EXIT_ERROR)
-
-
-main.add_command(link)
-main.add_command(mv)
-main.add_command(init)
+for command in (list_rules, show_rule, summary_stats, explain, graph, link, mv, init):
+    main.add_command(command)

@@ -7,18 +7,13 @@ or the vault cannot be read.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
 
+from vaultkit.commands.output import fail
 from vaultkit.options import ConfigError
 from vaultkit.vault import InputError
-
-
-def _fail(message: str) -> None:
-    click.echo(f"vaultkit: error: {message}", err=True)
-    sys.exit(2)
 
 
 @click.command("init")
@@ -39,15 +34,15 @@ def init(vault: Path | None, force: bool, write_baseline: bool, to_stdout: bool)
 
     start = Path(os.path.abspath(vault or "."))
     if not start.is_dir():
-        _fail(f"{start}: no such folder")
+        fail(f"{start}: no such folder")
     root = vault_module.find_root([start])
     target = root / "vaultkit.toml"
     if target.exists() and not force and not to_stdout:
-        _fail(f"{target} already exists (--force replaces it)")
+        fail(f"{target} already exists (--force replaces it)")
     try:
         text = init_module.render(init_module.survey(loading.load(root, Config())))
     except (InputError, ConfigError) as error:
-        _fail(str(error))
+        fail(str(error))
     if to_stdout:
         click.echo(text, nl=False)
         return
@@ -59,7 +54,7 @@ def init(vault: Path | None, force: bool, write_baseline: bool, to_stdout: bool)
         try:
             run = check_paths([root], use_cache=True)
         except (InputError, ConfigError) as error:
-            _fail(str(error))
+            fail(str(error))
         found = baseline.keys(run.result.diagnostics, run.lines)
         path = root / baseline.DEFAULT_NAME
         baseline.write(path, found, baseline.Scope(frozenset(), ("",)))
