@@ -17,12 +17,13 @@ turns both off, as ruff's option of that name does for git.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from vaultkit import obsidian
 
 
 @dataclass
@@ -63,13 +64,8 @@ def _git_ignored(root: Path) -> set[str]:
 
 
 def _obsidian(root: Path) -> tuple[tuple[str, ...], tuple[re.Pattern, ...]]:
-    try:
-        data = json.loads((root / ".obsidian" / "app.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return (), ()
-    filters = data.get("userIgnoreFilters") if isinstance(data, dict) else None
     prefixes, patterns = [], []
-    for entry in filters if isinstance(filters, list) else []:
+    for entry in obsidian.ignore_filters(root):
         if not isinstance(entry, str) or not entry.strip():
             continue
         if len(entry) > 2 and entry.startswith("/") and entry.endswith("/"):

@@ -23,8 +23,8 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from vaultkit import obsidian
 from vaultkit.config import Config
 from vaultkit.note import Note
 from vaultkit.targets import parse_target
@@ -86,16 +86,9 @@ def survey(vault: Vault, topics_section: str = "关联主题") -> Survey:
                 if span[0] <= link.start < span[1] and target and "/" in target.path:
                     targets[target.path.split("/", 1)[0]] += 1
     topics = targets.most_common(1)[0] if targets else (None, 0)
-    return Survey(folders, topics[0], topics[1], labels, _attachments(vault.root), total)
-
-
-def _attachments(root: Path) -> str | None:
-    try:
-        data = json.loads((root / ".obsidian" / "app.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = data.get("attachmentFolderPath") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None
+    return Survey(
+        folders, topics[0], topics[1], labels, obsidian.attachment_setting(vault.root), total
+    )
 
 
 def _toml(value: object) -> str:

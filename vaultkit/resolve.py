@@ -60,7 +60,6 @@ The part after the first `#` (`Obsidian's subpath`):
 from __future__ import annotations
 
 import difflib
-import json
 import posixpath
 import re
 from bisect import bisect_left
@@ -69,6 +68,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from vaultkit import obsidian
 from vaultkit.facts import provides
 from vaultkit.note import Heading, Link, Note
 from vaultkit.suggest import Names
@@ -181,7 +181,7 @@ class LinkIndex:
             by_name[folded.rpartition("/")[2]].append(rel)
         self._by_path = dict(by_path)  # folded path (notes also without `.md`) -> files
         self._by_name = dict(by_name)  # folded file name -> files, shortest path first
-        self.attachment_folder = _attachment_folder(vault)
+        self.attachment_folder = obsidian.attachment_folder(vault.root)
         self._headings: dict[str, list[tuple[int, str, Heading]]] = {}
         self._heading_places: dict[str, dict[str, list[int]]] = {}
         self._outgoing: dict[str, list[Resolution]] = {}
@@ -357,7 +357,7 @@ class LinkIndex:
                 return _Match(Status.RESOLVED, mine[0], why, ordered, written)
         attachments = self.attachment_folder
         if attachments is not None and not name.endswith(NOTE_SUFFIX):
-            base = fold(_join_folder(folder, attachments))
+            base = fold(obsidian.join_folder(folder, attachments))
             there = f"{base}/{wanted}" if base else wanted
             inside = [rel for rel in ordered if self._folded[rel] == there]
             say(f"in the attachment folder `{base or '/'}`: {_found(inside)}")
@@ -548,27 +548,6 @@ def case_respelling(
         return None  # spaces or a non-breaking space around it, another normal form
     start = link.start + len(opening) + len(path) - len(written)  # (`[[`, `/` are ASCII)
     return start, start + len(written.encode("utf-8")), written, real
-
-
-def _attachment_folder(vault: Vault) -> str | None:
-    """`attachmentFolderPath` of `.obsidian/app.json`: "" for the root, `./x` relative."""
-    try:
-        data = json.loads((vault.root / ".obsidian" / "app.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = data.get("attachmentFolderPath") if isinstance(data, dict) else None
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    if value.startswith("./") or value == ".":
-        return value.rstrip("/")
-    return value.strip("/")
-
-
-def _join_folder(note_folder: str, setting: str) -> str:
-    if setting == "." or setting.startswith("./"):
-        return posixpath.normpath(posixpath.join(note_folder, setting)).removeprefix(".")
-    return setting
 
 
 def _case_mismatch(written: str, rel: str | None) -> str | None:
