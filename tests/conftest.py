@@ -56,6 +56,18 @@ title: "一篇干净的文章"
 ARTICLE_BODY_LINE = ARTICLE.split("\n").index("正文第一段。") + 1  # where a test's body text goes
 
 
+def article_with(**changes: str | None) -> str:
+    """ARTICLE with field lines replaced (`None` drops the line); keys are the field names."""
+    lines = ARTICLE.split("\n")
+    for key, value in changes.items():
+        index = next(i for i, line in enumerate(lines) if line.startswith(key + ":"))
+        if value is None:
+            del lines[index]
+        else:
+            lines[index] = f"{key}: {value}"
+    return "\n".join(lines)
+
+
 def write_vault(root: Path, files: dict[str, str | bytes], obsidian: bool = True) -> Path:
     """Create a vault under `root` from {relative path: text or bytes}."""
     root.mkdir(parents=True, exist_ok=True)

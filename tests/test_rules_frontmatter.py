@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import ARTICLE, SHARED, check, where
+from conftest import article_with as article
 
 from vaultkit.rules import get
 from vaultkit.rules.frontmatter.title import title_matches
@@ -20,18 +21,6 @@ BODY = "\n## 摘要\n\n正文。\n"
 def note(*lines: str, body: str = BODY) -> str:
     """A note whose frontmatter is `lines`."""
     return "---\n" + "".join(line + "\n" for line in lines) + "---\n" + body
-
-
-def article(**changes: str | None) -> str:
-    """ARTICLE with fields replaced (`None` drops the line); keys are the field names."""
-    lines = ARTICLE.split("\n")
-    for key, value in changes.items():
-        index = next(i for i, line in enumerate(lines) if line.startswith(key + ":"))
-        if value is None:
-            del lines[index]
-        else:
-            lines[index] = f"{key}: {value}"
-    return "\n".join(lines)
 
 
 def run(make_vault, files: dict, code: str, **options) -> list[tuple]:

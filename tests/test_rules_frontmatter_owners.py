@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ARTICLE, check, fix_once, where
+from conftest import article_with as article
 
 BLOG = "01-博客/作者甲/a.md"
 RESOURCE = "02-资源/工具/a.md"
@@ -18,18 +19,6 @@ BODY = "\n## 正文\n\n正文。\n"
 
 def note(*lines: str, body: str = BODY) -> str:
     return "---\n" + "".join(line + "\n" for line in lines) + "---\n" + body
-
-
-def article(**changes: str | None) -> str:
-    """ARTICLE with field lines replaced (`None` drops the line)."""
-    lines = ARTICLE.split("\n")
-    for key, value in changes.items():
-        index = next(i for i, line in enumerate(lines) if line.startswith(key + ":"))
-        if value is None:
-            del lines[index]
-        else:
-            lines[index] = f"{key}: {value}"
-    return "\n".join(lines)
 
 
 def codes(make_vault, files: dict, select: list[str]) -> list[tuple]:
