@@ -68,6 +68,14 @@ def scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
             stack.extend(reversed(node.value))
 
 
+def text_values(fm: Frontmatter) -> Iterator[tuple[str, yaml.ScalarNode]]:
+    """`(key, node)` of every text value of the frontmatter, list items included."""
+    for key, entry in fm.fields.items():
+        for node in scalars(entry.node):
+            if node.tag == STR_TAG:
+                yield key, node
+
+
 def is_blank(node: yaml.Node) -> bool:
     """No value: nothing written, `""`, `null`, `~`, `[]`, `{}` or a list of blanks."""
     if isinstance(node, yaml.ScalarNode):

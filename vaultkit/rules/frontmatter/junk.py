@@ -17,8 +17,8 @@ from vaultkit.rules.frontmatter.common import (
     STR_TAG,
     inner_edit,
     locate,
-    scalars,
     show,
+    text_values,
     values_of,
 )
 
@@ -229,23 +229,22 @@ class LookAlikeCharacters(NoteRule):
         fm = values_of(note)
         if fm is None:
             return
-        for key, entry in fm.fields.items():
-            for node in scalars(entry.node):
-                match = _LOOK_ALIKE.search(node.value) if node.tag == STR_TAG else None
-                if match is None:
-                    continue
-                chars = dict.fromkeys(_LOOK_ALIKE.findall(node.value))
-                named = ", ".join(
-                    f"`{c}` U+{ord(c):04X} for `{_ideograph(c)}`" for c in list(chars)[:5]
-                )
-                more = f" and {len(chars) - 5} more" if len(chars) > 5 else ""
-                fixed = _LOOK_ALIKE.sub(lambda m: _ideograph(m.group()), node.value)
-                edit = inner_edit(note, fm, node, fixed)
-                fix = self.make_fix(f"write {show(fixed)}", edit) if edit is not None else None
-                start, end = locate(note, fm, node, match.start(), match.end())
-                yield self.diagnostic(
-                    note, start, end,
-                    f"`{key}` holds radicals that look like characters ({named}{more}); "
-                    "write the characters",
-                    fix,
-                )  # fmt: skip
+        for key, node in text_values(fm):
+            match = _LOOK_ALIKE.search(node.value)
+            if match is None:
+                continue
+            chars = dict.fromkeys(_LOOK_ALIKE.findall(node.value))
+            named = ", ".join(
+                f"`{c}` U+{ord(c):04X} for `{_ideograph(c)}`" for c in list(chars)[:5]
+            )
+            more = f" and {len(chars) - 5} more" if len(chars) > 5 else ""
+            fixed = _LOOK_ALIKE.sub(lambda m: _ideograph(m.group()), node.value)
+            edit = inner_edit(note, fm, node, fixed)
+            fix = self.make_fix(f"write {show(fixed)}", edit) if edit is not None else None
+            start, end = locate(note, fm, node, match.start(), match.end())
+            yield self.diagnostic(
+                note, start, end,
+                f"`{key}` holds radicals that look like characters ({named}{more}); "
+                "write the characters",
+                fix,
+            )  # fmt: skip

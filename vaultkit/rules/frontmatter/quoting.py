@@ -13,7 +13,7 @@ from vaultkit.rules.frontmatter.common import (
     STR_TAG,
     reads_as,
     scalar_source,
-    scalars,
+    text_values,
     value_span,
     values_of,
 )
@@ -63,28 +63,27 @@ class EscapedQuoteInValue(NoteRule):
         fm = values_of(note)
         if fm is None:
             return
-        for key, entry in fm.fields.items():
-            for node in scalars(entry.node):
-                if node.style != '"' or node.tag != STR_TAG or '"' not in node.value:
-                    continue
-                found = scalar_source(note, fm, node)
-                source = found[2] if found is not None else None
-                escape = _ESCAPED_QUOTE.search(source) if source is not None else None
-                if found is None or escape is None:
-                    if found is None:
-                        start, end = value_span(note, fm, entry)
-                        yield self.diagnostic(note, start, end, self._message(key))
-                    continue
-                at = fm.position(node.start_mark)
-                start = Position(at.line, at.column + escape.start())
-                end = Position(at.line, at.column + escape.end())
-                single = "'" + node.value.replace("'", "''") + "'"
-                fix = None
-                others = "\\" in _ESCAPED_QUOTE.sub("", source)  # `\n`, `\t`…: by hand
-                if not others and reads_as(single, "'", node.value, STR_TAG):
-                    edit = Edit(found[0], found[1], single)
-                    fix = self.make_fix(f"write `{key}` in single quotes", edit)
-                yield self.diagnostic(note, start, end, self._message(key), fix)
+        for key, node in text_values(fm):
+            if node.style != '"' or '"' not in node.value:
+                continue
+            found = scalar_source(note, fm, node)
+            source = found[2] if found is not None else None
+            escape = _ESCAPED_QUOTE.search(source) if source is not None else None
+            if found is None or escape is None:
+                if found is None:
+                    start, end = value_span(note, fm, fm.fields[key])
+                    yield self.diagnostic(note, start, end, self._message(key))
+                continue
+            at = fm.position(node.start_mark)
+            start = Position(at.line, at.column + escape.start())
+            end = Position(at.line, at.column + escape.end())
+            single = "'" + node.value.replace("'", "''") + "'"
+            fix = None
+            others = "\\" in _ESCAPED_QUOTE.sub("", source)  # `\n`, `\t`…: by hand
+            if not others and reads_as(single, "'", node.value, STR_TAG):
+                edit = Edit(found[0], found[1], single)
+                fix = self.make_fix(f"write `{key}` in single quotes", edit)
+            yield self.diagnostic(note, start, end, self._message(key), fix)
 
     @staticmethod
     def _message(key: str) -> str:
