@@ -94,14 +94,15 @@ def problems(folder: Path, notes: dict[str, bytes], *, graph: bool = True) -> li
         changed = {c.rel: c for c in outcome.applied}
         for rel, change in changed.items():
             bad += _fixed(change.before, change.after, rel)
+        if graph:
+            bad += _exports(vault)
         if changed:
-            again = write(folder / "fixed", {**notes, **{r: c.after for r, c in changed.items()}})
-            rerun = check_paths([again])
+            for rel, change in changed.items():
+                (vault / rel).write_bytes(change.after)
+            rerun = check_paths([vault])
             bad += [f"internal error after the fix: {e}" for e in rerun.result.internal_errors]
             more = fix.plan(rerun, unsafe=True)
             bad += [f"fix not idempotent on {c.rel}" for c in more.applied if c.rel in changed]
-        if graph:
-            bad += _exports(vault)
         return bad
     except Exception:
         return [f"crash: {traceback.format_exc()}"]

@@ -26,6 +26,7 @@ import corrupt  # noqa: E402
 import properties  # noqa: E402
 
 CRASHERS = sorted((FUZZ / "crashers").glob("*.md"))
+BATCHES = sorted(path for path in (FUZZ / "crashers").iterdir() if path.is_dir())
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
@@ -44,6 +45,12 @@ def test_the_generator_is_deterministic_and_corrupts():
 @pytest.mark.parametrize("crasher", CRASHERS, ids=lambda path: path.stem)
 def test_crashers_stay_fixed(crasher, tmp_path):
     assert properties.problems(tmp_path, {"01-博客/a/crasher.md": crasher.read_bytes()}) == []
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=lambda path: path.name)
+def test_crasher_batches_stay_fixed(batch, tmp_path):
+    notes = {path.relative_to(batch).as_posix(): path.read_bytes() for path in batch.rglob("*.md")}
+    assert properties.problems(tmp_path, notes) == []
 
 
 def test_a_short_coverage_guided_run(tmp_path):
