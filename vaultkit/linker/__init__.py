@@ -1,8 +1,8 @@
 """The linker: topic and related-document suggestions, accepted one note at a time.
 
 It shares the parse (`vaultkit.note`), the link resolution (`vaultkit.resolve`)
-and the topic sections (`vaultkit.rules.topics._entries`) with the rules, and
-is imported only by the `vaultkit link` commands (it needs numpy and scipy:
+and the topic sections (`vaultkit.topics`) with the rules (it imports no rule
+family), and is imported only by the `vaultkit link` commands (it needs numpy and scipy:
 `pip install 'vaultkit[linker]'`).
 
 - `text`: a note's prose (what is not code, links, URLs, frontmatter) and tokens.

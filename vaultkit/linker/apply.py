@@ -28,8 +28,8 @@ from vaultkit.diagnostics import Edit, Fix
 from vaultkit.fix import atomic, edits
 from vaultkit.linker.index import VaultIndex
 from vaultkit.note import Note
-from vaultkit.rules.topics._entries import lists, section_lines, topic_key
 from vaultkit.source import BOM, SourceText, decode
+from vaultkit.topics import lists, section_lines, topic_key
 
 
 class Refused(Exception):

@@ -16,7 +16,7 @@ from vaultkit.linker import text as text_module
 from vaultkit.linker.matching import Matcher
 from vaultkit.note import Note
 from vaultkit.resolve import LinkIndex, Status
-from vaultkit.rules.topics._entries import (
+from vaultkit.topics import (
     fold,
     in_folder,
     related_entries,

@@ -33,7 +33,7 @@ from vaultkit.linker.features import BUCKETS, Features
 from vaultkit.linker.matching import Matcher
 from vaultkit.note import Note
 from vaultkit.resolve import LinkIndex
-from vaultkit.rules.topics._entries import stem, topic_key
+from vaultkit.topics import stem, topic_key
 
 FORMAT = "vaultkit-linker-1"
 SKIPPED_TOPICS = frozenset({"readme", "index"})  # entry pages of the topic folder, no topics

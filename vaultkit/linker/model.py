@@ -41,7 +41,7 @@ from vaultkit.linker import index as index_module
 from vaultkit.linker import learn
 from vaultkit.linker.index import VaultIndex
 from vaultkit.linker.matching import ambiguous
-from vaultkit.rules.topics._entries import in_folder
+from vaultkit.topics import in_folder
 
 K = 20
 KEEP_TOKENS = 600  # strongest tokens kept per note

@@ -30,7 +30,7 @@ from __future__ import annotations
 from vaultkit.linker import decisions as decisions_module
 from vaultkit.linker.model import Model, band, describe
 from vaultkit.linker.related import Related
-from vaultkit.rules.topics._entries import lists, topic_key
+from vaultkit.topics import lists, topic_key
 
 SCHEMA_VERSION = 1
 OUT_OF_PLACE = 0.05  # a current topic scoring below this has no support

@@ -23,7 +23,7 @@ from vaultkit.options import TopicsOptions
 from vaultkit.resolve import Status, index_for
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.links import _missing_hint, _quoted
-from vaultkit.rules.topics._entries import RelatedEntry, related_entries
+from vaultkit.topics import RelatedEntry, related_entries
 from vaultkit.vault import Vault
 
 REASON, EXPLANATION = "关联理由", "说明"

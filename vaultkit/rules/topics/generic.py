@@ -8,8 +8,9 @@ from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
-from vaultkit.rules.topics._entries import listed_topics, section_lines, topic_key
+from vaultkit.rules.topics._entries import listed_topics
 from vaultkit.rules.topics.names import code
+from vaultkit.topics import section_lines, topic_key
 
 
 @register

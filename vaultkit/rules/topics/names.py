@@ -23,11 +23,9 @@ from vaultkit.rules.topics._entries import (
     SYNONYM,
     TopicEntry,
     TopicMap,
-    in_folder,
-    stem,
-    topic_key,
     topic_map,
 )
+from vaultkit.topics import in_folder, stem, topic_key
 from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _MAX_SHOWN = 80

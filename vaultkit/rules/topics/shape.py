@@ -9,17 +9,10 @@ from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Link, Note
 from vaultkit.options import Settings, TopicsOptions
 from vaultkit.rules.base import NoteRule, VaultRule, register
-from vaultkit.rules.topics._entries import (
-    SectionLine,
-    TopicEntry,
-    fold,
-    in_folder,
-    listed_topics,
-    section_lines,
-    topic_map,
-)
+from vaultkit.rules.topics._entries import TopicEntry, listed_topics, topic_map
 from vaultkit.rules.topics.names import code
 from vaultkit.targets import parse_target
+from vaultkit.topics import SectionLine, fold, in_folder, section_lines
 from vaultkit.vault import Vault
 
 _LIST_ITEM = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
