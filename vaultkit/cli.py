@@ -11,38 +11,58 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from vaultkit import __version__, printed
 from vaultkit.commands import adoption
-from vaultkit.commands.explain import explain
-from vaultkit.commands.graph import graph
-from vaultkit.commands.init import init
-from vaultkit.commands.mv import mv
 from vaultkit.commands.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, echo, fail, use_color
-from vaultkit.commands.rules import list_rules, show_rule
-from vaultkit.commands.summary_stats import summary_stats
 from vaultkit.escape import visible
-from vaultkit.linker.cli import link
-from vaultkit.linter import check_paths
-from vaultkit.online.options import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, OnlineOptions
-from vaultkit.options import ConfigError
+from vaultkit.options import ONLINE_CONCURRENCY, ONLINE_TIMEOUT
 from vaultkit.report import FORMATS, Report
-from vaultkit.report.statistics import render as render_statistics
-from vaultkit.report.text import fix_line
-from vaultkit.selection import SelectorError
-from vaultkit.vault import InputError
+
+if TYPE_CHECKING:
+    from vaultkit.online.options import OnlineOptions
+
+# The other commands: name -> "module:function", imported only when the command runs (or
+# `--help` lists it), so that `vaultkit check` loads none of them.
+LAZY_COMMANDS = {
+    "explain": "vaultkit.commands.explain:explain",
+    "graph": "vaultkit.commands.graph:graph",
+    "init": "vaultkit.commands.init:init",
+    "link": "vaultkit.linker.cli:link",
+    "mv": "vaultkit.commands.mv:mv",
+    "rule": "vaultkit.commands.rules:show_rule",
+    "rules": "vaultkit.commands.rules:list_rules",
+    "summary-stats": "vaultkit.commands.summary_stats:summary_stats",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when invoked or listed (`LAZY_COMMANDS`)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands or name not in LAZY_COMMANDS:
+            return super().get_command(ctx, name)
+        module, attribute = LAZY_COMMANDS[name].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        self.add_command(command, name)
+        return command
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
     return [code.strip() for value in values for code in value.split(",") if code.strip()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vaultkit")
 def main() -> None:
     """A linter and linker for Markdown/Obsidian vaults."""
@@ -190,14 +210,14 @@ def _not_a_note(path: Path | None, option: str, suffix: str | None = None) -> Pa
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 512),
-    default=DEFAULT_CONCURRENCY,
+    default=ONLINE_CONCURRENCY,
     show_default=True,
     help="With --online: requests in flight at once.",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(0, 600, min_open=True),
-    default=DEFAULT_TIMEOUT,
+    default=ONLINE_TIMEOUT,
     show_default=True,
     help="With --online: seconds one request may take.",
 )
@@ -233,6 +253,12 @@ def check(
     timeout: float,
 ) -> None:
     """Check the notes of a vault, or the given notes against their whole vault."""
+    # Imported here, not above: what a warm run that replays its report needs, and no more.
+    from vaultkit.linter import check_paths
+    from vaultkit.options import ConfigError
+    from vaultkit.selection import SelectorError
+    from vaultkit.vault import InputError
+
     if isolated and config_path is not None:
         raise click.UsageError("--config and --isolated cannot be used together")
     online_options = _online_options(online, allow_private, no_cache, concurrency, timeout)
@@ -307,6 +333,8 @@ def check(
         ),
         cwd=Path.cwd(),
     )
+    from vaultkit.report.text import fix_line
+
     if show_diff or fix_only:
         from vaultkit.fix import diff
 
@@ -314,6 +342,8 @@ def check(
         line = fix_line(outcome, unsafe_fixes=unsafe_fixes, diff=show_diff)
         click.echo(f"vaultkit: {line}", err=True)
     elif statistics:
+        from vaultkit.report.statistics import render as render_statistics
+
         output = render_statistics(report, output_format, unsafe_fixes)
         if outcome is not None:
             click.echo(f"vaultkit: {fix_line(outcome, unsafe_fixes=unsafe_fixes)}", err=True)
@@ -370,6 +400,8 @@ def _fix(run, checker, unsafe: bool, write: bool):
 
 def _render(report: Report, output_format: str, unsafe: bool, outcome) -> str:
     """The report; with `--fix`, what was fixed ends the text formats (else goes to stderr)."""
+    from vaultkit.report.text import fix_line
+
     if output_format in ("text", "concise"):
         return FORMATS[output_format](report, unsafe_fixes=unsafe, outcome=outcome)
     if outcome is not None:
@@ -391,6 +423,8 @@ def _online_options(
         if given:
             raise click.UsageError(f"{', '.join(given)}: only with --online")
         return None
+    from vaultkit.online.options import OnlineOptions
+
     return OnlineOptions(
         allow_private=allow_private,
         use_cache=not no_cache,
@@ -398,7 +432,3 @@ def _online_options(
         timeout=timeout,
         progress=sys.stderr.isatty(),
     )
-
-
-for command in (list_rules, show_rule, summary_stats, explain, graph, link, mv, init):
-    main.add_command(command)

@@ -12,16 +12,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vaultkit import analysis, source
 from vaultkit import config as config_module
 from vaultkit import vault as vault_module
 from vaultkit.diagnostics import Diagnostic
-from vaultkit.note import Note
 from vaultkit.selection import CLI_ORIGINS, Selection, Stage
-from vaultkit.source import SourceText
 from vaultkit.vault import InputError, Vault
 
-if TYPE_CHECKING:  # the rules and the online check are imported when a run needs them
+if TYPE_CHECKING:  # imported when a run needs them: a replayed run parses nothing
+    from vaultkit import analysis
     from vaultkit import online as online_module
 
 PROGRESS_MIN = 1000  # notes to parse before a progress bar is worth showing
@@ -70,8 +68,12 @@ class Run:
             rel = path.removeprefix(prefix)
             note = vault.by_rel.get(rel)
             if note is None:  # a replayed run: read the note again
+                from vaultkit import source
+                from vaultkit.note import Note
+
                 text = source.read(vault.root / rel, vault.config.max_file_size)
-                note = Note(vault.root / rel, rel, text if isinstance(text, SourceText) else None)
+                text = text if isinstance(text, source.SourceText) else None
+                note = Note(vault.root / rel, rel, text)
             if note.source is not None:
                 return note.lines
         return None
@@ -168,11 +170,7 @@ def _check_vault(
     def reported(rel: str) -> bool:
         return rel in wanted or any(rel.startswith(prefix) for prefix in prefixes)
 
-    jobs = [
-        analysis.Job(path, rel, reported(rel))
-        for path in found.notes
-        for rel in (vault_module.relative(path, root),)
-    ]
+    notes = [(path, vault_module.relative(path, root)) for path in found.notes]
     cache = _open_cache(root, config, cli) if use_cache else None
     warnings = []
     if cache is not None and not cache.usable:
@@ -181,12 +179,15 @@ def _check_vault(
         cache = None
     slot = None
     if cache is not None and online is None:
-        replayed = _replay(root, config, found, jobs, cache, wanted, prefixes, output_key)
+        replayed = _replay(root, config, found, notes, cache, wanted, prefixes, output_key)
         if replayed is not None:
             replayed.reported = reported
             return replayed  # nothing changed: no rule was even imported
         if output_key is not None and cache.run_key is not None:
             slot = (cache.folder, _printed_key(cache.run_key, output_key, root, config))
+    from vaultkit import analysis
+
+    jobs = [analysis.Job(path, rel, reported(rel)) for path, rel in notes]
     selection = Selection(config, cli)
     rules = enabled_rules(selection, with_online=online is not None)
     note_rules = [rule for rule in rules if rule.per_note]
@@ -293,15 +294,31 @@ def _code_stamp() -> tuple[object, ...]:
     return tuple(stamp)
 
 
-def _library_versions() -> tuple[str, ...]:
-    """The versions of the parsers whose output the cache stores."""
-    import pyromark
-    import yaml
+def _library_versions() -> tuple[object, ...]:
+    """The parsers whose output the cache stores, told apart by their installed files (each
+    package folder's file names and sizes, and its `__init__.py`, which names PyYAML's
+    version): importing PyYAML would cost a warm run, which parses nothing, more than all
+    of its own work. A file that cannot be read counts as a change."""
+    import importlib.util
 
-    return (getattr(pyromark, "__version__", "?"), yaml.__version__, yaml.__with_libyaml__)
+    stamp: list[object] = []
+    for name in ("pyromark", "yaml"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            stamp.append(None)
+            continue
+        folder = os.path.dirname(spec.origin)
+        try:
+            with os.scandir(folder) as entries:
+                files = sorted((e.name, e.stat().st_size) for e in entries if e.is_file())
+            with open(spec.origin, "rb") as init:
+                stamp += (files, init.read())
+        except OSError:
+            stamp.append(os.urandom(8))
+    return tuple(stamp)
 
 
-def _replay(root, config, found, jobs, cache, wanted, prefixes, output_key=None) -> Run | None:
+def _replay(root, config, found, notes, cache, wanted, prefixes, output_key=None) -> Run | None:
     """The stored result of a run over exactly these files, unchanged; sets `cache.run_key`.
 
     The replayed run's vault holds no notes: a report that shows source lines
@@ -310,11 +327,11 @@ def _replay(root, config, found, jobs, cache, wanted, prefixes, output_key=None)
     from vaultkit import cache as cache_module
 
     parts: list[object] = [cache.rules_key, *sorted(wanted), "|", *sorted(prefixes), "|"]
-    for job in jobs:
-        stat = cache_module.Stat.of(job.path)
+    for path, rel in notes:
+        stat = cache_module.Stat.of(path)
         if stat is None or cache.started - stat.mtime / 1e9 <= cache_module.RACY_SECONDS:
             return None  # too fresh to trust its time: check it
-        parts += (job.rel, stat.size, stat.stamp)
+        parts += (rel, stat.size, stat.stamp)
     parts.append("|")
     for path in found.attachments:
         stat = cache_module.Stat.of(path)
@@ -383,6 +400,8 @@ def lint(
     `note_findings` are the note rules' findings and failures when the
     per-note stage (`vaultkit.analysis`) already ran them; else they run here.
     """
+    from vaultkit import analysis
+
     if rules is None:
         rules = enabled_rules(selection, with_online=vault.online is not None)
     vault_rules = [rule for rule in rules if not rule.per_note]

@@ -16,6 +16,36 @@ class ConfigError(Exception):
     """A configuration problem; the message names the file and the key."""
 
 
+# `vaultkit check --online`: the command line's defaults (`vaultkit.online.options` uses them)
+ONLINE_CONCURRENCY = 32  # requests in flight at once
+ONLINE_TIMEOUT = 10.0  # seconds one request may take
+CACHE_MAX_AGE_KEY = "images.online-cache-max-age"
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+class DurationError(ConfigError):
+    """A cache max age that is not a duration; the message names the key."""
+
+
+def parse_duration(value: int | float | str, key: str = CACHE_MAX_AGE_KEY) -> float:
+    """Seconds from `3600`, `"3600"`, `"90s"`, `"30m"`, `"12h"`, `"7d"` or `"2w"`."""
+    if isinstance(value, bool):
+        raise DurationError(f'{key}: expected seconds or a duration such as "12h", got {value!r}')
+    if isinstance(value, int | float):
+        if value < 0:
+            raise DurationError(f"{key}: must be 0 or more, got {value!r}")
+        return float(value)
+    match = _DURATION.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise DurationError(
+            f'{key}: expected seconds or a duration such as "90s", "30m", "12h", "7d", '
+            f"got {value!r}"
+        )
+    number, unit = match.groups()
+    return float(number) * _UNITS[(unit or "s").lower()]
+
+
 @dataclass(frozen=True)
 class FrontmatterOptions:
     required: list[str] = field(default_factory=lambda: ["title"])
@@ -199,8 +229,6 @@ class ImagesOptions:
     )  # fmt: skip
 
     def __post_init__(self) -> None:
-        from vaultkit.online.options import parse_duration  # raises ConfigError naming the key
-
         parse_duration(self.online_cache_max_age, "images.online-cache-max-age")
 
 

@@ -26,14 +26,15 @@ import unicodedata
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaultkit import config as config_module
-from vaultkit import note as note_module
 from vaultkit import source
 from vaultkit.config import Config
-from vaultkit.note import Note
 from vaultkit.source import ProblemKind, ReadProblem
+
+if TYPE_CHECKING:  # the parser is imported by what parses: finding files needs none of it
+    from vaultkit.note import Note
 
 NOTE_SUFFIX = ".md"
 SKIPPED_DIRS = {"node_modules", "__pycache__"}
@@ -386,13 +387,15 @@ class Vault:
 
 def parse_file(path: Path, rel: str, max_size: int) -> Note:
     """Read and parse one note; a parser bug becomes a problem of that note, not a crash."""
+    from vaultkit import note as note_module
+
     try:
         return note_module.parse(path, rel, source.read(path, max_size))
     except Exception as error:  # a parser bug must not stop the run
         problem = ReadProblem(
             ProblemKind.UNREADABLE, f"vaultkit could not parse this file ({error!r}); please report"
         )
-        return Note(path=path, rel=rel, problem=problem)
+        return note_module.Note(path=path, rel=rel, problem=problem)
 
 
 def _in_skipped_folder(rel: str) -> bool:
@@ -428,6 +431,8 @@ def plan(root: Path, config: Config, extra: list[Path] = ()) -> Discovery:
 def assemble(root: Path, config: Config, found: Discovery, notes: list[Note]) -> Vault:
     """The vault of parsed `notes` (one per `found.notes` path) and `found`'s problems."""
     notes = list(notes)
+    if found.problems:
+        from vaultkit.note import Note
     for path, problem in found.problems.items():
         notes.append(Note(path=path, rel=relative(path, root), problem=problem))
     return Vault(

@@ -7,15 +7,20 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from vaultkit import baseline, severity
-from vaultkit import changes as changes_module
+from vaultkit import severity
+
+if TYPE_CHECKING:  # imported when a run needs them: a replayed run needs neither
+    from vaultkit import baseline
 
 
 def plan_changes(paths: list[Path], config_path, isolated: bool, use_cache: bool):
     """`--changed`: what to check (exits 0 when nothing changed)."""
+    from vaultkit import changes as changes_module
+
     changes = changes_module.plan(paths, config_path, isolated, use_cache)
     for line in changes.notes:
         click.echo(f"vaultkit: {line}", err=True)
@@ -38,6 +43,8 @@ def after_check(run, changes, paths: list[Path], given: Path | None, write_to: s
             click.echo(f"vaultkit: broken link: {line}", err=True)
     if not use_baseline and write_to is None:
         return None
+    from vaultkit import baseline
+
     return baseline.for_run(run, paths, given, write_to)
 
 

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-import re
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from vaultkit.options import ConfigError
+# The duration parser and the command line's defaults live with the config's options, so
+# that reading a config or starting `vaultkit check` does not import this package.
+from vaultkit.options import (  # re-exported
+    CACHE_MAX_AGE_KEY,
+    DurationError,
+    parse_duration,
+)
+from vaultkit.options import ONLINE_CONCURRENCY as DEFAULT_CONCURRENCY
+from vaultkit.options import ONLINE_TIMEOUT as DEFAULT_TIMEOUT
 
-DEFAULT_CONCURRENCY = 32
+if TYPE_CHECKING:
+    import ssl
+
 DEFAULT_PER_HOST = 8
-DEFAULT_TIMEOUT = 10.0
 DEFAULT_CACHE_MAX_AGE = "7d"
-CACHE_MAX_AGE_KEY = "images.online-cache-max-age"
 
-_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*", re.IGNORECASE)
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+__all__ = [
+    "CACHE_MAX_AGE_KEY", "DEFAULT_CACHE_MAX_AGE", "DEFAULT_CONCURRENCY", "DEFAULT_PER_HOST",
+    "DEFAULT_TIMEOUT", "DurationError", "OnlineOptions", "parse_duration",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,25 +47,3 @@ class OnlineOptions:
     @property
     def per_host_limit(self) -> int:
         return max(1, min(self.per_host, self.concurrency))
-
-
-class DurationError(ConfigError):
-    """A cache max age that is not a duration; the message names the key."""
-
-
-def parse_duration(value: int | float | str, key: str = CACHE_MAX_AGE_KEY) -> float:
-    """Seconds from `3600`, `"3600"`, `"90s"`, `"30m"`, `"12h"`, `"7d"` or `"2w"`."""
-    if isinstance(value, bool):
-        raise DurationError(f'{key}: expected seconds or a duration such as "12h", got {value!r}')
-    if isinstance(value, int | float):
-        if value < 0:
-            raise DurationError(f"{key}: must be 0 or more, got {value!r}")
-        return float(value)
-    match = _DURATION.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        raise DurationError(
-            f'{key}: expected seconds or a duration such as "90s", "30m", "12h", "7d", '
-            f"got {value!r}"
-        )
-    number, unit = match.groups()
-    return float(number) * _UNITS[(unit or "s").lower()]
