@@ -56,6 +56,10 @@ def _headings_with_links(n: int) -> str:
     return "".join(f"## 标题{i}\n\n见 [[#标题{i}]] 与 [[#标题{i + 1}]]。\n\n" for i in range(n))
 
 
+def _headings_with_broken_links(n: int) -> str:
+    return "".join(f"## 标题{i}\n\n见 [[#题目{i}x]]。\n\n" for i in range(n))
+
+
 def _nested_list(n: int) -> str:
     return "- " * n + "项 ^block-id\n"
 
@@ -74,6 +78,7 @@ SHAPES = [
     ),
     Shape("code-spans-bad-images", lambda n: "`c` ![a](b `c` ![x](" * n + "\n", 1000),
     Shape("headings-with-links", _headings_with_links, 300),
+    Shape("headings-with-broken-links", _headings_with_broken_links, 300),
     Shape(
         "glued-urls-fix",
         lambda n: "".join(f"见https://example.com/{i}）。\n" for i in range(n)),

@@ -9,7 +9,7 @@ import os
 import pytest
 from conftest import REPO, check, run_cli, where
 
-from vaultkit.rules import get
+from vaultkit.rules import get, links
 
 FIXTURE = REPO / "fixtures" / "links-vault"
 EXPECTED = REPO / "fixtures" / "links-vault.expected.txt"
@@ -209,6 +209,24 @@ def test_lk004_edge_same_note_table_escape_and_nested_order(make_vault):
     assert "its headings are `## 安装`, `### 步骤一`" in found[0].message
     assert "this note has no heading `Nowhere`; it has no headings at all" in found[1].message
     assert "no heading `安装` after `### 步骤一`" in found[2].message
+
+
+def test_lk004_edge_many_broken_heading_links_spend_a_budget(make_vault, monkeypatch):
+    """Suggestions compare a link with every heading; past the note's budget a finding
+    lists the first headings and how many more, instead of comparing again."""
+    from vaultkit import resolve
+
+    monkeypatch.setattr(resolve, "NEAR_HEADINGS_BUDGET", 25)
+    headings = "".join(f"## 标题{i}\n\n" for i in range(10))
+    root = make_vault({"n.md": headings + "[[#标题1x]] [[#标题2x]] [[#标题3x]]\n"})
+    found = check(root, select=["LK004"])
+    assert where(found) == [("n.md", 21, 1, "LK004"), ("n.md", 21, 11, "LK004"),
+                            ("n.md", 21, 21, "LK004")]  # fmt: skip
+    assert "did you mean `## 标题1`" in found[0].message
+    assert "did you mean `## 标题2`" in found[1].message
+    listed = messages(found, "LK004")[2]
+    assert "its headings are `## 标题0`, `## 标题1`" in listed
+    assert listed.endswith(f"and {10 - links._MAX_LISTED} more")
 
 
 # ------------------------------------------------------------------ LK005 missing-block-id

@@ -85,6 +85,8 @@ _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 _ATX = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
 _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _CACHE_ATTRIBUTE = "_vaultkit_link_index"
+# Heading comparisons one note may spend on "did you mean" for its broken heading links.
+NEAR_HEADINGS_BUDGET = 20_000
 
 
 class Status(StrEnum):
@@ -184,6 +186,7 @@ class LinkIndex:
         self.attachment_folder = obsidian.attachment_folder(vault.root)
         self._headings: dict[str, list[tuple[int, str, Heading]]] = {}
         self._heading_places: dict[str, dict[str, list[int]]] = {}
+        self._near_spent: dict[str, int] = {}  # note -> heading comparisons spent on suggestions
         self._outgoing: dict[str, list[Resolution]] = {}
         self._incoming: dict[str, list[Resolution]] | None = None
         self._reached: set[str] | None = None
@@ -436,7 +439,19 @@ class LinkIndex:
         return SubpathProblem("heading", "#".join(parts), near, parts[index], after), None
 
     def _near_headings(self, note: Note, wanted: str) -> tuple[str, ...]:
-        shown = {key: _shown(note, level, h) for level, key, h in self.headings(note)}
+        """Up to three headings of `note` like `wanted`, for "did you mean".
+
+        Each call compares `wanted` with every heading, so a note with thousands of
+        headings and as many broken heading links would cost their product: a note
+        gets `NEAR_HEADINGS_BUDGET` comparisons in all, and once they are spent its
+        further broken heading links are reported without suggestions.
+        """
+        spent = self._near_spent.get(note.rel, 0)
+        headings = self.headings(note)
+        if spent + len(headings) > NEAR_HEADINGS_BUDGET:
+            return ()
+        self._near_spent[note.rel] = spent + len(headings)
+        shown = {key: _shown(note, level, h) for level, key, h in headings}
         close = difflib.get_close_matches(wanted, list(shown), n=3, cutoff=0.5)
         return tuple(shown[key] for key in close)
 
