@@ -73,6 +73,10 @@ HOSTILE_NOTES = {
     "base-60": _article(**{'作者: "测试作者"': "作者: 1:" + ":".join(["59"] * 3000)}),
     "base-60-title": _article(**{'title: "一篇干净的文章"': "title: 1:" + ":".join(["59"] * 3000)}),
     "yi": _article(**{"这是一句话总结。": "规模达到一" + "亿" * 1000 + "元。"}),
+    # found by fuzz/campaign.py: a day of 400 digits overflowed to infinity in SM103
+    "huge-day": _article(
+        **{"这是一句话总结。": "于 " + "9" * 400 + " 日发布，用户 " + "9" * 400 + " 万。"}
+    ),
     "control-title": _article(**{"一篇干净的文章": "a\\x01b\\x1b]0;t\\x07\\x0b\\ufffe"}),
 }
 
@@ -94,6 +98,7 @@ def test_hostile_notes_are_checked_fixed_and_graphed_without_internal_error(name
 def test_a_thousand_yi_is_a_number_not_a_recursion():
     assert cn_value("一" + "亿" * 1000) == pytest.approx(1e11)
     assert cn_value("三万亿二千万") == 3e12 + 2e7
+    assert cn_value("9" * 400) is None  # too large for a float: not a value to compare
 
 
 def test_an_explain_argument_that_is_not_utf8_is_an_input_error(tmp_path):

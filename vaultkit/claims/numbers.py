@@ -10,6 +10,7 @@ Chinese numerals (`三千`, `十二`, `二十五点二`, `三六九`), `六成` 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -100,16 +101,18 @@ _CN_NUMBER = re.compile(
 
 
 def cn_value(text: str) -> float | None:
-    """`十二` -> 12, `三千` -> 3000, `二十五点二` -> 25.2, `三六九` -> 369; None if malformed."""
+    """`十二` -> 12, `三千` -> 3000, `二十五点二` -> 25.2, `三六九` -> 369; None if malformed
+    or too large for a float (a thousand `亿` in a row)."""
     if text.isascii():
-        return float(text) if text.isdigit() else None
-    whole, _, decimals = text.partition("点")
-    value = _cn_int(whole)
-    if value is None or any(c not in _CN_DIGITS for c in decimals):
-        return None
-    if decimals:
-        value += float("0." + "".join(str(_CN_DIGITS[c]) for c in decimals))
-    return value
+        value = float(text) if text.isdigit() else None
+    else:
+        whole, _, decimals = text.partition("点")
+        value = _cn_int(whole)
+        if value is None or any(c not in _CN_DIGITS for c in decimals):
+            return None
+        if decimals:
+            value += float("0." + "".join(str(_CN_DIGITS[c]) for c in decimals))
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _cn_int(text: str) -> float | None:
@@ -410,6 +413,8 @@ def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Numbe
     if currency:
         start = currency.start()
     number = float(digits) * multiplier
+    if not math.isfinite(number):
+        return None  # hundreds of digits: no value a summary could be checked against
     integer, _, decimals = digits.partition(".")
     step = 0.5 * 10 ** -len(decimals) * multiplier
     unit_label = _unit(value, stop, unit, currency.group() if currency else "")
