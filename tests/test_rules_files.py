@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, check, where
 
-from vaultkit import source
+from vaultkit import fix, source
 from vaultkit.diagnostics import Position
+from vaultkit.linter import check_paths
 from vaultkit.source import ProblemKind
 
 BOM = b"\xef\xbb\xbf"
@@ -323,6 +324,41 @@ def test_st008_a_single_crlf_line_in_an_lf_note(make_vault):
 def test_st008_misses_a_consistent_note(make_vault):
     root = make_vault({"lf.md": NOTE, "crlf.md": crlf(NOTE), "none.md": "一行没有换行"})
     assert where(check(root, select=["ST008"])) == []
+
+
+# ST011 lone-carriage-return ------------------------------------------------------------------
+
+
+def _fixed(root, select):
+    run = check_paths([root], select=select)
+    return {change.rel: change.after for change in fix.plan(run, select=select).applied}
+
+
+def test_st011_reports_the_first_lone_cr_and_fixes_every_one(make_vault):
+    data = "---\rtitle: x\r---\r\r中文\r结尾".encode()
+    root = make_vault({"a.md": data})
+    d = one(check(root, select=["ST011"]), "ST011")
+    assert (d.start, d.end) == (Position(1, 4), Position(1, 5))  # the CR after `---`
+    assert d.message.startswith("5 lines end in a lone CR (old Mac line ending)")
+    assert d.message.endswith("end them with LF")
+    after = _fixed(root, ["ST011"])["a.md"]
+    assert after == "---\ntitle: x\n---\n\n中文\n结尾".encode()  # nothing else changed
+    (root / "a.md").write_bytes(after)
+    assert check(root, select=["ST011", "FM001"]) == []  # the frontmatter is seen now
+
+
+def test_st011_misses_lf_crlf_and_cr_free_notes(make_vault):
+    root = make_vault({"lf.md": NOTE, "crlf.md": crlf(NOTE), "none.md": "一行没有换行"})
+    assert where(check(root, select=["ST011"])) == []
+
+
+def test_st011_edge_one_lone_cr_in_a_crlf_note_becomes_crlf(make_vault):
+    root = make_vault({"a.md": b"---\r\ntitle: x\r\n---\r\n\r\na\rb\r\n"})
+    d = one(check(root, select=["ST011"]), "ST011")
+    assert d.start == Position(5, 2)
+    assert d.message.startswith("a line ends in a lone CR") and d.message.endswith("CRLF")
+    after = _fixed(root, ["ST011"])["a.md"]
+    assert after == b"---\r\ntitle: x\r\n---\r\n\r\na\r\nb\r\n"
 
 
 def test_crlf_note_positions_from_other_rules_are_right(make_vault):

@@ -7,9 +7,10 @@ nothing here ever writes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from vaultkit.diagnostics import Diagnostic, Position, Severity
+from vaultkit.diagnostics import Diagnostic, Edit, Position, Severity
 from vaultkit.note import Note
 from vaultkit.rules.base import REGISTRY, NoteRule, VaultRule, register
 from vaultkit.source import ProblemKind
@@ -291,6 +292,59 @@ class MixedLineEndings(NoteRule):
                     f"({source.crlf_lines} CRLF, {source.lf_lines} LF lines)",
                 )  # fmt: skip
                 return
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+@register
+class LoneCarriageReturn(NoteRule):
+    """A line ends in a lone CR (the old Mac line ending) instead of LF or CRLF.
+
+    ## What it does
+    Reports the first `\\r` not followed by `\\n`, and how many there are.
+
+    ## Why is this bad?
+    Markdown and Obsidian read a lone CR as a line break, but git, grep and
+    vaultkit count lines by LF: to them the note is one long line, its
+    frontmatter and headings are not at a line start, and every position after
+    it is on the wrong line. Such files come from old Mac editors and from
+    text pasted out of some web pages.
+
+    ## Example
+    `---\\rtitle: "标题"\\r---\\r` (`xxd` shows `0d` with no `0a` after it).
+
+    ## Use instead
+    End every line with the note's own line ending (LF, or CRLF in a CRLF
+    note). Safe fix: each lone CR is replaced by that line ending; nothing
+    else changes.
+    """
+
+    code = "ST011"
+    name = "lone-carriage-return"
+    category = "structure"
+    severity = Severity.WARNING
+    fix = "safe"
+
+    def check(self, note: Note, settings) -> Iterator[Diagnostic]:
+        data = note.data
+        if note.source is None or b"\r" not in data:
+            return
+        lone = [match.start() for match in _LONE_CR.finditer(data)]
+        if not lone:
+            return
+        newline = note.newline
+        shown = "CRLF" if newline == "\r\n" else "LF"
+        count = f"{len(lone)} lines end" if len(lone) > 1 else "a line ends"
+        yield self.at_bytes(
+            note, lone[0], lone[0] + 1,
+            f"{count} in a lone CR (old Mac line ending), which Markdown reads as a line "
+            f"break and git and vaultkit do not; end them with {shown}",
+            fix=self.make_fix(
+                f"replace {len(lone)} lone CR with {shown}",
+                *(Edit(offset, offset + 1, newline) for offset in lone),
+            ),
+        )  # fmt: skip
 
 
 DIRECTIVES = ", ".join(
