@@ -50,6 +50,7 @@ _EPSILON = 1e-9
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)*")
 _DIGIT = re.compile(r"[\d.]")
 NEAR_MISS_MIN = 5  # characters a name needs before a near miss of it can be a typo
+TYPO_VARIANTS_MAX_DIGITS = 40  # longer digit strings are matched by length, not by variants
 NEAR_MISS_TWO = 12  # … before two edits can be one typo
 _LINK_PARTS = re.compile(r"[^\W_]+")
 _NUMERIC_KEY = re.compile(r"[\d.:]+")  # what a number's digits may be: `2024`, `3.2.0`, `9:30`
@@ -166,7 +167,9 @@ class Support:
         if count < 3:
             return False
         candidates = self._candidate_index()
-        if not candidates.ascii:  # `typos` tries ASCII digits only
+        # `typos` tries ASCII digits only, and makes ~10 strings of n digits for n digits:
+        # a number hundreds of digits long is compared with the strings of its length
+        if not candidates.ascii or len(digits) > TYPO_VARIANTS_MAX_DIGITS:
             same = candidates.by_length.get(len(digits), ())
             return any(one_typo(digits, other) for other in same)
         return not candidates.strings.isdisjoint(typos(digits, count))
@@ -507,9 +510,8 @@ class _Candidates:
         self.values, self.strings, self.relative = values, strings, relative
         self.ascii = "".join(strings).isascii()
         self.by_length: dict[int, list[str]] = {}
-        if not self.ascii:
-            for digits in strings:
-                self.by_length.setdefault(len(digits), []).append(digits)
+        for digits in strings:
+            self.by_length.setdefault(len(digits), []).append(digits)
 
 
 def _word_char(char: str) -> bool:
