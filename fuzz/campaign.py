@@ -1,6 +1,7 @@
 """The fuzz campaign's volume run: corrupted notes through check, --fix and graph.
 
     python fuzz/campaign.py [--notes 100000] [--minutes M] [--batch 400] [--seed 0]
+                            [--memory-gb 4]
 
 Writes batches of corrupted notes (see `corrupt.py`) into a scratch vault (in
 `/dev/shm` when there is one) and checks every promise of `properties.py` on
@@ -20,6 +21,7 @@ import argparse
 import hashlib
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -72,7 +74,12 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-graph", action="store_true")
+    parser.add_argument("--memory-gb", type=float, default=4.0)
     args = parser.parse_args()
+    # A note that makes vaultkit allocate without bound is a broken promise (MemoryError,
+    # an internal error), not a machine brought down: seed 7 once grew this process to 24 GB.
+    limit = int(args.memory_gb * 2**30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.environ.setdefault("VAULTKIT_WORKERS", "1")
     shm = Path("/dev/shm")
     scratch = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
