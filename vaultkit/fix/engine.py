@@ -54,6 +54,9 @@ class Change:
     codes: Counter = field(default_factory=Counter)  # rule code -> fixes applied
     written: bool = False
     refused: str | None = None  # why the file was not written
+    # The note rules' findings and failures on `after`, and the codes of the rules that ran:
+    # `recheck` takes them instead of running the note rules on the fixed note again.
+    checked: tuple[list[Diagnostic], list[str], frozenset[str]] | None = None
 
     @property
     def before(self) -> bytes:
@@ -99,6 +102,8 @@ class _State:
     codes: Counter = field(default_factory=Counter)
     done: bool = False  # no fix applies any more, or the note was given up
     failed: bool = False
+    # The bytes the note rules last ran on, with their findings and failures.
+    checked: tuple[bytes, list[Diagnostic], list[str]] | None = None
 
     def __post_init__(self) -> None:
         self.note, self.diagnostics = self.original, list(self.found)
@@ -208,6 +213,7 @@ class _VaultFixer:
             if rel is not None and rel in vault.by_rel:
                 self.found.setdefault(rel, []).append(replace(d, path=rel))
         self.states: dict[str, _State] = {}
+        self.note_codes: frozenset[str] = frozenset()
 
     def path(self, rel: str) -> Path:
         return _path(self.vault.by_rel[rel], self.vault)
@@ -322,7 +328,16 @@ class _VaultFixer:
         report on those notes only, reading the others as they are)."""
         wanted = set(changed)
         vault = replace(self.fixed_vault(), subjects=frozenset(wanted))
-        result = linter.lint(vault, self.selection, wanted.__contains__)
+        rules = linter.enabled_rules(self.selection, with_online=vault.online is not None)
+        context = analysis.Context(vault.config, self.selection, self.note_rules(rules), False)
+        notes: tuple[list[Diagnostic], list[str]] = ([], [])
+        for note in vault.notes:
+            if note.rel in wanted:
+                more, failed = analysis.check_note(note, context)
+                self.states[note.rel].checked = (note.data, more, failed)
+                notes[0].extend(more)
+                notes[1].extend(failed)
+        result = linter.lint(vault, self.selection, wanted.__contains__, notes, rules)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in changed}
         for d in result.diagnostics:
             if d.path in found:
@@ -336,6 +351,12 @@ class _VaultFixer:
             for rel in broken:
                 if not self.states[rel].failed:
                     self.give_up(rel, f"a rule failed on the fixed note: {message}")
+
+    def note_rules(self, rules: list) -> list:
+        """The note rules among `rules`; their codes are kept for `recheck`."""
+        note_rules = [rule for rule in rules if rule.per_note]
+        self.note_codes = frozenset(rule.code for rule in note_rules)
+        return note_rules
 
     def give_up(self, rel: str, why: str) -> None:
         state = self.states[rel]
@@ -362,6 +383,11 @@ class _VaultFixer:
             if state.failed or state.data == state.original.data:
                 continue
             bom = source_module.BOM if state.original.source.has_bom else b""
+            checked = state.checked
+            if checked is not None and checked[0] == state.data:
+                checked = (checked[1], checked[2], self.note_codes)
+            else:
+                checked = None
             self.outcome.changes.append(
                 Change(
                     rel=self.prefix + rel,
@@ -372,6 +398,7 @@ class _VaultFixer:
                     after=bom + state.data,
                     fixed=state.fixed,
                     codes=state.codes,
+                    checked=checked,
                 )
             )
 
@@ -386,10 +413,12 @@ def recheck(
 ) -> linter.Run | None:
     """The run as a new check after `write` would find it, from the fixed notes in memory.
 
-    The note rules' findings on notes no fix changed stay as they were; the note
-    rules run again on the changed notes, and the vault rules over the vault as it
-    is now. None when that cannot stand for a new check: several vaults, a change
-    not written, a run that failed somewhere, or one that went online.
+    The note rules' findings on notes no fix changed stay as they were; on the
+    changed notes they are the fix rounds' last check of each (the note rules run
+    again only where that check was of other bytes or other rules), and the vault
+    rules run over the vault as it is now. None when that cannot stand for a new
+    check: several vaults, a change not written, a run that failed somewhere, or
+    one that went online.
     """
     if len(run.vaults) != 1 or run.reported is None or len(outcome.vaults) != 1:
         return None
@@ -398,7 +427,7 @@ def recheck(
     applied = outcome.applied
     if any(not change.written for change in applied):
         return None
-    vault, changed = outcome.vaults[0], {change.rel for change in applied}
+    vault, changed = outcome.vaults[0], {change.rel: change for change in applied}
     stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     selection = Selection(vault.config, stage)
     rules = linter.enabled_rules(selection, with_online=False)
@@ -408,9 +437,15 @@ def recheck(
     errors: list[str] = []
     context = analysis.Context(vault.config, selection, note_rules, False)
     for note in vault.notes:
-        if note.rel in changed and run.reported(note.rel):
+        change = changed.get(note.rel)
+        if change is None or not run.reported(note.rel):
+            continue
+        checked = change.checked
+        if checked is not None and checked[2] == codes:  # the fix rounds' last check of it
+            more, failed = checked[0], checked[1]
+        else:
             more, failed = analysis.check_note(note, context)
-            found, errors = found + more, errors + failed
+        found, errors = found + more, errors + failed
     result = linter.lint(vault, selection, run.reported, (found, errors), rules)
     return replace(run, vaults=[vault], result=result, printed_slot=None)
 
