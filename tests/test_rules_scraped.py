@@ -97,6 +97,25 @@ def test_captcha_words_in_an_article_about_captchas_are_fine(found):
     assert found({"01-博客/甲/a.md": text}, "ST121") == []
 
 
+@pytest.mark.parametrize(
+    "marker", ["Just a moment...", "JUST A MOMENT...", "Verify you are human by completing"]
+)
+def test_captcha_marker_in_any_case_and_with_letters_lower_does_not_fold(found, marker):
+    """The note is searched lowercased, except when it holds a character (`İ`, `ı`, `ſ`)
+    that IGNORECASE matches to an ASCII letter and `str.lower()` does not."""
+    for odd in ("", "\nİſı\n"):
+        page = article(f"# {marker}\n\n{odd}")
+        got = found({"01-博客/甲/a.md": page}, "ST121")
+        assert [(line, col) for _, line, col, _ in got] == [(BODY_LINE, 3)], (marker, odd)
+
+
+def test_captcha_marker_spelled_with_a_long_s_is_still_found():
+    from vaultkit.rules.structure.walls import _CAPTCHA, _mentions
+
+    assert _mentions("Checking your browſer before accessing", _CAPTCHA)
+    assert not _mentions("Checking your browser", _CAPTCHA)
+
+
 def test_wall_or_error_page_is_off_by_default_and_short_only(found):
     page = article("# 404 Not Found\n\nThe page you requested could not be found.\n")
     assert found({"01-博客/甲/a.md": page}, "ST121", ["ST1"]) == []

@@ -38,6 +38,27 @@ _WALL = re.compile(
     r"|此内容因违规无法查看|access denied|403 forbidden|error 404",
     re.IGNORECASE,
 )
+# Characters IGNORECASE matches to an ASCII letter of the patterns that `str.lower()` does not
+# turn into that letter alone (dotted and dotless I, long S; the Kelvin sign lowers to `k`).
+_LOWER_APART = ("\u0130", "\u0131", "\u017f")
+# The patterns without IGNORECASE (they are written in lowercase), for lowercased text.
+_LOWERCASE = {pattern: re.compile(pattern.pattern) for pattern in (_CAPTCHA, _CAPTCHA_LINE, _WALL)}
+
+
+def _mentions(text: str, *patterns: re.Pattern[str]) -> bool:
+    """Whether one of the case-insensitive `patterns` matches in `text`.
+
+    The patterns run case-sensitively on `text.lower()`: a quarter of the time of an
+    IGNORECASE search over a whole note (whose alternatives have no prefix to skip to).
+    A text holding one of `_LOWER_APART` takes the IGNORECASE search, so the answer is
+    the same for every text.
+    """
+    if any(char in text for char in _LOWER_APART):
+        return any(pattern.search(text) for pattern in patterns)
+    lower = text.lower()
+    return any(_LOWERCASE[pattern].search(lower) for pattern in patterns)
+
+
 _ADVICE = (
     "refetch the article, or keep only an access-restricted record (the source link and "
     "the fact that the page was refused), without the page's text"
@@ -116,7 +137,7 @@ class CaptchaPage(NoteRule):
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
         text = note.text
-        if note.source is None or not (_CAPTCHA.search(text) or _CAPTCHA_LINE.search(text)):
+        if note.source is None or not _mentions(text, _CAPTCHA, _CAPTCHA_LINE):
             return
         for number in _lines(note):
             marker = _marker(note, number, _CAPTCHA)
@@ -170,7 +191,7 @@ class WallOrErrorPage(NoteRule):
     default_enabled = False
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
-        if note.source is None or not _WALL.search(note.text):
+        if note.source is None or not _mentions(note.text, _WALL):
             return
         lines = _lines(note)
         size = sum(len("".join(note.lines[n - 1].split())) for n in lines)
