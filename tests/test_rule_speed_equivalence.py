@@ -1,5 +1,7 @@
 """The shortcuts that make the rules fast give the answers the slow way gives.
 
+- `compare` without `every_number` (when `unsupported-number` is off) skips only the
+  numbers that cannot have a near miss;
 - `claims.numbers.candidates` (one pattern pass) holds every value and digit string of
   `numbers(..., strict=False)` (number by number), so ruling a claim out with it is safe;
 - a `Support` that rules claims out with the candidates finds what one that always
@@ -112,6 +114,17 @@ def test_ruling_claims_out_early_changes_no_finding(summary, body, front):
 def test_a_body_that_restates_the_summary_gives_the_same_findings(summary, extra):
     body = summary + extra  # many claims found, some only after normalising
     assert _findings(Support, summary, body, []) == _findings(_FullSupport, summary, body, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES, LINES, LINES)
+def test_skipping_numbers_without_a_near_miss_keeps_every_other_finding(summary, body, front):
+    # With `unsupported-number` off, only numbers with a near miss are reported.
+    parts = [(body, "body"), (front, "title")]
+    stated = claims.extract(summary)
+    every = claims.compare(stated, Support(parts), OPTIONS)
+    some = claims.compare(stated, Support(parts), OPTIONS, every_number=False)
+    assert some == [f for f in every if f.kind != "number" or f.near is not None]
 
 
 # ------------------------------------------------------------------ names

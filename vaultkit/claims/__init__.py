@@ -61,8 +61,13 @@ def extract(lines: Iterable[Line] | Text, source: str = "summary") -> Claims:
     return Claims(list(numbers(text, scanned, strict=True)), [term for term, _, _ in found])
 
 
-def compare(summary: Claims, support: Support, options: Options) -> list[Finding]:
+def compare(
+    summary: Claims, support: Support, options: Options, every_number: bool = True
+) -> list[Finding]:
     """Every summary claim the support lacks, with the body's near miss when there is one.
+
+    Without `every_number`, only the numbers with a near miss: a number that cannot have
+    one (`Support.may_be_mismatch`) is not checked at all.
 
     A name glossed in Chinese that the body has (`红队（Red Team）`) is supported
     unless the body has a near miss of the name itself; so is a name beside its
@@ -72,9 +77,12 @@ def compare(summary: Claims, support: Support, options: Options) -> list[Finding
     findings: list[Finding] = []
     stated = frozenset(value_key(n.value) for n in summary.numbers if n.value)
     for claim in summary.numbers:
+        if not every_number and not support.may_be_mismatch(claim):
+            continue
         if not support.number_supported(claim, options, stated):
             near = support.number_near_miss(claim)
-            findings.append(Finding("number", claim.where, near.where if near else None))
+            if near is not None or every_number:
+                findings.append(Finding("number", claim.where, near.where if near else None))
     partners = acronym_pairs(summary.terms)
     missing_of: dict[int, list[Word]] = {}
     for index, term in enumerate(summary.terms):

@@ -377,6 +377,19 @@ class Support:
                         return True
         return False
 
+    def may_be_mismatch(self, claim: Number) -> bool:
+        """Whether `claim` may lack support and have a near miss (`number_near_miss`):
+        False is sure, True means it must be checked. Cheapest test first: a year or a
+        number of fewer than three digits has no near miss; one the texts write as the
+        summary does is supported; else a digit string of the body one typo away."""
+        if claim.year:
+            return False
+        if claim.date is not None or claim.version:
+            return True
+        if sum(c.isdigit() for c in claim.digits) < 3 or self.literal_number(claim):
+            return False
+        return self._may_be_typo(claim.digits)
+
     def number_near_miss(self, claim: Number) -> Number | None:
         """The body's number one typo away, when there is exactly one such value: two
         neighbouring digits swapped (three digits or more: `71.7`/`17.7`) or one digit

@@ -39,16 +39,19 @@ EMPTY_BODY_MISSING = 4
 
 # ------------------------------------------------------------------ one analysis per note
 
-_LAST: list = [None, None, []]  # note, settings, findings
+_LAST: list = [None, None, False, []]  # note, settings, every number, findings
 _OPTIONS: dict[int, tuple[Settings, claims.Options]] = {}
 
 
-def findings(note: Note, settings: Settings) -> list[claims.Finding]:
-    """The summary's unsupported claims, computed once per note for the three rules."""
-    if _LAST[0] is note and _LAST[1] is settings:
-        return _LAST[2]
-    result = _analyse(note, settings)
-    _LAST[:] = [note, settings, result]
+def findings(note: Note, settings: Settings, every_number: bool = True) -> list[claims.Finding]:
+    """The summary's unsupported claims, computed once per note for the claim rules.
+
+    Without `every_number` a number without a near miss (only `unsupported-number`
+    reports it) may be left out, and the numbers that cannot have one are not checked."""
+    if _LAST[0] is note and _LAST[1] is settings and (_LAST[2] or not every_number):
+        return _LAST[3]
+    result = _analyse(note, settings, every_number)
+    _LAST[:] = [note, settings, every_number, result]
     return result
 
 
@@ -74,7 +77,7 @@ def _options(settings: Settings) -> claims.Options:
     return built
 
 
-def _analyse(note: Note, settings: Settings) -> list[claims.Finding]:
+def _analyse(note: Note, settings: Settings, every_number: bool = True) -> list[claims.Finding]:
     summary = note.section(SUMMARY_HEADING)
     if summary is None or note.source is None:
         return []
@@ -94,7 +97,7 @@ def _analyse(note: Note, settings: Settings) -> list[claims.Finding]:
     urls = links(note, ranges)
     support = claims.Support([body, frontmatter(note, urls)], urls)
     options = _options(settings)
-    found = claims.compare(stated, support, options)
+    found = claims.compare(stated, support, options, every_number)
     return _empty_body(note, last, stated, found, options) or found
 
 
@@ -136,7 +139,8 @@ class _ClaimRule(NoteRule):
     kind: ClassVar[str | None] = None  # "number", "term", "body"; None: a near miss
 
     def check(self, note: Note, settings: Settings) -> Iterator[Diagnostic]:
-        for finding in findings(note, settings):
+        # Only `unsupported-number` reports a number without a near miss (`kind` "number").
+        for finding in findings(note, settings, self.kind == "number"):
             if (finding.kind == "body") != (self.kind == "body"):
                 continue
             if finding.kind == "body":
