@@ -1,5 +1,6 @@
 """The shortcuts that make the rules fast give the answers the slow way gives.
 
+- `claims.numbers.dates` reads the dates `numbers` reads, without the other numbers;
 - `compare` without `every_number` (when `unsupported-number` is off) skips only the
   numbers that cannot have a near miss;
 - `claims.numbers.candidates` (one pattern pass) holds every value and digit string of
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 from vaultkit import claims
 from vaultkit.claims.model import Text, value_key
-from vaultkit.claims.numbers import candidates, numbers
+from vaultkit.claims.numbers import candidates, dates, numbers
 from vaultkit.claims.support import Support
 from vaultkit.claims.terms import (
     GENERIC,
@@ -76,6 +77,14 @@ def test_candidates_hold_every_number_of_the_full_reading(value):
             assert value_key(number.value) in keys, number
         if number.digits and ":" not in number.digits:
             assert number.digits in strings, number
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_the_dates_alone_are_the_dates_of_the_full_reading(value):
+    text = Text(list(enumerate(value.split("\n"), 1)), "body")
+    every = [number for number in numbers(text, text.value, strict=False) if number.date]
+    assert dates(text, text.value) == every
 
 
 class _Everything(set):

@@ -66,8 +66,8 @@ def compare(
 ) -> list[Finding]:
     """Every summary claim the support lacks, with the body's near miss when there is one.
 
-    Without `every_number`, only the numbers with a near miss: a number that cannot have
-    one (`Support.may_be_mismatch`) is not checked at all.
+    Without `every_number`, only the numbers with a near miss (`Support.number_mismatch`:
+    a number that cannot have one is not checked further).
 
     A name glossed in Chinese that the body has (`红队（Red Team）`) is supported
     unless the body has a near miss of the name itself; so is a name beside its
@@ -77,12 +77,13 @@ def compare(
     findings: list[Finding] = []
     stated = frozenset(value_key(n.value) for n in summary.numbers if n.value)
     for claim in summary.numbers:
-        if not every_number and not support.may_be_mismatch(claim):
-            continue
-        if not support.number_supported(claim, options, stated):
+        if not every_number:
+            near = support.number_mismatch(claim, options, stated)
+            if near is not None:
+                findings.append(Finding("number", claim.where, near.where))
+        elif not support.number_supported(claim, options, stated):
             near = support.number_near_miss(claim)
-            if near is not None or every_number:
-                findings.append(Finding("number", claim.where, near.where if near else None))
+            findings.append(Finding("number", claim.where, near.where if near else None))
     partners = acronym_pairs(summary.terms)
     missing_of: dict[int, list[Word]] = {}
     for index, term in enumerate(summary.terms):
@@ -99,13 +100,13 @@ def compare(
             continue
         if support.gloss_found(term):
             continue
-        if any(word.numeric for word in missing) or len(missing) == len(term.words) > 1:
+        if any(word.numeric for word in missing) or len(missing) == len(term.keys) > 1:
             findings.append(Finding("term", term.where))  # `AIME 2025`: the name as a whole
             continue
         for group in _neighbours(term, missing):
             near = (
                 support.term_near_miss(term_key(group.text), options.generic)
-                if len(term.words) > 1
+                if len(term.keys) > 1
                 else None
             )
             findings.append(Finding("term", group, near))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from typing import Protocol
 
 Line = tuple[int, str]  # a 1-based line number and its (masked) text
 
@@ -207,13 +208,59 @@ class Word:
     numeric: bool  # `2024`, `1.5`: part of a name, not a name on its own
 
 
-@dataclass(frozen=True, slots=True)
 class Term:
-    where: Occurrence
-    key: str
-    words: tuple[Word, ...]
-    gloss: str = ""  # Chinese beside it in brackets: `红队（Red Team）` -> `红队`
-    gloss_inside: bool = False  # the gloss is inside the brackets (any part may match)
+    """A name a summary states: where it is written, its key (`swebenchverified`) and
+    its words' keys; its words (each with where it is written) and its gloss, the
+    Chinese beside it in brackets (`红队（Red Team）` -> `红队`, `gloss_inside`: inside
+    the brackets, where any part may match), are built when first asked for by a
+    `Located` (most names are found as written and never need them)."""
+
+    __slots__ = ("_gloss", "_located", "_words", "key", "keys", "where")
+
+    def __init__(
+        self,
+        where: Occurrence,
+        key: str,
+        words: tuple[Word, ...] = (),
+        gloss: str = "",
+        gloss_inside: bool = False,
+        *,
+        keys: tuple[str, ...] | None = None,
+        located: Located | None = None,
+    ) -> None:
+        self.where, self.key = where, key
+        self._located = located
+        self._words: tuple[Word, ...] | None = None if located else tuple(words)
+        self._gloss: tuple[str, bool] | None = None if located else (gloss, gloss_inside)
+        self.keys = tuple(word.key for word in words) if keys is None else keys
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        if self._words is None:
+            self._words = self._located.words()
+        return self._words
+
+    @property
+    def gloss(self) -> str:
+        if self._gloss is None:
+            self._gloss = self._located.gloss()
+        return self._gloss[0]
+
+    @property
+    def gloss_inside(self) -> bool:
+        self.gloss  # noqa: B018  (builds it)
+        return self._gloss[1]
+
+    def __repr__(self) -> str:
+        return f"Term({self.where!r}, {self.key!r})"
+
+
+class Located(Protocol):
+    """What builds a `Term`'s words and gloss when they are first asked for."""
+
+    def words(self) -> tuple[Word, ...]: ...
+
+    def gloss(self) -> tuple[str, bool]: ...
 
 
 @dataclass(frozen=True, slots=True)

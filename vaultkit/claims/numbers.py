@@ -212,9 +212,8 @@ def numbers(text: Text, value: str, strict: bool) -> Iterable[Number]:
     ones a summary must support. Occurrences show `text.value`."""
     value = _DIMENSIONS.sub(" ", value)
     spans = []
-    for start, end, date in _dates(value):
-        digits = "".join(c for c in value[start:end] if c.isdigit())
-        yield Number(text.where(start, end), 0.0, 0.0, digits, "date", date=date)
+    for start, end, number in _date_numbers(text, value):
+        yield number
         spans.append((start, end))
     for match in _TIME.finditer(value) if ":" in value else ():  # `9:30`: as written
         if _glued(value, match.start(), "0123456789:"):
@@ -250,6 +249,22 @@ def numbers(text: Text, value: str, strict: bool) -> Iterable[Number]:
         found = _arabic(text, value, match, strict)
         if found is not None:
             yield found
+
+
+def dates(text: Text, value: str) -> list[Number]:
+    """The dates of `numbers(text, value, strict=False)`, in its order, read without the
+    other numbers: what a summary's date is compared with."""
+    found = [number for _, _, number in _date_numbers(text, _DIMENSIONS.sub(" ", value))]
+    found += _english_dates(text)
+    return found
+
+
+def _date_numbers(text: Text, value: str) -> Iterable[tuple[int, int, Number]]:
+    """Each date of `value` (sizes already cut: `_DIMENSIONS`) as a number, with where it
+    starts and ends."""
+    for start, end, date in _dates(value):
+        digits = "".join(c for c in value[start:end] if c.isdigit())
+        yield start, end, Number(text.where(start, end), 0.0, 0.0, digits, "date", date=date)
 
 
 def candidates(text: Text, value: str) -> tuple[set[float], set[str]]:
@@ -361,18 +376,26 @@ def _body_only(text: Text, value: str) -> Iterable[Number]:
                 where = text.where(hour_match.start(), minute_match.end())
                 yield Number(where, 0.0, 0.0, _clock(int(hour), int(minute)), "", version=True)
         at = value.find("点", at + 1)
-    original = text.value  # `Dec` is a word, blanked in `value`
-    months = _MONTH_NAME.search(original) is not None
-    for match in _ENGLISH_DATE.finditer(original) if months else ():
-        month = _MONTHS.index(match.group("m").lower()[:3]) + 1
-        date = (int(match.group("y")), month, int(match.group("d")))
-        yield Number(text.where(*match.span()), 0.0, 0.0, "", "date", date=date)
+    yield from _english_dates(text)
     for match in _HALVES.finditer(value) if "半" in value else ():
         yield _plain(text.where(*match.span()), "50")
     for match in _TENTHS.finditer(value) if "成" in value else ():
         tenths = match.group(1)
         number = int(tenths) if tenths.isdigit() else _CN_DIGITS[tenths]
         yield _plain(text.where(*match.span()), str(number * 10))
+
+
+def _english_dates(text: Text) -> list[Number]:
+    """`Dec 21, 2024`, read in `text.value` (`Dec` is a word, blanked in a scanned value)."""
+    original = text.value
+    if _MONTH_NAME.search(original) is None:
+        return []
+    found = []
+    for match in _ENGLISH_DATE.finditer(original):
+        month = _MONTHS.index(match.group("m").lower()[:3]) + 1
+        date = (int(match.group("y")), month, int(match.group("d")))
+        found.append(Number(text.where(*match.span()), 0.0, 0.0, "", "date", date=date))
+    return found
 
 
 def _plain(where: Occurrence, digits: str) -> Number:

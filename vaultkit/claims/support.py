@@ -42,7 +42,7 @@ from vaultkit.claims.model import (
     term_key,
     value_key,
 )
-from vaultkit.claims.numbers import candidates, number_at, numbers
+from vaultkit.claims.numbers import candidates, dates, number_at, numbers
 from vaultkit.claims.terms import CJK, MAX_WINDOW, NO_NAME, Run, names_of, split_runs
 
 _RELATIVE_YEARS = (("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("后年", 2))
@@ -79,6 +79,7 @@ class Support:
         self._lower: str | None = None  # `text` case-folded, for names as written
         self._named = False
         self._counted = False
+        self._dated = False
         self._candidates: _Candidates | None = None
         self._windows: dict[str, tuple[Run, int, int]] | None = None  # for near misses
         self._by_length: dict[int, list[tuple[str, int | None]]] | None = None
@@ -128,8 +129,8 @@ class Support:
         if self._counted:
             return
         self._counted = True
+        self._date_index()
         self.exact: dict[float, list[Number]] = {}
-        self.dates: set[tuple[int | None, int | None, int | None]] = set()
         self.by_length: dict[int, list[Number]] = {}
         self.by_line: dict[tuple[str, int], list[Number]] = {}
         self._digits: dict[str, Occurrence] = {}  # numbers as words: `2024`, `3.2.0`
@@ -147,6 +148,23 @@ class Support:
                     where = Occurrence(word, 0, 0)
                     self._add_value(Number(where, year + shift, 0, "", "年", year=True))
         self.values = sorted(self.exact)
+
+    def _date_index(self) -> None:
+        """Index the dates of the texts (`numbers.dates`: what `_numbers` reads as dates,
+        without reading every number): the (year, month, day) keys a date supports, and
+        by digit count the dates, for near misses."""
+        if self._dated:
+            return
+        self._dated = True
+        self.dates: set[tuple[int | None, int | None, int | None]] = set()
+        self._dates_by_length: dict[int, list[Number]] = {}
+        for index, text in enumerate(self.texts):
+            for found in dates(text, self._scanned(index)):
+                y, m, d = found.date
+                self.dates.update({(y, m, d), (None, m, d), (y, m, None), (None, m, None)})
+                self.dates.add((None, None, d))
+                if found.digits:
+                    self._dates_by_length.setdefault(len(found.digits), []).append(found)
 
     def _candidate_index(self) -> _Candidates:
         """Every value and digit string the texts state as a number (`candidates`)."""
@@ -221,10 +239,8 @@ class Support:
         self.exact.setdefault(value_key(found.value), []).append(found)
 
     def _add_number(self, found: Number) -> None:
-        if found.date is not None:
-            y, m, d = found.date
-            self.dates.update({(y, m, d), (None, m, d), (y, m, None), (None, m, None)})
-            self.dates.add((None, None, d))
+        if found.date is not None:  # (its keys are in `dates` already: `_date_index`)
+            y = found.date[0]
             if y is not None:
                 self._add_value(Number(found.where, y, 0, str(y), "年", year=True))
         elif not found.version:
@@ -282,11 +298,14 @@ class Support:
         if claim.version:
             return self._has_digits(claim.digits) or self._found(claim.digits)
         if claim.date is not None:
-            self._numbers()
+            self._date_index()
             y, m, d = claim.date
-            return claim.date in self.dates or (
-                y is not None and (None, m, d) in self.dates and self._has(y, y, "年")
-            )
+            if claim.date in self.dates:
+                return True
+            if y is None or (None, m, d) not in self.dates:
+                return False
+            self._numbers()  # the day without the year: the body may state the year apart
+            return self._has(y, y, "年")
         value = claim.value
         low = high = 0.0 if claim.year else claim.half
         if claim.approx and not claim.year:
@@ -377,18 +396,25 @@ class Support:
                         return True
         return False
 
-    def may_be_mismatch(self, claim: Number) -> bool:
-        """Whether `claim` may lack support and have a near miss (`number_near_miss`):
-        False is sure, True means it must be checked. Cheapest test first: a year or a
-        number of fewer than three digits has no near miss; one the texts write as the
-        summary does is supported; else a digit string of the body one typo away."""
+    def number_mismatch(
+        self, claim: Number, options: Options, stated: frozenset[float] = frozenset()
+    ) -> Number | None:
+        """The body's near miss of `claim` when the body does not support it, else None:
+        `number_near_miss` and `number_supported`, the cheapest test first (a number of
+        fewer than three digits has no near miss; one the texts write as the summary
+        does is supported)."""
         if claim.year:
-            return False
-        if claim.date is not None or claim.version:
-            return True
-        if sum(c.isdigit() for c in claim.digits) < 3 or self.literal_number(claim):
-            return False
-        return self._may_be_typo(claim.digits)
+            return None
+        if (
+            claim.date is None
+            and not claim.version
+            and (sum(c.isdigit() for c in claim.digits) < 3 or self.literal_number(claim))
+        ):
+            return None
+        near = self.number_near_miss(claim)
+        if near is None or self.number_supported(claim, options, stated):
+            return None
+        return near
 
     def number_near_miss(self, claim: Number) -> Number | None:
         """The body's number one typo away, when there is exactly one such value: two
@@ -397,11 +423,18 @@ class Support:
         typo of another year, and short numbers differ by chance too often to tell."""
         if claim.year:
             return None
-        if claim.date is None and not claim.version and not self._may_be_typo(claim.digits):
-            return None  # no digit string of the body is one typo away
-        self._numbers()
+        if claim.date is not None:
+            self._date_index()  # a date's near miss is a date
+            others = self._dates_by_length.get(len(claim.digits), ())
+        else:
+            # A version (`1.2.3`) is one typo from another version only, never from a
+            # time (`9:30`), and the candidates hold the digits of every version.
+            if ":" not in claim.digits and not self._may_be_typo(claim.digits):
+                return None  # no digit string of the body is one typo away
+            self._numbers()
+            others = self.by_length.get(len(claim.digits), ())
         found: dict[str, Number] = {}
-        for other in self.by_length.get(len(claim.digits), ()):
+        for other in others:
             if other.year or other.version != claim.version:
                 continue
             if not compatible(other.unit, claim.unit):
@@ -427,21 +460,23 @@ class Support:
         words the body has (or a spelling of them from `aliases`) covers its words;
         generic words and numbers need no support."""
         generic = options.generic
-        if all(len(w.key) < 2 or w.key in generic for w in term.words):
+        keys = term.keys
+        if all(len(key) < 2 or key in generic for key in keys):
             return []  # `AI`, `API`: nothing to check
         if self.literal_name(term.where.text):
             return []
         if self.has_key(term.key) or self._aliased(term.key, options) or self._linked(term.key):
             return []
-        words = term.words
-        covered = [len(w.key) < 2 or w.key in options.generic for w in words]
-        for i in range(len(words)):
+        covered = [len(key) < 2 or key in generic for key in keys]
+        for i in range(len(keys)):
             key = ""
-            for j in range(i, min(len(words), i + MAX_WINDOW)):
-                key += words[j].key
+            for j in range(i, min(len(keys), i + MAX_WINDOW)):
+                key += keys[j]
                 if self.has_key(key) or self._aliased(key, options) or self._linked(key):
                     covered[i : j + 1] = [True] * (j + 1 - i)
-        return [word for word, done in zip(words, covered, strict=True) if not done]
+        if all(covered):
+            return []
+        return [word for word, done in zip(term.words, covered, strict=True) if not done]
 
     def _linked(self, key: str) -> bool:
         """Whether a URL or link target of the texts holds the name (`Hugging Face` in

@@ -58,8 +58,11 @@ MAX_WINDOW = 4  # words in one indexed name (`Claude 3.5 Sonnet Preview`)
 _PART = re.compile(r"[^-_]+")
 
 
+WordFacts = tuple[str, tuple[int, ...], tuple[tuple[int, int], ...]]
+
+
 @lru_cache(maxsize=65536)
-def word_facts(word: str) -> tuple[str, tuple[int, ...], tuple[tuple[int, int], ...]]:
+def word_facts(word: str) -> WordFacts:
     """A word's key, where its hyphen-separated parts start in the key (`GPT-4o-mini`:
     3, 5), and what of it to blank: a name word but its number parts after a hyphen
     (`Tern-7B` keeps `7B`: the body states a 7B model); nothing of a number."""
@@ -81,29 +84,37 @@ def word_facts(word: str) -> tuple[str, tuple[int, ...], tuple[tuple[int, int], 
 
 class Run:
     """A name: the words of a run from its first name word to its last, with the numbers
-    after that unless they are a quantity (see `run_facts`). Offsets are in the run."""
+    after that unless they are a quantity (see `run_facts`). Offsets are in the run.
 
-    __slots__ = ("_texts", "_windows", "bounds", "key", "words")
+    Built from the words' matches and `word_facts`; what only some lookups need (the
+    bounds, the near-miss windows) is computed when first asked for."""
 
-    def __init__(self, words: list[re.Match[str]]) -> None:
-        keys, bounds, at = [], set(), 0
-        for match in words:
-            key, parts, _ = word_facts(match.group())
-            bounds.add(at)
-            bounds.update(at + offset for offset in parts)
-            keys.append(key)
-            at += len(key)
-        bounds.add(at)
-        # (start, end, key, a number) of each word
+    __slots__ = ("_bounds", "_facts", "_texts", "_windows", "key", "keys", "words")
+
+    def __init__(self, words: list[re.Match[str]], facts: list[WordFacts]) -> None:
+        self.keys = tuple([fact[0] for fact in facts])
+        self.key = "".join(self.keys) + "\0"  # the words' keys back to back, ended by "\0"
+        # (start, end, key, a number) of each word: a word with nothing to blank is a number
         self.words = tuple(
-            (m.start(), m.end(), key, not is_name_word(m.group()))
-            for m, key in zip(words, keys, strict=True)
+            [(m.start(), m.end(), f[0], not f[2]) for m, f in zip(words, facts, strict=True)]
         )
-        keys.append("\0")
-        self.key = "".join(keys)  # the words' keys back to back, ended by "\0"
-        self.bounds = frozenset(bounds)  # where a word or a hyphenated part starts or ends
-        self._texts = tuple(match.group() for match in words)
+        self._facts = facts
+        self._texts = tuple([match.group() for match in words])
+        self._bounds: frozenset[int] | None = None
         self._windows: tuple[tuple[str, int, int], ...] | None = None
+
+    @property
+    def bounds(self) -> frozenset[int]:
+        """Where in `key` a word or a hyphenated part of one starts or ends."""
+        if self._bounds is None:
+            bounds, at = set(), 0
+            for key, parts, _ in self._facts:
+                bounds.add(at)
+                bounds.update(at + offset for offset in parts)
+                at += len(key)
+            bounds.add(at)
+            self._bounds = frozenset(bounds)
+        return self._bounds
 
     @property
     def windows(self) -> tuple[tuple[str, int, int], ...]:
@@ -144,19 +155,20 @@ def run_facts(text: str) -> RunFacts:
     if found is not None:
         return found
     words = list(WORD.finditer(text))
-    names = [i for i, m in enumerate(words) if is_name_word(m.group())]
+    facts = [word_facts(match.group()) for match in words]
+    names = [i for i, fact in enumerate(facts) if fact[2]]  # (a name word has a blank)
     if not names:
         found = NO_NAME
     else:
         pieces, last = [], 0
-        for match in words:
-            for a, b in word_facts(match.group())[2]:
+        for match, fact in zip(words, facts, strict=True):
+            for a, b in fact[2]:
                 start = match.start()
                 pieces += (text[last : start + a], " " * (b - a))
                 last = start + b
-        blanked = "".join(pieces) + text[last:] if pieces else None
-        end, open_end = names[-1] + 1, False
-        if term_key(words[names[-1]].group()) not in GENERIC:  # `Top 10`: a quantity
+        blanked = "".join(pieces) + text[last:]
+        first, end, open_end = names[0], names[-1] + 1, False
+        if facts[names[-1]][0] not in GENERIC:  # `Top 10`: a quantity
             for index in range(end, len(words)):
                 if not PLAIN_NUMBER.fullmatch(words[index].group()):
                     break
@@ -167,8 +179,8 @@ def run_facts(text: str) -> RunFacts:
                 if text[stop : stop + 4].lstrip(" ")[:1] in QUANTITY_AFTER:
                     break
                 end = index + 1
-        longer = Run(words[names[0] : end + 1]) if open_end else None
-        found = (blanked, Run(words[names[0] : end]), longer)
+        longer = Run(words[first : end + 1], facts[first : end + 1]) if open_end else None
+        found = (blanked, Run(words[first:end], facts[first:end]), longer)
     if len(_FACTS) >= 100_000:
         _FACTS.clear()
     _FACTS[text] = found
@@ -253,15 +265,37 @@ def located_terms(text: Text) -> list[tuple[Term, int, int]]:
         index = bisect_right(starts, start) - 1  # a run is on one line
         line, column = lines[index], 1 - starts[index]
         where = source if isinstance(source, str) else source[index]
-        words = tuple(
-            Word(key, Occurrence(value[start + a : start + b], line, start + a + column, where), n)
-            for a, b, key, n in run.words
-        )
         first, last = start + run.words[0][0], start + run.words[-1][1]
-        glossed, inside = gloss(text, first, last)
         occurrence = Occurrence(value[first:last], line, first + column, where)
-        found.append((Term(occurrence, run.key[:-1], words, glossed, inside), first, last))
+        located = _Located(text, start, run, line, column, where)
+        term = Term(occurrence, run.key[:-1], keys=run.keys, located=located)
+        found.append((term, first, last))
     return found
+
+
+class _Located:
+    """Where a run of `text` starts, to build its `Term`'s words and gloss on demand."""
+
+    __slots__ = ("column", "line", "run", "source", "start", "text")
+
+    def __init__(self, text: Text, start: int, run: Run, line: int, column: int, source: str):
+        self.text, self.start, self.run = text, start, run
+        self.line, self.column, self.source = line, column, source
+
+    def words(self) -> tuple[Word, ...]:
+        value, start, line, column = self.text.value, self.start, self.line, self.column
+        return tuple(
+            Word(
+                key,
+                Occurrence(value[start + a : start + b], line, start + a + column, self.source),
+                n,
+            )
+            for a, b, key, n in self.run.words
+        )
+
+    def gloss(self) -> tuple[str, bool]:
+        words = self.run.words
+        return gloss(self.text, self.start + words[0][0], self.start + words[-1][1])
 
 
 def _initials(term: Term) -> set[str]:

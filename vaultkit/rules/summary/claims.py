@@ -117,7 +117,7 @@ def _empty_body(
     names = {
         t.key
         for t in stated.terms
-        if any(len(w.key) >= 2 and w.key not in options.generic for w in t.words)
+        if any(len(key) >= 2 and key not in options.generic for key in t.keys)
     }
     if 2 * len(lacking) < len(names):
         return []
