@@ -143,6 +143,14 @@ def read(note: Note, settings, index: LinkIndex, matcher: Matcher | None) -> Fea
     if features.is_topic:
         features.aliases = _aliases(note)
         features.definition = _definition(note)
+    features.tokens = token_counts(prose, title)
+    if matcher is not None:
+        mention(features, prose, matcher)
+    return features
+
+
+def token_counts(prose: str, title: str) -> dict[int, int]:
+    """Token bucket -> count of a note's prose and title (the title's tokens count twice)."""
     counts = text_module.tokens(prose)
     for token, count in text_module.tokens(title).items():
         counts[token] += 2 * count  # the title says what the note is about
@@ -150,10 +158,7 @@ def read(note: Note, settings, index: LinkIndex, matcher: Matcher | None) -> Fea
     for token, count in counts.items():
         bucket = token_id(token)
         tokens[bucket] = tokens.get(bucket, 0) + count
-    features.tokens = tokens
-    if matcher is not None:
-        mention(features, prose, matcher)
-    return features
+    return tokens
 
 
 def mention(features: Features, prose: str, matcher: Matcher) -> None:

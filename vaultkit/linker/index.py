@@ -8,6 +8,11 @@ whose size and modification time are unchanged is not read again; the
 mentions of every note are found again only when a topic's names or aliases
 changed. Neither file is a pickle, so a cache folder that arrives with a
 cloned vault can at worst make suggestions wrong, never run code.
+
+The token counts are read only when the model has to be built (`counts`):
+a `suggest` whose model is cached never opens `tokens.npz`. Both files carry
+the key of the notes they were written for, so counts written by another
+run in between are noticed, and counted again from the notes.
 """
 
 from __future__ import annotations
@@ -17,11 +22,11 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from vaultkit import cache as cache_module
 from vaultkit import cachedir
@@ -49,17 +54,41 @@ class Topic:
 
 
 @dataclass
+class Counts:
+    """Notes x token buckets, raw counts, as the arrays of a CSR matrix (numpy only)."""
+
+    data: np.ndarray  # float32
+    indices: np.ndarray  # int32, sorted within each row
+    indptr: np.ndarray  # int64
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.indptr) - 1, BUCKETS)
+
+    def row(self, r: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.indptr[r], self.indptr[r + 1]
+        return self.indices[lo:hi], self.data[lo:hi]
+
+
+@dataclass
 class VaultIndex:
     root: Path
     config: Config
     notes: list[Features]
-    counts: sparse.csr_matrix  # notes x token buckets: raw counts
+    rows: Counts | Callable[[], Counts]  # the counts, or how to read them when first asked
     topics: dict[str, Topic]  # key -> topic
     key: str = ""  # changes whenever a note, a topic's names or the linker's code change
     by_rel: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_rel = {f.rel: i for i, f in enumerate(self.notes)}
+
+    @property
+    def counts(self) -> Counts:
+        """The token counts of every note (read from the cache when first asked)."""
+        if callable(self.rows):
+            self.rows = self.rows()
+        return self.rows
 
     def matcher(self) -> Matcher:
         return matcher_for(self.topics)
@@ -104,25 +133,41 @@ def _code_key() -> str:
     return cache_module.fingerprint(*parts)
 
 
-def _load_cache(folder: Path, code_key: str) -> tuple[dict, sparse.csr_matrix | None]:
+def _load_cache(folder: Path, code_key: str) -> dict:
+    """The cached `index.json` ({} when there is none, or it is unusable)."""
     names = (folder / "index.json", folder / "tokens.npz")
-    if not all(cachedir.usable_file(path) for path in (*names,)) or not _real_folder(folder):
-        return {}, None
+    if not all(cachedir.usable_file(path) for path in names) or not _real_folder(folder):
+        return {}
     try:
         meta = json.loads((folder / "index.json").read_text("utf-8"))
-        if meta.get("format") != code_key:
-            return {}, None
-        with np.load(folder / "tokens.npz", allow_pickle=False) as arrays:
-            matrix = sparse.csr_matrix(
-                (arrays["data"], arrays["indices"], arrays["indptr"]),
-                shape=(len(meta["notes"]), BUCKETS),
-            )
-        return meta, matrix
+        if meta.get("format") != code_key or not isinstance(meta.get("notes"), list):
+            return {}
+        return meta
     except (OSError, ValueError, KeyError, TypeError):
-        return {}, None
+        return {}
 
 
-def _save_cache(folder: Path, meta: dict, matrix: sparse.csr_matrix) -> None:
+def _load_tokens(folder: Path, key: object, rows: int) -> Counts | None:
+    """The cached token counts, when they were written for the notes of key `key`."""
+    path = folder / "tokens.npz"
+    if not isinstance(key, str) or not cachedir.usable_file(path) or not _real_folder(folder):
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            if bytes(arrays["key"]).decode("ascii") != key:
+                return None
+            counts = Counts(
+                arrays["data"].astype(np.float32, copy=False),
+                arrays["indices"].astype(np.int32, copy=False),
+                arrays["indptr"].astype(np.int64, copy=False),
+            )
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+    ok = len(counts.indptr) == rows + 1 and counts.indptr[-1] == len(counts.data)
+    return counts if ok and len(counts.indices) == len(counts.data) else None
+
+
+def _save_cache(folder: Path, meta: dict, matrix: Counts) -> None:
     """Write both files atomically; a cache that cannot be written is no error."""
     with contextlib.suppress(OSError):
         cachedir.prepare_folder(folder.parent)
@@ -132,7 +177,8 @@ def _save_cache(folder: Path, meta: dict, matrix: sparse.csr_matrix) -> None:
             return
         for name, write in (
             ("tokens.npz", lambda out: np.savez(
-                out, data=matrix.data, indices=matrix.indices, indptr=matrix.indptr)),
+                out, data=matrix.data, indices=matrix.indices, indptr=matrix.indptr,
+                key=np.frombuffer(meta["tokens"].encode("ascii"), np.uint8))),
             ("index.json", lambda out: out.write(
                 json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode())),
         ):  # fmt: skip
@@ -161,13 +207,12 @@ def load(root: Path, config: Config, use_cache: bool = True) -> VaultIndex:
     paths = {vault_module.relative(p, root): p for p in found.notes}
     stats = {rel: cache_module.Stat.of(path) for rel, path in paths.items()}
     code_key = _code_key()
-    meta, matrix = _load_cache(folder(root), code_key) if use_cache else ({}, None)
+    meta = _load_cache(folder(root), code_key) if use_cache else {}
     cached: dict[str, tuple[int, Features]] = {}
-    if matrix is not None:
-        for row, (rel, size, mtime, data) in enumerate(meta["notes"]):
-            stat = stats.get(rel)
-            if stat is not None and (stat.size, stat.mtime) == (size, mtime):
-                cached[rel] = (row, Features.from_json(data))
+    for row, (rel, size, mtime, data) in enumerate(meta.get("notes", ())):
+        stat = stats.get(rel)
+        if stat is not None and (stat.size, stat.mtime) == (size, mtime):
+            cached[rel] = (row, Features.from_json(data))
     todo = [rel for rel in paths if rel not in cached]
     parsed: dict[str, Note] = {}
     fresh: dict[str, Features] = {}
@@ -193,21 +238,34 @@ def load(root: Path, config: Config, use_cache: bool = True) -> VaultIndex:
         rematch = notes
     if rematch:
         _match(rematch, parsed, paths, config, topics)
-    if not fresh and matrix is not None and [n[0] for n in meta["notes"]] == order:
-        rows = matrix
-    else:
-        rows = _rows(order, cached, fresh, matrix)
-    state: list[object] = [code_key, names_key]
+    state: list[object] = [code_key]
     for rel in order:
         stat = stats[rel]
         state += (rel, stat.size if stat else -1, stat.mtime if stat else -1)
-    index = VaultIndex(root, config, notes, rows, topics, cache_module.fingerprint(*state))
+    tokens_key = cache_module.fingerprint(*state)
+    where = folder(root)
+    rows: Counts | Callable[[], Counts]
+    if not fresh and meta.get("tokens") == tokens_key:
+
+        def rows() -> Counts:
+            found = _load_tokens(where, tokens_key, len(order))
+            return found if found is not None else _recount(root, config, paths, notes)
+
+    else:
+        old = _load_tokens(where, meta.get("tokens"), len(meta["notes"])) if cached else None
+        if old is None and cached:
+            fresh_rows = {f.rel: f.tokens for f in notes if f.rel in fresh}
+            rows = _recount(root, config, paths, notes, fresh_rows)
+        else:
+            rows = _rows(order, cached, fresh, old)
+    key = cache_module.fingerprint(tokens_key, names_key)
+    index = VaultIndex(root, config, notes, rows, topics, key)
     if use_cache and (todo or rematch or len(order) != len(meta.get("notes", ()))):
         stored = [[rel, stats[rel].size, stats[rel].mtime, f.to_json()] for rel, f in
                   zip(order, notes, strict=True) if stats[rel] is not None]  # fmt: skip
         if len(stored) == len(order):
-            _save_cache(folder(root), {"format": code_key, "names": names_key, "notes": stored},
-                        rows)  # fmt: skip
+            saved = {"format": code_key, "names": names_key, "tokens": tokens_key}
+            _save_cache(where, {**saved, "notes": stored}, index.counts)
     return index
 
 
@@ -225,16 +283,32 @@ def _match(notes: list[Features], parsed: dict[str, Note], paths, config, topics
         features_module.mention(features, prose, matcher)
 
 
-def _rows(order, cached, fresh, matrix) -> sparse.csr_matrix:
+def _recount(root, config, paths, notes, known: dict | None = None) -> Counts:
+    """Every note's token counts read again (the cached ones were written for other notes)."""
+    size = config.max_file_size
+    tokens: dict[str, dict[int, int]] = dict(known or {})
+    for features in notes:
+        if features.rel in tokens:
+            continue
+        note = vault_module.parse_file(paths[features.rel], features.rel, size)
+        found: dict[int, int] = {}
+        if note.source is not None:
+            options = config.settings_for(features.rel).topics
+            prose = text_module.prose(note, (options.section, options.related_section))
+            found = features_module.token_counts(prose, features.title)
+        tokens[features.rel] = found
+    fresh = {f.rel: Features(f.rel, f.title, f.is_topic, tokens=tokens[f.rel]) for f in notes}
+    return _rows([f.rel for f in notes], {}, fresh, None)
+
+
+def _rows(order, cached, fresh, matrix: Counts | None) -> Counts:
     """The token count matrix in `order`: cached rows reused, new rows added."""
     indptr = [0]
     pieces_i: list[np.ndarray] = []
     pieces_d: list[np.ndarray] = []
     for rel in order:
         if rel in cached:
-            row = cached[rel][0]
-            lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
-            indices, data = matrix.indices[lo:hi], matrix.data[lo:hi]
+            indices, data = matrix.row(cached[rel][0])
         else:
             tokens = fresh[rel].tokens
             keys = np.fromiter(tokens, dtype=np.int32, count=len(tokens))
@@ -246,7 +320,6 @@ def _rows(order, cached, fresh, matrix) -> sparse.csr_matrix:
         indptr.append(indptr[-1] + len(indices))
     indices = np.concatenate(pieces_i) if pieces_i else np.zeros(0, np.int32)
     data = np.concatenate(pieces_d) if pieces_d else np.zeros(0, np.float32)
-    return sparse.csr_matrix(
-        (data.astype(np.float32), indices.astype(np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(order), BUCKETS),
+    return Counts(
+        data.astype(np.float32), indices.astype(np.int32), np.asarray(indptr, dtype=np.int64)
     )

@@ -22,7 +22,9 @@ themselves. Notes of the `exclude` folders (a folder whose topics are a
 batch default) and topic notes never serve as examples.
 
 The model's arrays are cached beside the index (`model-….npz`, plain
-arrays, no pickle) for as long as the index is unchanged.
+arrays, no pickle) for as long as the index is unchanged. Scoring one note
+needs numpy only; scipy is imported when the model is built or every note is
+compared with every other (`all_similar`, for `link eval`).
 """
 
 from __future__ import annotations
@@ -33,13 +35,13 @@ import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from vaultkit import cache as cache_module
 from vaultkit import cachedir
 from vaultkit.linker import index as index_module
 from vaultkit.linker import learn
-from vaultkit.linker.index import VaultIndex
+from vaultkit.linker import text as text_module
+from vaultkit.linker.index import Counts, VaultIndex
 from vaultkit.linker.matching import ambiguous
 from vaultkit.topics import in_folder
 
@@ -57,7 +59,8 @@ WEIGHTS = {
 }
 BANDS = ((1.5, "high"), (0.8, "medium"))
 _ARRAYS = ("Y", "example", "ridge", "precision", "cooc", "M", "T", "named", "named_linked",
-           "weak", "folder_id", "folder_counts", "folder_size")  # fmt: skip
+           "weak", "folder_id", "folder_counts", "folder_size", "title_ids", "title_ptr",
+           "x_data", "x_indices", "x_indptr", "x_shape")  # fmt: skip
 
 
 def band(score: float) -> str:
@@ -89,8 +92,12 @@ class Model:
         self._sims: np.ndarray | None = None
         key = cache_module.fingerprint(index.key, *exclude, K, KEEP_TOKENS, *_code())
         path = index_module.folder(index.root) / f"model-{key[:20]}.npz"
+        self._X = None
         if not (cache and self._load(path)):
-            self.X = _tfidf(index.counts)
+            self._X = _tfidf(index.counts)
+            x = self._X
+            self.x_data, self.x_indices, self.x_indptr = x.data, x.indices, x.indptr
+            self.x_shape = np.array(x.shape)
             self._build(exclude)
             if cache:
                 self._save(path)
@@ -133,6 +140,11 @@ class Model:
         )
         self.ridge = learn.ridge(self.all_similar(), self.Y, self.example & (self.Y.sum(1) > 0))
         self.precision = learn.label_precision(self.Y, self.example & (self.Y.sum(1) > 0))
+        grams: dict[str, int] = {}
+        ids = [[grams.setdefault(g, len(grams)) for g in text_module.title_grams(f.title)]
+               for f in notes]  # fmt: skip
+        self.title_ptr = np.cumsum([0, *map(len, ids)]).astype(np.int64)
+        self.title_ids = np.array([g for row in ids for g in row], dtype=np.int32)
 
     def _load(self, path) -> bool:
         if not cachedir.usable_file(path):
@@ -141,13 +153,14 @@ class Model:
             with np.load(path, allow_pickle=False) as arrays:
                 for name in _ARRAYS:
                     setattr(self, name, arrays[name])
-                self.X = sparse.csr_matrix(
-                    (arrays["x_data"], arrays["x_indices"], arrays["x_indptr"]),
-                    shape=tuple(arrays["x_shape"]),
-                )
         except (OSError, ValueError, KeyError):
             return False
-        return self.Y.shape == (len(self.index.notes), len(self.keys))
+        n = len(self.index.notes)
+        return (
+            self.Y.shape == (n, len(self.keys))
+            and len(self.x_indptr) == n + 1
+            and len(self.title_ptr) == n + 1
+        )
 
     def _save(self, path) -> None:
         folder = path.parent
@@ -158,20 +171,32 @@ class Model:
                 old.unlink()
             fd, temp = tempfile.mkstemp(dir=folder, prefix=".model.")
             with os.fdopen(fd, "wb") as out:
-                np.savez(
-                    out, **{name: getattr(self, name) for name in _ARRAYS},
-                    x_data=self.X.data, x_indices=self.X.indices, x_indptr=self.X.indptr,
-                    x_shape=np.array(self.X.shape),
-                )  # fmt: skip
+                np.savez(out, **{name: getattr(self, name) for name in _ARRAYS})
             os.replace(temp, path)
 
     # -- scoring -----------------------------------------------------------------------
 
+    @property
+    def X(self):
+        """The notes' TF-IDF vectors as a scipy CSR matrix (unit rows)."""
+        if self._X is None:
+            from scipy import sparse
+
+            self._X = sparse.csr_matrix(
+                (self.x_data, self.x_indices, self.x_indptr), shape=tuple(self.x_shape)
+            )
+        return self._X
+
     def similar(self, i: int) -> np.ndarray:
-        """Cosine similarity of note `i` to every note (itself 0)."""
+        """Cosine similarity of note `i` to every note (itself 0), with numpy alone."""
         if self._sims is not None:
             return self._sims[i]
-        sims = self.X @ self.X[i].toarray().ravel()
+        data, indices, indptr = self.x_data, self.x_indices, self.x_indptr
+        lo, hi = indptr[i], indptr[i + 1]
+        dense = np.zeros(int(self.x_shape[1]), dtype=np.float32)
+        dense[indices[lo:hi]] = data[lo:hi]
+        sums = np.concatenate([[0.0], np.cumsum(data * dense[indices], dtype=np.float64)])
+        sims = (sums[indptr[1:]] - sums[indptr[:-1]]).astype(np.float32)
         sims[i] = 0.0
         return sims
 
@@ -250,9 +275,11 @@ def _code() -> list[object]:
     return stamp
 
 
-def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+def _tfidf(counts: Counts):
     """Sublinear TF x IDF, rows of unit length; tokens in one note only, or in over half of
     them, are dropped (they tell no two notes apart), and so is each note's long tail."""
+    from scipy import sparse
+
     n = counts.shape[0]
     used, inverse = np.unique(counts.indices, return_inverse=True)
     df = np.bincount(inverse, minlength=len(used)).astype(np.float64)
@@ -270,8 +297,10 @@ def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     return (sparse.diags((1.0 / norms).astype(np.float32)) @ matrix).tocsr()
 
 
-def _strongest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+def _strongest(matrix, keep: int):
     """Each row's `keep` largest weights (a note is what sets it apart, not its long tail)."""
+    from scipy import sparse
+
     indptr, data = matrix.indptr, matrix.data
     mask = np.ones(len(data), dtype=bool)
     for row in np.flatnonzero(np.diff(indptr) > keep):

@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import numpy as np
-from scipy import sparse
 
 from vaultkit.linker.features import repo, source_key
 from vaultkit.linker.model import Model
@@ -37,10 +35,8 @@ from vaultkit.linker.model import Model
 BOOSTS = {"links-source": 3.0, "reverse": 2.5, "same-source": 2.0, "title": 1.5}
 W_TEXT, W_TOPICS, W_SITE, W_NEAR = 5.0, 0.3, 0.15, 1.5
 SYMMETRIC = {"同一事件", "观点一致", "观点相悖", "上下游", "版本演进", "延伸思考"}
-_SCAN = 8  # notes whose titles are compared one by one before an index of them pays
 _MIN_TITLE, _SAME_TITLE = 4, 0.6  # characters and pairs; share of them two titles share
 _DIGITS = re.compile(r"\d+(?:\.\d+)*")
-_TITLE_TOKEN = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9]+")
 
 
 @dataclass
@@ -50,11 +46,6 @@ class Candidate:
     score: float
     reason: str
     evidence: list[str] = field(default_factory=list)
-
-
-def _bigrams(title: str) -> frozenset[str]:
-    parts = [m.group().lower() for m in _TITLE_TOKEN.finditer(title)]
-    return frozenset(a + b for a, b in pairwise(parts)) | frozenset(parts)
 
 
 class Related:
@@ -78,64 +69,37 @@ class Related:
                 if t is not None and t != j:
                     self.incoming.setdefault(t, []).append((j, reason))
                     self.outgoing.setdefault(j, set()).add(t)
-        self.titles = [_bigrams(f.title) for f in notes]
-        self._by_gram: dict[str, list[int]] | None = None  # built once many notes ask
-        self._near: dict[int, list[int]] = {}
         self.sites = [source_key(f) for f in notes]
         site_ids: dict[str | None, int] = {None: -1}
         self.site_ids = np.array([site_ids.setdefault(s, len(site_ids)) for s in self.sites])
-        rows, cols = [], []
+        labels = np.zeros((len(notes), len(model.keys)), dtype=np.float32)
         for j, f in enumerate(notes):
-            for key in f.topics:
-                c = model.col.get(key)
-                if c is not None:
-                    rows.append(j)
-                    cols.append(c)
-        labels = sparse.csr_matrix(
-            (np.ones(len(rows), np.float32), (rows, cols)), shape=(len(notes), len(model.keys))
-        )
-        used = np.asarray(labels.sum(axis=0)).ravel()
-        idf = np.log((len(notes) + 1) / (used + 1)).astype(np.float32)
-        weighted = labels @ sparse.diags(idf)
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        self.topic_vectors = (sparse.diags(1.0 / norms) @ weighted).tocsr()
+            labels[j, [c for c in map(model.col.get, f.topics) if c is not None]] = 1.0
+        idf = np.log((len(notes) + 1) / (labels.sum(axis=0) + 1)).astype(np.float32)
+        weighted = labels * idf
+        norms = np.sqrt((weighted**2).sum(axis=1, keepdims=True))
+        self.topic_vectors = weighted / np.where(norms == 0, 1.0, norms)
+        ptr = model.title_ptr
+        self._title_size = np.diff(ptr)
+        self._title_owner = np.repeat(np.arange(len(notes)), self._title_size)
 
     def near_titles(self, i: int) -> list[int]:
-        """Notes whose titles share most of their character pairs with note `i`'s."""
-        found = self._near.get(i)
-        if found is None:
-            titles = self.titles[i]
-            counts: dict[int, int] = {}
-            if len(self._near) < _SCAN and self._by_gram is None:
-                for j, other in enumerate(self.titles):
-                    shared = len(titles & other)
-                    if shared:
-                        counts[j] = shared
-            else:
-                if self._by_gram is None:
-                    self._by_gram = {}
-                    for j, grams in enumerate(self.titles):
-                        for gram in grams:
-                            self._by_gram.setdefault(gram, []).append(j)
-                for gram in titles:
-                    for j in self._by_gram.get(gram, ()):
-                        counts[j] = counts.get(j, 0) + 1
-            found = self._near[i] = [
-                j
-                for j, shared in counts.items()
-                if j != i
-                and min(len(titles), len(self.titles[j])) >= _MIN_TITLE
-                and shared >= _SAME_TITLE * max(len(titles), len(self.titles[j]))
-            ]
-        return found
+        """Notes whose titles share most of their words and character pairs with note `i`'s."""
+        ptr, ids, size = self.model.title_ptr, self.model.title_ids, self._title_size
+        mine = ids[ptr[i] : ptr[i + 1]]
+        if size[i] < _MIN_TITLE:
+            return []
+        shared = np.bincount(self._title_owner[np.isin(ids, mine)], minlength=len(size))
+        near = (shared >= _SAME_TITLE * np.maximum(size, size[i])) & (size >= _MIN_TITLE)
+        near[i] = False
+        return np.flatnonzero(near & (shared > 0)).tolist()
 
     def scores(self, i: int, sims: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
         """Every note's score as a candidate for note `i`, its boosts, its topic similarity."""
         notes = self.model.index.notes
         me = notes[i]
         score = W_TEXT * sims.astype(np.float64)
-        topical = (self.topic_vectors @ self.topic_vectors[i].T).toarray().ravel()
+        topical = self.topic_vectors @ self.topic_vectors[i]
         score += W_TOPICS * topical
         site = self.sites[i]
         if site is not None:
@@ -186,7 +150,7 @@ class Related:
         score, boosts, topical = scored or self.scores(i, sims)
         score = score.copy()
         near: dict[int, list[str]] = {}
-        for k in (by_rel[rel] for rel in known if rel in by_rel):
+        for k in (by_rel[rel] for rel in sorted(known) if rel in by_rel):
             for j in self.outgoing.get(k, ()):
                 near.setdefault(j, []).append(notes[k].rel)
             for j, _ in self.incoming.get(k, ()):

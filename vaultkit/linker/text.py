@@ -54,6 +54,16 @@ def prose(note: Note, skipped: tuple[str, ...] = ()) -> str:
     return data.decode("utf-8", "replace")
 
 
+_TITLE_TOKEN = re.compile(r"[\u3400-\u9fff]|[a-z0-9]+")
+
+
+def title_grams(title: str) -> list[str]:
+    """A title's CJK characters and Latin words (lower case), and each pair of neighbours:
+    what near-duplicate titles share most of (sorted, each once)."""
+    parts = _TITLE_TOKEN.findall(title.lower())
+    return sorted({*parts, *map(str.__add__, parts, parts[1:])})
+
+
 def tokens(text: str) -> Counter[str]:
     """Token counts of `text`: CJK character bigrams and lower-cased Latin words."""
     counts: Counter[str] = Counter()
