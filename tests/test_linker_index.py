@@ -101,3 +101,47 @@ def test_near_titles_hit_miss_and_short(vault: Path) -> None:
     assert "01-博客/乙/long.md" not in near  # never itself
     short = index_module.load(vault, config_module.load(vault))
     assert Related(Model(short)).near_titles(short.by_rel["00-元语/AI.md"]) == []
+
+
+@pytest.fixture
+def topical(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("VAULTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    files = {f"00-元语/{t}.md": f'---\ntitle: "{t}"\n---\n' for t in ("mcp", "Agent", "rag", "AI")}
+    for n in range(3):  # the same text: only their topics tell them apart
+        files[f"01-博客/甲/m{n}.md"] = note(f"苹果香蕉第{n}篇", "苹果 香蕉 橘子", ["mcp", "Agent"])
+        files[f"01-博客/乙/r{n}.md"] = note(f"香蕉苹果其{n}", "苹果 香蕉 橘子", ["rag", "AI"])
+    return write_vault(tmp_path / "vault", files)
+
+
+def test_a_topic_note_is_related_to_the_notes_linking_it(topical: Path) -> None:
+    index = load(topical)
+    related = Related(Model(index))
+    i = index.by_rel["00-元语/mcp.md"]
+    ranked = {c.rel: c.evidence for c in related.rank(i, related.model.similar(i), limit=4)}
+    # the notes linking mcp, and the topic always linked together with it (same text all)
+    assert set(ranked) == {*(f"01-博客/甲/m{n}.md" for n in range(3)), "00-元语/Agent.md"}
+    assert "it links this topic" in ranked["01-博客/甲/m0.md"]
+    assert "notes often link both topics (co-occurrence 1.00)" in ranked["00-元语/Agent.md"]
+
+
+def test_an_article_gets_no_topic_link_evidence(topical: Path) -> None:
+    index = load(topical)
+    related = Related(Model(index))
+    i = index.by_rel["01-博客/甲/m0.md"]
+    scored = related.scores(i, related.model.similar(i))
+    assert not scored.topic_links.any()
+    rag_topic = index.by_rel["00-元语/rag.md"]
+    assert scored.score[rag_topic] < scored.score[index.by_rel["01-博客/甲/m1.md"]]
+
+
+def test_title_overlap_is_a_jaccard_index_of_cjk_and_latin_grams(vault: Path) -> None:
+    index = load(vault)
+    related = Related(Model(index))
+    i = index.by_rel["01-博客/乙/long.md"]
+    scored = related.scores(i, related.model.similar(i))
+    assert scored.titles[index.by_rel["01-博客/乙/long2.md"]] == pytest.approx(11 / 15)
+    assert scored.titles[index.by_rel["01-博客/乙/other.md"]] == 0.0
+    assert scored.titles[i] == 0.0  # never itself
+    ranked = related.rank(i, related.model.similar(i), limit=3)
+    assert ranked[0].rel == "01-博客/乙/long2.md"
+    assert any(e.startswith("similar titles (73%") for e in ranked[0].evidence)

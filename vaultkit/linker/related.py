@@ -3,8 +3,7 @@
 Evidence, from the strongest (`BOOSTS`):
 
 - `links-source`: the note's prose or links point at the other note's source
-  URL or repository (guessed reason `引用`), or the other way round (`引用`
-  as well: one cites the other);
+  URL (guessed reason `引用`) or repository (`上下游`);
 - `reverse`: the other note lists this one under `## 相关文档`; a symmetric
   reason there (`同一事件`, `观点一致`, `观点相悖`, and `上下游`, `版本演进`,
   `延伸思考`, which read the same both ways) is pre-filled, `解说` and `引用`
@@ -15,7 +14,12 @@ Evidence, from the strongest (`BOOSTS`):
   `同一事件`);
 - `near`: it is linked with one of the note's current related documents, or
   listed beside this note by a third one;
+- for a topic note: the notes that link the topic (`W_LINKS_TOPIC`), and the
+  topic notes of topics linked together with it (`W_COTOPIC` times the cosine
+  of their co-occurrence);
 - `topics`: they share specific topics (rare ones count more);
+- `titles`: the share of title words and character pairs they have in common
+  (`W_TITLES` times its Jaccard index);
 - `text`: TF-IDF cosine similarity (`延伸思考`).
 
 The reason is a guess for a person to confirm: the owners ask for a reason
@@ -34,9 +38,21 @@ from vaultkit.linker.model import Model
 
 BOOSTS = {"links-source": 3.0, "reverse": 2.5, "same-source": 2.0, "title": 1.5}
 W_TEXT, W_TOPICS, W_SITE, W_NEAR = 5.0, 0.3, 0.15, 1.5
+W_LINKS_TOPIC, W_COTOPIC, W_TITLES = 2.0, 2.0, 1.0
 SYMMETRIC = {"同一事件", "观点一致", "观点相悖", "上下游", "版本演进", "延伸思考"}
 _MIN_TITLE, _SAME_TITLE = 4, 0.6  # characters and pairs; share of them two titles share
 _DIGITS = re.compile(r"\d+(?:\.\d+)*")
+
+
+@dataclass
+class Scored:
+    """Every note's score as a candidate for one note, with what explains it."""
+
+    score: np.ndarray
+    boosts: dict[int, list[tuple[str, str, str]]]  # j -> (kind, reason, evidence)
+    topical: np.ndarray  # topic similarity
+    titles: np.ndarray  # Jaccard index of the titles' words and pairs
+    topic_links: np.ndarray  # for a topic note: 1 for the notes linking it, else 0
 
 
 @dataclass
@@ -82,25 +98,47 @@ class Related:
         ptr = model.title_ptr
         self._title_size = np.diff(ptr)
         self._title_owner = np.repeat(np.arange(len(notes)), self._title_size)
+        self.topic_col = np.full(len(notes), -1)  # a topic note's column, else -1
+        self.topic_col[model.topic_rows] = np.arange(len(model.keys))
+        self.labels = labels
+        count = np.sqrt(np.maximum(labels.sum(axis=0), 1.0))
+        self.cotopic = (labels.T @ labels) / count[:, None] / count[None, :]
+        np.fill_diagonal(self.cotopic, 0.0)
 
-    def near_titles(self, i: int) -> list[int]:
-        """Notes whose titles share most of their words and character pairs with note `i`'s."""
+    def _shared_titles(self, i: int) -> np.ndarray:
+        """How many title words and character pairs each note shares with note `i`."""
         ptr, ids, size = self.model.title_ptr, self.model.title_ids, self._title_size
         mine = ids[ptr[i] : ptr[i + 1]]
+        return np.bincount(self._title_owner[np.isin(ids, mine)], minlength=len(size))
+
+    def near_titles(self, i: int, shared: np.ndarray | None = None) -> list[int]:
+        """Notes whose titles share most of their words and character pairs with note `i`'s."""
+        size = self._title_size
         if size[i] < _MIN_TITLE:
             return []
-        shared = np.bincount(self._title_owner[np.isin(ids, mine)], minlength=len(size))
+        shared = self._shared_titles(i) if shared is None else shared
         near = (shared >= _SAME_TITLE * np.maximum(size, size[i])) & (size >= _MIN_TITLE)
         near[i] = False
         return np.flatnonzero(near & (shared > 0)).tolist()
 
-    def scores(self, i: int, sims: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
-        """Every note's score as a candidate for note `i`, its boosts, its topic similarity."""
-        notes = self.model.index.notes
+    def scores(self, i: int, sims: np.ndarray) -> Scored:
+        """Every note's score as a candidate for note `i`, and its evidence."""
+        model, notes = self.model, self.model.index.notes
         me = notes[i]
         score = W_TEXT * sims.astype(np.float64)
         topical = self.topic_vectors @ self.topic_vectors[i]
         score += W_TOPICS * topical
+        shared = self._shared_titles(i)
+        size = self._title_size
+        titles = shared / np.maximum(size + size[i] - shared, 1)
+        titles[i] = 0.0
+        score += W_TITLES * titles
+        topic_links = np.zeros(len(notes))
+        c = self.topic_col[i]
+        if c >= 0:  # a topic note: the notes linking it, the topics linked together with it
+            topic_links = self.labels[:, c].astype(np.float64)
+            score += W_LINKS_TOPIC * topic_links
+            score[model.topic_rows] += W_COTOPIC * self.cotopic[c]
         site = self.sites[i]
         if site is not None:
             score += W_SITE * (self.site_ids == self.site_ids[i])
@@ -126,14 +164,14 @@ class Related:
             found = repo(url)
             for j in self.by_repo.get(found, ()) if found else ():
                 boost(j, "same-source", "上下游", f"both come from {found}")
-        for j in self.near_titles(i):
+        for j in self.near_titles(i, shared):
             same = _DIGITS.sub("#", me.title) == _DIGITS.sub("#", notes[j].title)
             reason = "版本演进" if same and me.title != notes[j].title else "同一事件"
             boost(j, "title", reason, f"a near-duplicate title: {notes[j].title}")
         for j, found in boosts.items():
             score[j] += sum(BOOSTS[kind] for kind in {k for k, _, _ in found})
         score[i] = -np.inf
-        return score, boosts, topical
+        return Scored(score, boosts, topical, titles, topic_links)
 
     def rank(
         self,
@@ -141,14 +179,14 @@ class Related:
         sims: np.ndarray,
         skip: set[str] = frozenset(),
         limit: int = 10,
-        scored: tuple | None = None,
+        scored: Scored | None = None,
         known: set[str] = frozenset(),
     ) -> list[Candidate]:
         """The best `limit` candidates for note `i`, leaving out the notes in `skip`;
         `known`: the note's current related documents (their neighbours are likely too)."""
         notes, by_rel = self.model.index.notes, self.model.index.by_rel
-        score, boosts, topical = scored or self.scores(i, sims)
-        score = score.copy()
+        scored = scored or self.scores(i, sims)
+        score, boosts, topical = scored.score.copy(), scored.boosts, scored.topical
         near: dict[int, list[str]] = {}
         for k in (by_rel[rel] for rel in sorted(known) if rel in by_rel):
             for j in self.outgoing.get(k, ()):
@@ -175,8 +213,19 @@ class Related:
             evidence = [words for _, _, words in found]
             if j in near:
                 evidence.append(f"linked with a note this one is linked with: {near[j][0]}")
+            if scored.topic_links[j]:
+                evidence.append("it links this topic")
+            c, d = self.topic_col[i], self.topic_col[j]
+            if c >= 0 and d >= 0 and self.cotopic[c, d] >= 0.2:
+                evidence.append(
+                    f"notes often link both topics (co-occurrence {self.cotopic[c, d]:.2f})"
+                )
             if topical[j] >= 0.3:
                 evidence.append(f"shares specific topics (topic similarity {topical[j]:.2f})")
+            if scored.titles[j] >= 0.3:
+                evidence.append(
+                    f"similar titles ({scored.titles[j]:.0%} of words and pairs shared)"
+                )
             evidence.append(f"text similarity {sims[j]:.2f}")
             reason = found[0][1] if found else "延伸思考"
             out.append(Candidate(notes[j].rel, notes[j].title, float(score[j]), reason, evidence))
