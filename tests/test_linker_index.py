@@ -145,3 +145,19 @@ def test_title_overlap_is_a_jaccard_index_of_cjk_and_latin_grams(vault: Path) ->
     ranked = related.rank(i, related.model.similar(i), limit=3)
     assert ranked[0].rel == "01-博客/乙/long2.md"
     assert any(e.startswith("similar titles (73%") for e in ranked[0].evidence)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://GitHub.com/Owner/Name.git", "github.com/owner/name"),
+        ("https://www.gitlab.com/a/b/-/tree/main", "gitlab.com/a/b"),
+        ("https://github.com/owner", None),  # an owner, not a repository
+        ("https://example.com/github.com/a/b", None),  # the name in a path is no host
+        ("https://example.com/文章", None),
+    ],
+)
+def test_repository_of_a_url(url: str, expected: str | None) -> None:
+    from vaultkit.linker.features import repo
+
+    assert repo(url) == expected

@@ -16,6 +16,12 @@ from pathlib import Path
 
 import click
 
+# One BLAS thread unless told otherwise: the linker's products are small (one note, or
+# batches of notes x topics), and on a busy 2-core machine OpenBLAS's threads turned a 1 ms
+# product into 0.15 s. numpy reads it when first imported, after this module (commands
+# import it lazily), and only `vaultkit link` loads this module.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 EXIT_CLEAN, EXIT_REFUSED, EXIT_ERROR = 0, 1, 2
 _EXTRA = "the linker needs numpy and scipy: pip install 'vaultkit[linker]'"
 

@@ -70,6 +70,9 @@ class Features:
 
 def repo(url: str) -> str | None:
     """`github.com/owner/name` for a GitHub (or GitLab) repository URL, else None."""
+    folded = url.lower()
+    if "github.com" not in folded and "gitlab.com" not in folded:
+        return None  # most URLs: no parse needed
     try:
         parts = urlsplit(url)
     except ValueError:
