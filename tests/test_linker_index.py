@@ -161,3 +161,39 @@ def test_repository_of_a_url(url: str, expected: str | None) -> None:
     from vaultkit.linker.features import repo
 
     assert repo(url) == expected
+
+
+def test_features_round_trip_with_lazily_decoded_fields() -> None:
+    from vaultkit.linker.features import Features
+
+    features = Features("a.md", "标题", False, ["https://a.example/x"], ["https://b.example/"])
+    features.mentions, features.title_mentions = {"mcp": [2, 3, 9]}, ["mcp"]
+    row = features.to_json()
+    again = Features.from_json(row)
+    assert "mentions" not in vars(again)  # not decoded yet
+    assert again.mentions == {"mcp": [2, 3, 9]}
+    assert again.body_urls == ["https://b.example/"] and again.title_mentions == ["mcp"]
+    assert again == features
+    assert Features.from_json(again.to_json()) == features
+
+
+def test_a_value_set_before_the_lazy_fields_are_read_is_kept() -> None:
+    from vaultkit.linker.features import Features
+
+    row = Features("a.md", "t", False, body_urls=["https://b.example/"]).to_json()
+    again = Features.from_json(row)
+    again.mentions = {"rag": [1, 4]}  # found again: the topics' names changed
+    assert again.body_urls == ["https://b.example/"]
+    assert again.mentions == {"rag": [1, 4]}
+    assert Features.from_json(again.to_json()).mentions == {"rag": [1, 4]}
+
+
+@pytest.mark.parametrize("lazy", ["not json", "[1, 2]", "[[], [], []]", "null"])
+def test_a_damaged_cache_row_reads_as_no_mentions(lazy: str) -> None:
+    from vaultkit.linker.features import Features
+
+    row = Features("a.md", "t", False).to_json()
+    damaged = Features.from_json([*row[:-1], lazy])
+    assert (damaged.body_urls, damaged.mentions, damaged.title_mentions) == ([], {}, [])
+    with pytest.raises(AttributeError):
+        _ = damaged.no_such_field

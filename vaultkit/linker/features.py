@@ -2,10 +2,15 @@
 
 Everything here is plain data (strings, numbers, lists), so it is stored as
 JSON in the linker's cache (`vaultkit.linker.index`) and never unpickled.
+The fields a warm `link suggest` reads for one note only (`LAZY`: the URLs of
+its prose, its mentions) are kept in the cache as one JSON string per note,
+decoded when first read: most of the cache's bytes, never parsed for the
+other notes.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -58,14 +63,43 @@ class Features:
     tokens: dict[int, int] = field(default_factory=dict)  # token bucket -> count
 
     def to_json(self) -> list:
+        lazy = self.__dict__.get("_lazy")
+        if lazy is None or any(name in self.__dict__ for name in LAZY):
+            values = [getattr(self, name) for name in LAZY]
+            lazy = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
         return [
-            self.rel, self.title, self.is_topic, self.urls, self.body_urls, self.topics,
-            self.related, self.aliases, self.definition, self.mentions, self.title_mentions,
+            self.rel, self.title, self.is_topic, self.urls, self.topics, self.related,
+            self.aliases, self.definition, lazy,
         ]  # fmt: skip
 
     @classmethod
     def from_json(cls, row: list) -> Features:
-        return cls(*row)
+        """The features of a cache row; the `LAZY` fields decoded when first read."""
+        *light, lazy = row
+        rel, title, is_topic, urls, topics, related, aliases, definition = light
+        features = cls(rel, title, is_topic, urls, [], topics, related, aliases, definition)
+        for name in LAZY:
+            del features.__dict__[name]
+        features.__dict__["_lazy"] = lazy
+        return features
+
+    def __getattr__(self, name: str):  # only for attributes not set: the LAZY ones
+        lazy = self.__dict__.get("_lazy")
+        if name not in LAZY or lazy is None:
+            raise AttributeError(name)
+        try:
+            values = json.loads(lazy)
+            body_urls, mentions, title_mentions = values
+            ok = isinstance(body_urls, list) and isinstance(mentions, dict)
+            values = values if ok and isinstance(title_mentions, list) else None
+        except (ValueError, TypeError):
+            values = None  # a damaged cache row: as if the note had none
+        for key, value in zip(LAZY, values or ([], {}, []), strict=True):
+            self.__dict__.setdefault(key, value)
+        return self.__dict__[name]
+
+
+LAZY = ("body_urls", "mentions", "title_mentions")
 
 
 def repo(url: str) -> str | None:
