@@ -180,10 +180,14 @@ class Note:
     @cached_property
     def lines(self) -> list[str]:
         """The note's lines without their line endings; `lines[0]` is line 1."""
-        text = self.text
-        if "\r" not in text:
-            return text.split("\n")
-        return [line.removesuffix("\r") for line in text.split("\n")]
+        return _split_lines(self.text)
+
+    def split_lines(self) -> list[str]:
+        """`lines`, computed anew and not kept (nor the decoded text): for a vault rule that
+        reads a few lines of every note, so that the notes do not all hold them at once."""
+        if "lines" in self.__dict__:
+            return self.lines
+        return _split_lines(self.source.decoded() if self.source is not None else "")
 
     @property
     def body_first_line(self) -> int:
@@ -336,6 +340,12 @@ def _fence_closed(data: bytes, start: int, end: int) -> bool:
     fence = opening.group(1)
     last = data[data.rfind(b"\n", start, stop) + 1 : stop].decode("utf-8", "replace").strip()
     return last.startswith(fence[0] * len(fence)) and set(last) == {fence[0]}
+
+
+def _split_lines(text: str) -> list[str]:
+    if "\r" not in text:
+        return text.split("\n")
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _parse_body(note: Note, body: str, base: int) -> None:

@@ -161,6 +161,10 @@ class SourceText:
             text = self._text = self.data.decode("utf-8")
         return text
 
+    def decoded(self) -> str:
+        """`text` without keeping it (the text when it is kept already)."""
+        return self._text if self._text is not None else self.data.decode("utf-8")
+
     def __reduce__(self) -> tuple:
         return SourceText, (None, self.data, self.has_bom, self.crlf_lines, self.lf_lines)
 

@@ -63,17 +63,22 @@ _WHAT = {
 }
 
 
-def _tail(note: Note) -> list[int]:
-    """The last non-blank lines of the article (1-based line numbers), outside code."""
+def _tail(note: Note) -> list[tuple[int, str]]:
+    """The last non-blank lines of the article outside code: (1-based number, text).
+
+    The rule reads every note of the vault: the note's lines are split here and not
+    kept on it (`Note.split_lines`), so the notes do not all hold their text at once.
+    """
     span = article_span(note)
     if span is None or span[0] >= span[1]:
         return []
     first, last = note.line_of(span[0]), note.line_of(max(span[0], span[1] - 1))
-    found: list[int] = []
+    found: list[tuple[int, str]] = []
     code = note.code_lines
+    lines = note.split_lines()
     for number in range(last, first, -1):
-        if note.lines[number - 1].strip() and number not in code:
-            found.append(number)
+        if lines[number - 1].strip() and number not in code:
+            found.append((number, lines[number - 1]))
             if len(found) == _TAIL:
                 break
     return found[::-1]
@@ -84,9 +89,9 @@ def _tail_facts(note: Note, config: object) -> tuple[str, ...]:
     return tail_addresses(note, _tail(note))
 
 
-def tail_addresses(note: Note, tail: list[int]) -> tuple[str, ...]:
-    """The addresses on the last lines of the article (`tail`: its last line numbers)."""
-    seen = {_email(note.lines[number - 1]) for number in tail[-_EMAIL_TAIL:]}
+def tail_addresses(note: Note, tail: list[tuple[int, str]]) -> tuple[str, ...]:
+    """The addresses on the last lines of the article (`tail`: see `_tail`)."""
+    seen = {_email(text) for _number, text in tail[-_EMAIL_TAIL:]}
     return tuple(sorted(seen - {None}))
 
 
@@ -171,12 +176,12 @@ class ScrapedBoilerplate(VaultRule):
         tails = {note.rel: _tail(note) for note in vault.subject_notes if note.source is not None}
         addresses = _repeated_addresses(vault, tails)
         for note in vault.subject_notes:
-            hits: list[tuple[int, str]] = []
+            hits: list[tuple[int, str, str]] = []
             tail = tails.get(note.rel, [])
-            for index, number in enumerate(tail):
-                text = note.lines[number - 1].strip()
+            for index, (number, line) in enumerate(tail):
+                text = line.strip()
                 kind = _kind(text)
-                if kind == "call" and index and _QUESTION.match(note.lines[tail[index - 1] - 1]):
+                if kind == "call" and index and _QUESTION.match(tail[index - 1][1]):
                     kind = None  # the answer to a question of the article's FAQ
                 if kind is None and index >= len(tail) - _EMAIL_TAIL:
                     address = _email(text)
@@ -184,21 +189,21 @@ class ScrapedBoilerplate(VaultRule):
                     if address is not None and address in addresses.get(folder, {}):
                         kind = "email"
                 if kind is not None:
-                    hits.append((number, kind))
+                    hits.append((number, kind, line))
             yield from self._blocks(note, hits, addresses)
 
     def _blocks(
-        self, note: Note, hits: list[tuple[int, str]], addresses: dict[str, dict[str, int]]
+        self, note: Note, hits: list[tuple[int, str, str]], addresses: dict[str, dict[str, int]]
     ) -> Iterator[Diagnostic]:
-        blocks: list[list[tuple[int, str]]] = []
+        """One finding per block of hits of one kind (number, kind, line) close together."""
+        blocks: list[list[tuple[int, str, str]]] = []
         for hit in hits:
             if blocks and hit[1] == blocks[-1][-1][1] and hit[0] - blocks[-1][-1][0] <= _GAP:
                 blocks[-1].append(hit)
             else:
                 blocks.append([hit])
         for block in blocks:
-            first, kind = block[0]
-            text = note.lines[first - 1]
+            first, kind, text = block[0]
             shown = f"`{_short(text)}`"
             if kind == "email":
                 folder = posixpath.dirname(note.rel)
@@ -217,7 +222,9 @@ class ScrapedBoilerplate(VaultRule):
             yield self.at_line(note, first, start + 1, len(text.strip()), message)
 
 
-def _repeated_addresses(vault: Vault, tails: dict[str, list[int]]) -> dict[str, dict[str, int]]:
+def _repeated_addresses(
+    vault: Vault, tails: dict[str, list[tuple[int, str]]]
+) -> dict[str, dict[str, int]]:
     """Per folder, the addresses that end at least `_EMAIL_NOTES` of its notes, with counts."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for note in vault.notes:
