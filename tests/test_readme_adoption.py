@@ -48,8 +48,12 @@ def test_every_vaultkit_option_in_the_readme_exists():
     assert len(commands) > 10
     for argv in commands:
         command, words = main, argv[1:]
-        while isinstance(command, click.Group) and words and words[0] in command.commands:
-            command = command.commands[words.pop(0)]
+        # `get_command`, not `commands`: the main group loads its commands when asked
+        while isinstance(command, click.Group) and words:
+            sub = command.get_command(click.Context(command), words[0])
+            if sub is None:
+                break
+            command, words = sub, words[1:]
         known = {o for param in command.params for o in (*param.opts, *param.secondary_opts)}
         for word in words:
             option = word.split("=", 1)[0]
