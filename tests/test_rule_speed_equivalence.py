@@ -8,7 +8,7 @@
 - a `Support` that rules claims out with the candidates finds what one that always
   builds the full numbers index finds;
 - the names index (runs cut by one pattern, taken apart once per run) finds a name
-  exactly where the word-by-word index does;
+  exactly where the word-by-word index does, and blanks the words `blank_names` blanks;
 - `sentence_starts`, which skips to the characters it acts on, and the image URL
   pattern spelled out without `re.IGNORECASE` agree with their plain forms.
 """
@@ -29,6 +29,7 @@ from vaultkit.claims.terms import (
     PLAIN_NUMBER,
     QUANTITY_AFTER,
     WORD,
+    blank_names,
     is_name_word,
     term_key,
     word_facts,
@@ -200,6 +201,15 @@ def test_the_names_index_finds_what_the_word_by_word_index_finds(value, wanted):
         if re.fullmatch(r"[\d.:]*", key):
             continue  # numbers as words are looked up in the numbers index
         assert support._found(key) == _found_word_by_word(value, key), key
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(NAMES, TEXTS))
+def test_names_blanked_word_by_word_are_those_the_runs_blank(value):
+    by_runs = Support([([(1, value)], "body")])
+    by_runs._names()
+    assert blank_names(value) == by_runs._scanned(0)
+    assert Support([([(1, value)], "body")])._scanned(0) == by_runs._scanned(0)
 
 
 # ------------------------------------------------------------------ sentences, URLs

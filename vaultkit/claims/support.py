@@ -43,7 +43,15 @@ from vaultkit.claims.model import (
     value_key,
 )
 from vaultkit.claims.numbers import candidates, dates, number_at, numbers
-from vaultkit.claims.terms import CJK, MAX_WINDOW, NO_NAME, Run, names_of, split_runs
+from vaultkit.claims.terms import (
+    CJK,
+    MAX_WINDOW,
+    NO_NAME,
+    Run,
+    blank_names,
+    names_of,
+    split_runs,
+)
 
 _RELATIVE_YEARS = (("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("后年", 2))
 _EPSILON = 1e-9
@@ -76,6 +84,7 @@ class Support:
         self._link_keys: set[str] | None = None
         self.texts = [part if isinstance(part, Text) else Text(*part) for part in parts]
         self.text = "\n".join(text.value for text in self.texts)  # glosses, aliases, `去年`
+        self._blanked: list[str | None] = [None] * len(self.texts)  # `_scanned`
         self._lower: str | None = None  # `text` case-folded, for names as written
         self._named = False
         self._counted = False
@@ -92,7 +101,6 @@ class Support:
             return
         self._named = True
         self._split = [split_runs(text.value) for text in self.texts]
-        self._blanked: list[str | None] = [None] * len(self.texts)
         self._runs: list[Run] = []
         for parts, facts in self._split:
             self._runs += names_of(parts, facts)
@@ -110,17 +118,20 @@ class Support:
 
     def _scanned(self, index: int) -> str:
         """The `index`-th text with its name words blanked out (number parts kept:
-        `Tern-7B`), for the numbers."""
-        self._names()
+        `Tern-7B`), for the numbers: from the names index when it is built, else a word
+        at a time (`blank_names`: the same text, without taking runs apart)."""
         scanned = self._blanked[index]
         if scanned is None:
-            parts, facts = self._split[index]
-            if all(found[0] is None for found in facts):
-                scanned = self.texts[index].value
+            if not self._named:
+                scanned = blank_names(self.texts[index].value)
             else:
-                parts = parts.copy()
-                parts[1::2] = [f[0] or run for f, run in zip(facts, parts[1::2], strict=True)]
-                scanned = "".join(parts)
+                parts, facts = self._split[index]
+                if all(found[0] is None for found in facts):
+                    scanned = self.texts[index].value
+                else:
+                    parts = parts.copy()
+                    parts[1::2] = [f[0] or run for f, run in zip(facts, parts[1::2], strict=True)]
+                    scanned = "".join(parts)
             self._blanked[index] = scanned
         return scanned
 
