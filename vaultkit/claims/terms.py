@@ -340,8 +340,8 @@ def acronym_pairs(found: list[Term]) -> dict[int, list[int]]:
             acronym = found[short].where.text
             if " " in acronym or not acronym.isalpha() or len(acronym) > 8:
                 continue
-            key = acronym.casefold()
-            if key in _initials(found[long]) or key.removesuffix("s") in _initials(found[long]):
+            key, initials = acronym.casefold(), _initials(found[long])
+            if key in initials or key.removesuffix("s") in initials:
                 pairs.setdefault(short, []).append(long)
                 pairs.setdefault(long, []).append(short)
     return pairs

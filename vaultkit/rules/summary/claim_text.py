@@ -26,6 +26,7 @@ _FUNCTION_WORDS = frozenset(
     its their which can will not""".split()  # noqa: SIM905  (a word list reads better as text)
 )
 CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_CHARS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # (counted a run at a time)
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image's URL names nothing
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()（）\[\]【】\"'“”，。；！？、]+")
 
@@ -196,7 +197,7 @@ def english(note: Note, first: int, last: int) -> set[int]:
     for number in range(first, min(last, len(note.lines)) + 1):
         line = note.lines[number - 1]
         words = _LATIN_WORD.findall(line)
-        if len(words) < 4 or len(words) <= len(CJK_CHAR.findall(line)):
+        if len(words) < 4 or len(words) <= sum(map(len, _CJK_CHARS.findall(line))):
             continue
         if sum(word.casefold() in _FUNCTION_WORDS for word in words) >= 2:
             found.add(number)
