@@ -165,6 +165,19 @@ class Frontmatter:
             compose(self)
         return self._duplicates
 
+    @property
+    def composed(self) -> bool:
+        """Whether the YAML is composed already (or never will be: an unclosed block)."""
+        return self._composed
+
+    def forget(self) -> None:
+        """Drop the composed YAML (composed again on next use): for a vault rule that reads
+        a field of every note, so that the notes do not all hold their node trees at once."""
+        if self.closed:
+            self._composed = False
+            self._root, self._error, self._alias = None, None, None
+            self._fields, self._duplicates = {}, []
+
     def position(self, mark: yaml.Mark) -> Position:
         """The file position of a mark inside the YAML text.
 

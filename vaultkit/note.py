@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -199,14 +199,7 @@ class Note:
     def code_lines(self) -> frozenset[int]:
         """Lines that belong to code blocks (fences included), HTML blocks or `%%` comments
         spanning lines."""
-        lines: set[int] = set()
-        for region in (*self.code, *self.html):
-            if region.kind in ("fenced", "indented", "html", "comment"):
-                first = self.line_of(region.start)
-                last = self.line_of(max(region.start, region.end - 1))
-                if region.kind != "comment" or last > first:
-                    lines.update(range(first, last + 1))
-        return frozenset(lines)
+        return code_lines(self, self.line_of)
 
     @cached_property
     def _not_prose(self) -> Regions:
@@ -324,6 +317,18 @@ def _restore(path: str, rel: str, source: SourceText | None, *state: object) -> 
             unpacked.append(link)
         links = unpacked
     return Note(Path(path), rel, source, problem, front, headings, sections, links, *rest)
+
+
+def code_lines(note: Note, line_of: Callable[[int], int]) -> frozenset[int]:
+    """`Note.code_lines`, with the line numbers of byte offsets given by `line_of`."""
+    lines: set[int] = set()
+    for region in (*note.code, *note.html):
+        if region.kind in ("fenced", "indented", "html", "comment"):
+            first = line_of(region.start)
+            last = line_of(max(region.start, region.end - 1))
+            if region.kind != "comment" or last > first:
+                lines.update(range(first, last + 1))
+    return frozenset(lines)
 
 
 def _fence_closed(data: bytes, start: int, end: int) -> bool:

@@ -103,6 +103,11 @@ class LineIndex:
             self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._data))]
         return self._starts
 
+    @property
+    def built(self) -> bool:
+        """Whether the line starts are computed already."""
+        return self._starts is not None
+
     def __reduce__(self) -> tuple:
         return LineIndex, (self._data,)  # line starts and marks are rebuilt when needed
 

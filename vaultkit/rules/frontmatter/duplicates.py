@@ -86,8 +86,8 @@ class DuplicateArticle(VaultRule):
         # (its URL fields and tracking parameters) are computed only for those that collide.
         loose: dict[str, list[tuple[Note, str, str]]] = defaultdict(list)
         for note in vault.notes:
-            facts = None if vault.is_subject(note) else note.facts
-            values = facts["urls"] if facts is not None else url_values(note, vault.config)
+            facts = note.facts
+            values = facts["urls"] if facts is not None else _read_urls(note, vault.config)
             for key, text, rough in values:
                 loose[rough].append((note, key, text))
         groups: dict[str, dict[str, tuple[Note, str]]] = defaultdict(dict)
@@ -148,6 +148,18 @@ def url_values(note: Note, config: Config) -> tuple[tuple[str, str, str], ...]:
         if rough is not None:
             found.append((key, text, rough))
     return tuple(found)
+
+
+def _read_urls(note: Note, config: Config) -> tuple[tuple[str, str, str], ...]:
+    """`url_values` of a note without facts, its YAML not kept composed if it was not yet
+    (the few notes reported compose it again), so the notes do not all hold node trees."""
+    fm = note.frontmatter
+    kept = fm is None or fm.composed
+    try:
+        return url_values(note, config)
+    finally:
+        if not kept:
+            fm.forget()
 
 
 def _url_keys(config: Config) -> list[str]:

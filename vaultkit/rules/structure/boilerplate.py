@@ -17,9 +17,10 @@ from collections.abc import Iterator
 
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.facts import provides
-from vaultkit.note import Note
+from vaultkit.note import Note, code_lines
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.structure._scan import article_span
+from vaultkit.source import LineIndex
 from vaultkit.vault import Vault
 
 _TAIL = 25  # non-blank lines at the end of the article looked at
@@ -67,14 +68,18 @@ def _tail(note: Note) -> list[tuple[int, str]]:
     """The last non-blank lines of the article outside code: (1-based number, text).
 
     The rule reads every note of the vault: the note's lines are split here and not
-    kept on it (`Note.split_lines`), so the notes do not all hold their text at once.
+    kept on it (`Note.split_lines`), so the notes do not all hold their text at once; nor
+    their line starts, when no rule has asked for them yet (a temporary index is used).
     """
     span = article_span(note)
     if span is None or span[0] >= span[1]:
         return []
-    first, last = note.line_of(span[0]), note.line_of(max(span[0], span[1] - 1))
+    index = note.source.lines
+    if not index.built:
+        index = LineIndex(note.data)  # not kept on the note
+    first, last = index.line_of(span[0]), index.line_of(max(span[0], span[1] - 1))
     found: list[tuple[int, str]] = []
-    code = note.code_lines
+    code = vars(note).get("code_lines") or code_lines(note, index.line_of)
     lines = note.split_lines()
     for number in range(last, first, -1):
         if lines[number - 1].strip() and number not in code:

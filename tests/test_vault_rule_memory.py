@@ -1,0 +1,60 @@
+"""Vault rules that read every note (FM017's URLs, ST120's article tails) leave nothing on the
+notes they read (no composed YAML, no line starts), and find what they found when they kept
+it; with the cache on they read a checked note's facts, and find the same again."""
+
+from __future__ import annotations
+
+from test_incremental import FILES, key
+
+from vaultkit import config as config_module
+from vaultkit.linter import check_paths
+from vaultkit.note import code_lines
+from vaultkit.rules.frontmatter.duplicates import _read_urls, url_values
+from vaultkit.rules.structure.boilerplate import _tail
+from vaultkit.vault import parse_file
+
+
+def _notes(root, files):
+    return [parse_file(root / rel, rel, 1 << 20) for rel in sorted(files)]
+
+
+def test_urls_are_read_without_keeping_the_yaml(tmp_path):
+    from conftest import write_vault
+
+    root = write_vault(tmp_path / "vault", FILES)
+    config = config_module.Config()
+    for fresh, kept in zip(_notes(root, FILES), _notes(root, FILES), strict=True):
+        assert _read_urls(fresh, config) == url_values(kept, config), fresh.rel
+        if fresh.frontmatter is not None:
+            assert not fresh.frontmatter.composed  # dropped again
+            assert fresh.frontmatter.fields.keys() == kept.frontmatter.fields.keys()
+            assert _read_urls(fresh, config) == url_values(kept, config)
+            assert fresh.frontmatter.composed  # composed before: kept
+
+
+def test_tail_is_read_without_keeping_line_starts(tmp_path):
+    from conftest import write_vault
+
+    files = dict(FILES)
+    files["01-博客/戊/代码.md"] = FILES["01-博客/甲/一.md"].replace(
+        "someone@example.com", "```\ncode@example.com\n```\n\n尾行。\n\nend@example.com"
+    )
+    root = write_vault(tmp_path / "vault", files)
+    for fresh, kept in zip(_notes(root, files), _notes(root, files), strict=True):
+        kept.line_of(0), kept.code_lines  # built and kept, as note rules do
+        assert _tail(fresh) == _tail(kept), fresh.rel
+        assert not fresh.source.lines.built and "code_lines" not in vars(fresh)
+        assert code_lines(fresh, fresh.line_of) == kept.code_lines
+
+
+def test_checked_notes_read_through_their_facts_find_the_same(tmp_path, monkeypatch):
+    from conftest import write_vault
+
+    monkeypatch.setenv("VAULTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    root = write_vault(tmp_path / "vault", FILES)
+    select = ["FM017", "ST120"]
+    plain = check_paths([root], select=select)
+    cold = check_paths([root], select=select, use_cache=True)  # facts of every note
+    assert {d.code for d in plain.result.diagnostics} == {"FM017", "ST120"}
+    assert key(cold) == key(plain)
+    assert key(check_paths([root], select=select, use_cache=True)) == key(plain)
