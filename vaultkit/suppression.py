@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from vaultkit.diagnostics import Diagnostic, Position
+from vaultkit.frontmatter import Field, Frontmatter
 from vaultkit.note import Note
 
 _DIRECTIVE = re.compile(
@@ -153,8 +154,20 @@ def parse(note: Note) -> Suppressions:
 
 
 def _frontmatter_codes(note: Note, found: Suppressions) -> None:
+    """The codes the frontmatter key turns off; its YAML, when composed for this only, is
+    not kept (every note with a finding is read here: they would all hold node trees)."""
     fm = note.frontmatter
-    entry = fm.get(FRONTMATTER_KEY) if fm else None
+    if fm is None:
+        return
+    kept = fm.composed
+    try:
+        _codes_of(fm, fm.get(FRONTMATTER_KEY), found)
+    finally:
+        if not kept:
+            fm.forget()
+
+
+def _codes_of(fm: Frontmatter, entry: Field | None, found: Suppressions) -> None:
     if entry is None:
         return
     node = entry.node
