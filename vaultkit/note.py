@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
+from sys import intern
 from typing import NamedTuple
 
 import pyromark
@@ -311,7 +312,7 @@ def _restore(path: str, rel: str, source: SourceText | None, *state: object) -> 
         for link in links:
             if len(link) == 8:
                 kind, at, size, text, embed, start, end, alias = link
-                target = data[start + at : start + at + size].decode()
+                target = intern(data[start + at : start + at + size].decode())  # shared
                 text = target if text is None else text
                 link = _new(Link, (kind, target, text, embed, start, end, alias))
             unpacked.append(link)
