@@ -58,3 +58,20 @@ def test_checked_notes_read_through_their_facts_find_the_same(tmp_path, monkeypa
     assert {d.code for d in plain.result.diagnostics} == {"FM017", "ST120"}
     assert key(cold) == key(plain)
     assert key(check_paths([root], select=select, use_cache=True)) == key(plain)
+
+
+def test_st120_keeps_of_each_tail_only_the_lines_that_may_be_hits(tmp_path):
+    from conftest import write_vault
+
+    from vaultkit.rules.structure.boilerplate import _scan
+
+    body = "".join(f"第{n}段正文。\n\n" for n in range(30))
+    body += "欢迎订阅我们的邮件列表。\n\n后记一。\n\n后记二。\n\nend@example.com"
+    files = {"01-博客/甲/长.md": FILES["01-博客/甲/一.md"].replace("someone@example.com", body)}
+    (note,) = _notes(write_vault(tmp_path / "vault", files), files)
+    addresses, kept = _scan(note)
+    assert addresses == ("end@example.com",)
+    assert [(kind, last) for _number, _line, kind, last in kept] == [
+        ("call", False), (None, True), (None, True), (None, True)
+    ]  # fmt: skip
+    assert [line for _n, line, _k, _l in kept][-1] == "end@example.com"

@@ -178,19 +178,14 @@ class ScrapedBoilerplate(VaultRule):
     severity = Severity.WARNING
 
     def check_vault(self, vault: Vault) -> Iterator[Diagnostic]:
-        tails = {note.rel: _tail(note) for note in vault.subject_notes if note.source is not None}
-        addresses = _repeated_addresses(vault, tails)
+        scanned = {note.rel: _scan(note) for note in vault.subject_notes if note.source is not None}
+        addresses = _repeated_addresses(vault, scanned)
         for note in vault.subject_notes:
             hits: list[tuple[int, str, str]] = []
-            tail = tails.get(note.rel, [])
-            for index, (number, line) in enumerate(tail):
-                text = line.strip()
-                kind = _kind(text)
-                if kind == "call" and index and _QUESTION.match(tail[index - 1][1]):
-                    kind = None  # the answer to a question of the article's FAQ
-                if kind is None and index >= len(tail) - _EMAIL_TAIL:
-                    address = _email(text)
-                    folder = posixpath.dirname(note.rel)
+            folder = posixpath.dirname(note.rel)
+            for number, line, kind, last in scanned.get(note.rel, ((), ()))[1]:
+                if kind is None and last:
+                    address = _email(line.strip())
                     if address is not None and address in addresses.get(folder, {}):
                         kind = "email"
                 if kind is not None:
@@ -227,8 +222,25 @@ class ScrapedBoilerplate(VaultRule):
             yield self.at_line(note, first, start + 1, len(text.strip()), message)
 
 
+def _scan(note: Note) -> tuple[tuple[str, ...], list[tuple[int, str, str | None, bool]]]:
+    """The addresses ending a note's article, and the lines of its tail (`_tail`) that may be
+    hits: `(number, line, kind, last)` for each line of a kind and each of the last
+    `_EMAIL_TAIL` lines (`last`), whose address is looked up once the vault's are counted.
+    The rule scans every note before reporting: only these few lines of each are kept."""
+    tail = _tail(note)
+    kept: list[tuple[int, str, str | None, bool]] = []
+    for index, (number, line) in enumerate(tail):
+        kind = _kind(line.strip())
+        if kind == "call" and index and _QUESTION.match(tail[index - 1][1]):
+            kind = None  # the answer to a question of the article's FAQ
+        last = index >= len(tail) - _EMAIL_TAIL
+        if kind is not None or last:
+            kept.append((number, line, kind, last))
+    return tail_addresses(note, tail), kept
+
+
 def _repeated_addresses(
-    vault: Vault, tails: dict[str, list[tuple[int, str]]]
+    vault: Vault, scanned: dict[str, tuple[tuple[str, ...], list]]
 ) -> dict[str, dict[str, int]]:
     """Per folder, the addresses that end at least `_EMAIL_NOTES` of its notes, with counts."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -237,7 +249,8 @@ def _repeated_addresses(
         if facts is not None:
             seen = facts["tail-addresses"]
         elif note.source is not None:
-            seen = tail_addresses(note, tails.get(note.rel) or _tail(note))
+            found = scanned.get(note.rel)
+            seen = found[0] if found is not None else tail_addresses(note, _tail(note))
         else:
             continue
         for address in seen:
