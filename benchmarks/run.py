@@ -85,7 +85,10 @@ class Vaultkit:
         self, label: str, targets: list[Path], cold: bool = False, flags: tuple[str, ...] = ()
     ) -> Child:
         self.count += 1
-        output = self.work / f"{label}-{self.count}.json"
+        # The warm run repeats the priming run's command exactly, output file included (the
+        # printed report is replayed only for the same options), as a user's next run would.
+        same = label in ("prime", "warm")
+        output = self.work / ("warm.json" if same else f"{label}-{self.count}.json")
         argv = [sys.executable, "-m", "vaultkit", "check", "--output-format", "json"]
         argv += ["--output-file", str(output), *flags, *(self.cold_flags if cold else [])]
         child = Child([*argv, "--", *map(str, targets)], output.with_suffix(".err"))
