@@ -75,3 +75,15 @@ def test_st120_keeps_of_each_tail_only_the_lines_that_may_be_hits(tmp_path):
         ("call", False), (None, True), (None, True), (None, True)
     ]  # fmt: skip
     assert [line for _n, line, _k, _l in kept][-1] == "end@example.com"
+
+
+def test_a_target_path_shares_its_links_string_unless_it_has_no_break_spaces():
+    from vaultkit.note import Link
+    from vaultkit.targets import parse_target
+
+    plain = Link("wikilink", "00-元语/AI", "00-元语/AI", False, 0, 14)
+    assert parse_target(plain).path is plain.target
+    spaced = Link("wikilink", "a\u00a0b\u202fc#x", "a", False, 0, 14)
+    assert parse_target(spaced).path == "a b c"
+    markdown = Link("inline", "a\u00a0b.md", "t", False, 0, 14)
+    assert parse_target(markdown).path == "a b.md"

@@ -80,7 +80,7 @@ def parse_target(link: Link) -> Target | None:
     if link.kind == "wikilink":
         raw = link.target
         path, _, subpath = raw.partition("#")
-        path = path.translate(_NBSP).strip()
+        path = _spaces(path).strip()
         return Target("wikilink", raw, nfc(path), subpath.strip(), link.embed, link.alias)
     if link.kind not in MARKDOWN_KINDS:
         return None  # autolinks and e-mail addresses are URLs
@@ -94,7 +94,15 @@ def parse_target(link: Link) -> Target | None:
     path, _, subpath = raw.partition("#")
     if "%" in raw:
         path, subpath = unquote(path), unquote(subpath)
-    return Target("markdown", raw, nfc(path.translate(_NBSP)), subpath, link.embed)
+    return Target("markdown", raw, nfc(_spaces(path)), subpath, link.embed)
+
+
+def _spaces(path: str) -> str:
+    """`path` with its no-break spaces made plain; the same string when it has none (a
+    target's path then shares the link's string: the vault's links are all resolved)."""
+    if "\u00a0" in path or "\u202f" in path:
+        return path.translate(_NBSP)
+    return path
 
 
 def fold(text: str) -> str:
