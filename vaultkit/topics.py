@@ -18,6 +18,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
+from sys import intern
 
 from vaultkit.note import Heading, Link, Note
 from vaultkit.options import TopicsOptions
@@ -104,7 +105,7 @@ def _read_sections(note: Note, title: str) -> list[SectionView]:
                 newline = data.find(b"\n", begin)
                 after = len(data) + 1 if newline < 0 else newline + 1
                 raw = data[begin : after - 1].removesuffix(b"\r")
-                text = raw.decode("utf-8")
+                text = intern(raw.decode("utf-8"))  # `- [[AI]]`: written in many notes
                 if text.strip() and not any(s < after and begin <= e for s, e in hidden):
                     end = begin + len(raw)
                     low, high = bisect_left(link_starts, begin), bisect_left(link_starts, end)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from sys import intern
 
 from vaultkit.config import Config
 from vaultkit.facts import provides
@@ -172,7 +173,9 @@ class TopicMap:
                     if topic_like is None:
                         reached = resolution.rel
                         topic_like = reached is not None and in_folder(reached, options.folder)
-                    entry = TopicEntry(note, line, resolution, name, topic_key(name), topic_like)
+                    name = intern(name)  # the vault's entries name few topics, many times
+                    key = intern(topic_key(name))
+                    entry = TopicEntry(note, line, resolution, name, key, topic_like)
                     if topic_like and entry.key:
                         self.uses[entry.key][name] += 1
                     entries.append(entry)
