@@ -439,13 +439,9 @@ class LinkIndex:
         return SubpathProblem("heading", "#".join(parts), near, parts[index], after), None
 
     def _near_headings(self, note: Note, wanted: str) -> tuple[str, ...]:
-        """Up to three headings of `note` like `wanted`, for "did you mean".
-
-        Each call compares `wanted` with every heading, so a note with thousands of
-        headings and as many broken heading links would cost their product: a note
-        gets `NEAR_HEADINGS_BUDGET` comparisons in all, and once they are spent its
-        further broken heading links are reported without suggestions.
-        """
+        """Up to three headings of `note` like `wanted`, for "did you mean": a note spends at
+        most `NEAR_HEADINGS_BUDGET` heading comparisons (thousands of headings times as
+        many broken links would be quadratic); past it, no suggestions."""
         spent = self._near_spent.get(note.rel, 0)
         headings = self.headings(note)
         if spent + len(headings) > NEAR_HEADINGS_BUDGET:

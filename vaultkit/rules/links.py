@@ -45,9 +45,7 @@ def _quoted(note: Note, resolution: Resolution) -> str:
     return _code(text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…")
 
 
-def _listing(
-    items: list[str] | tuple[str, ...], limit: int = _MAX_LISTED, total: int | None = None
-) -> str:
+def _listing(items: list[str] | tuple[str, ...], limit: int = _MAX_LISTED, total=None) -> str:
     """The first `limit` items in code spans, and how many more of `total` (default: all)."""
     shown = ", ".join(_code(item) for item in items[:limit])
     more = (len(items) if total is None else total) - limit
@@ -426,15 +424,10 @@ class MissingHeading(_LinkRule):
             hint = f"did you mean {_listing(problem.suggestions, 3)}?"
         else:
             target = index.notes[resolution.rel]
-            # only the listed headings are rendered: a note may have thousands
-            listed = target.headings[:_MAX_LISTED]
+            listed = target.headings[:_MAX_LISTED]  # rendered: a note may have thousands
             shown = [f"{'#' * h.level} {heading_source(target, h)}" for h in listed]
-            total = len(target.headings)
-            hint = (
-                f"its headings are {_listing(shown, total=total)}"
-                if shown
-                else "it has no headings at all"
-            )
+            hint = f"its headings are {_listing(shown, total=len(target.headings))}"
+            hint = hint if shown else "it has no headings at all"
         if "^" in problem.wanted:
             hint += "; a block id cannot follow a heading: write `#^id` alone"
         return f"{_quoted(note, resolution)}: {where} has no heading `{problem.wanted}`; {hint}"
