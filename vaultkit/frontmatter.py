@@ -13,7 +13,9 @@ cheaply, and a loaded note whose frontmatter no rule reads costs nothing here.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,6 +179,17 @@ class Frontmatter:
             self._composed = False
             self._root, self._error, self._alias = None, None, None
             self._fields, self._duplicates = {}, []
+
+    @contextlib.contextmanager
+    def transient(self) -> Iterator[Frontmatter]:
+        """The block, its YAML dropped again afterwards if it was composed for this use only
+        (`forget`); kept if something had composed it before."""
+        kept = self._composed
+        try:
+            yield self
+        finally:
+            if not kept:
+                self.forget()
 
     def position(self, mark: yaml.Mark) -> Position:
         """The file position of a mark inside the YAML text.

@@ -159,12 +159,8 @@ def _frontmatter_codes(note: Note, found: Suppressions) -> None:
     fm = note.frontmatter
     if fm is None:
         return
-    kept = fm.composed
-    try:
+    with fm.transient():
         _codes_of(fm, fm.get(FRONTMATTER_KEY), found)
-    finally:
-        if not kept:
-            fm.forget()
 
 
 def _codes_of(fm: Frontmatter, entry: Field | None, found: Suppressions) -> None:

@@ -153,13 +153,10 @@ def url_values(note: Note, config: Config) -> tuple[tuple[str, str, str], ...]:
 def _read_urls(note: Note, config: Config) -> tuple[tuple[str, str, str], ...]:
     """`url_values` of a note without facts, its YAML not kept composed if it was not yet
     (the few notes reported compose it again), so the notes do not all hold node trees."""
-    fm = note.frontmatter
-    kept = fm is None or fm.composed
-    try:
+    if note.frontmatter is None:
+        return ()
+    with note.frontmatter.transient():
         return url_values(note, config)
-    finally:
-        if not kept:
-            fm.forget()
 
 
 def _url_keys(config: Config) -> list[str]:
