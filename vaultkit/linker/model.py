@@ -11,6 +11,9 @@ chosen with `vaultkit link eval` on a real vault; see the README):
 - `define`: how like the topic's own note (its definition) this note is;
 - `folder`: how often notes of the same folder link it (smoothed toward
   the vault-wide rate);
+- `related`: how many of the notes it is related to (its `## 相关文档`
+  entries and the notes whose entries name it; examples only) link the
+  topic, over one more than their number;
 - `mention`, `title`: the note's prose (its title) names it
   (`vaultkit.linker.matching`), weighted by how often a note that names the
   topic also links it; an ambiguous name needs support from `knn` or
@@ -53,6 +56,7 @@ WEIGHTS = {
     "centroid": 0.75,
     "define": 0.5,
     "folder": 0.3,
+    "related": 1.0,
     "mention": 1.0,
     "title": 0.4,
     "labels": 1.0,
@@ -103,6 +107,7 @@ class Model:
                 self._save(path)
         self.topic_rows = np.array([index.by_rel[index.topics[k].rel] for k in self.keys], int)
         self.labeled = self.Y.sum(axis=1) > 0
+        self.neighbours = _neighbours(index, self.labeled)
         self.count = self.Y.sum(axis=0).astype(np.float64)
         self.total = float(self.labeled.sum())
 
@@ -235,6 +240,11 @@ class Model:
         precision = (self.named_linked[None, :] - self_named * own + 0.5 * prior) / (
             self.named[None, :] - self_named + 0.5
         )
+        related = np.zeros_like(folder_rate)
+        for b, i in enumerate(rows):
+            if self.neighbours[i]:
+                near = self.neighbours[i]
+                related[b] = self.Y[near].sum(axis=0) / (len(near) + 1.0)
         define = sims[:, self.topic_rows]
         define = define / np.maximum(define.max(axis=1, keepdims=True), 1e-12)
         mention = named * precision
@@ -245,6 +255,7 @@ class Model:
             "centroid": centroid,
             "define": define,
             "folder": folder_rate,
+            "related": related,
             "mention": mention,
             "title": self.T[rows] * precision,
         }
@@ -263,6 +274,19 @@ class Model:
             TopicScore(self.keys[c], float(total[c]), {k: float(v[c]) for k, v in parts.items()})
             for c in order
         ]
+
+
+def _neighbours(index: VaultIndex, labeled: np.ndarray) -> list[list[int]]:
+    """Each note's related notes that serve as examples: the targets of its `## 相关文档`
+    entries and the notes whose entries name it (a relation holds both ways)."""
+    near: list[set[int]] = [set() for _ in index.notes]
+    for i, features in enumerate(index.notes):
+        for target, _ in features.related:
+            j = index.by_rel.get(target) if target else None
+            if j is not None and j != i:
+                near[i].add(j)
+                near[j].add(i)
+    return [sorted(j for j in js if labeled[j]) for js in near]
 
 
 def _code() -> list[object]:
@@ -327,6 +351,10 @@ def describe(score: TopicScore, model: Model, i: int) -> list[str]:
     folder = folder_of(model.index.notes[i].rel)
     if score.parts.get("folder", 0.0) >= 0.2:
         out.append(f"{score.parts['folder']:.0%} of the notes in {folder}/ link it")
+    near = model.neighbours[i]
+    linked = int(model.Y[near, c].sum()) if near else 0
+    if linked:
+        out.append(f"{linked} of the {len(near)} notes it is related to link it")
     found = model.index.notes[i].mentions.get(score.key)
     if found:
         where = ", ".join(str(line) for line in found[1:])
