@@ -3,7 +3,9 @@
 - `--fix` leaves a read-only (0444) note as it is, and says why;
 - a temporary file that a killed `--fix` left beside a note
   (`.NAME.PID.XXXX.vaultkit-tmp`) is removed by the next fix of that note when
-  its process is gone, and kept while its process may still be writing it;
+  its process is gone, and kept while its process may still be writing it
+  (and never another note's, whose name only begins like it);
+- many files are written at once, each checked and refused on its own;
 - FM012 shows at most 80 characters of a 100,000-character value.
 """
 
@@ -46,8 +48,30 @@ def test_sweep_never_follows_a_link_nor_removes_other_names(tmp_path):
     outside.write_text("keep")
     (tmp_path / ".a.md.999999999.zz.vaultkit-tmp").symlink_to(outside)
     (tmp_path / ".a.md.999999999.zz.txt").write_text("keep")
+    # the temporary file of the note `a.md.123.md`, being written beside `a.md` right now
+    (tmp_path / ".a.md.123.md.999999999.x7y8.vaultkit-tmp").write_text("keep")
     assert atomic.sweep(tmp_path, "a.md") == []
     assert outside.read_text() == "keep"
+
+
+def test_many_notes_are_written_at_once_and_each_refusal_stays_its_own(tmp_path):
+    notes = {f"d{n % 3}/n{n}.md": f"note {n}\n" for n in range(20)}
+    vault = write_vault(tmp_path / "v", notes)
+    (vault / "d2/n5.md").chmod(0o444)
+    jobs = []
+    for rel in notes:
+        path = vault / rel
+        jobs.append((path, b"fixed\n", atomic.snapshot(path, 1000), path, vault))
+    (vault / "d1/n4.md").write_text("edited meanwhile\n")  # changed after it was read
+    problems = atomic.replace_files(jobs)
+    refused = {rel: p for rel, p in zip(notes, problems, strict=True) if p is not None}
+    assert set(refused) == {"d1/n4.md", "d2/n5.md"}
+    assert "changed after it was read" in refused["d1/n4.md"]
+    assert "read-only" in refused["d2/n5.md"]
+    for rel in notes:
+        expected = {"d1/n4.md": "edited meanwhile\n", "d2/n5.md": "note 5\n"}.get(rel, "fixed\n")
+        assert (vault / rel).read_text() == expected
+    assert not [p for p in vault.rglob("*") if p.name.endswith(atomic.TEMP_SUFFIX)]
 
 
 def test_fm012_shows_a_long_value_shortened(tmp_path):

@@ -80,10 +80,14 @@ def _unchanged(target: Path, read: Snapshot, path: Path, root: Path) -> str | No
     return None
 
 
-def replace_file(target: Path, data: bytes, read: Snapshot, path: Path, root: Path) -> str | None:
+def replace_file(
+    target: Path, data: bytes, read: Snapshot, path: Path, root: Path, sync_folder: bool = True
+) -> str | None:
     """Replace the real file `target` (reached as `path` in the vault at `root`) with `data`.
 
-    `read` is the file as it was read; returns why it was not replaced, if so.
+    `read` is the file as it was read; returns why it was not replaced, if so. The folder
+    is fsynced after the rename unless `sync_folder` is false (`replace_files` syncs
+    each folder once, after all its renames).
     """
     if not read.mode & 0o222:
         return "it is read-only; make it writable to fix it"
@@ -115,8 +119,38 @@ def replace_file(target: Path, data: bytes, read: Snapshot, path: Path, root: Pa
     if problem is not None:
         _remove(temp)
         return problem
-    _sync_folder(folder)
+    if sync_folder:
+        _sync_folder(folder)
     return None
+
+
+WRITERS = 8  # files written at once: their fsyncs share the file system's journal commits
+
+
+def replace_files(jobs: list[tuple[Path, bytes, Snapshot, Path, Path]]) -> list[str | None]:
+    """`replace_file` for each job (target, data, read, path, root), several at a time,
+    then each folder fsynced once; returns each job's problem, in the jobs' order.
+
+    Each file is still written to a fsynced temporary file, checked and renamed by
+    itself; a crash before a folder's sync can at worst undo a rename, leaving that
+    note as it was. On an interrupt, files not yet started are left untouched.
+    """
+    if len(jobs) <= 1:
+        return [replace_file(*job) for job in jobs]
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=min(WRITERS, len(jobs)))
+    try:
+        futures = [pool.submit(replace_file, *job, sync_folder=False) for job in jobs]
+        problems = [future.result() for future in futures]
+        written = zip(jobs, problems, strict=True)
+        folders = {job[0].parent for job, problem in written if problem is None}
+        list(pool.map(_sync_folder, sorted(folders)))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return problems
 
 
 STALE_SECONDS = 3600  # a temporary file this old is left over, whatever its process
@@ -138,8 +172,8 @@ def sweep(folder: Path, name: str) -> list[str]:
     for entry in entries:
         rest = entry.name[len(head) :]
         pid, _, tail = rest.partition(".")
-        if not tail.endswith(TEMP_SUFFIX) or not pid.isdigit():
-            continue
+        if not tail.endswith(TEMP_SUFFIX) or not pid.isdigit() or "." in tail[: -len(TEMP_SUFFIX)]:
+            continue  # not ours, or another note's (`NAME.1.md` beside `NAME`)
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError:

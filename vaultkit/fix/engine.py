@@ -503,12 +503,9 @@ def _reparse(original: Note, data: bytes) -> Note | None:
 
 def write(outcome: Outcome) -> None:
     """Write every change atomically; a change that cannot be written is refused and left."""
-    for change in outcome.changes:
-        if change.refused is not None:
-            continue
-        problem = atomic.replace_file(
-            change.target, change.after, change.snapshot, change.note_path, change.root
-        )
+    changes = [change for change in outcome.changes if change.refused is None]
+    jobs = [(c.target, c.after, c.snapshot, c.note_path, c.root) for c in changes]
+    for change, problem in zip(changes, atomic.replace_files(jobs), strict=True):
         if problem is None:
             change.written = True
             continue
