@@ -187,6 +187,33 @@ def _parse_all(jobs: list[Job], context: Context, progress: Callable[[int], None
         _CONTEXT = None
 
 
+_NOTES: list[Note] = []  # the notes `check_notes` gives its forked workers
+
+
+def _check_chunk(bounds: tuple[int, int]) -> list[tuple[list[Diagnostic], list[str]]]:
+    """In a worker: `check_note` on the parent's notes `bounds[0]:bounds[1]`."""
+    return [check_note(note, _CONTEXT) for note in _NOTES[bounds[0] : bounds[1]]]
+
+
+def check_notes(notes: list[Note], context: Context) -> list[tuple[list[Diagnostic], list[str]]]:
+    """`check_note` of each of the parsed `notes`, in order; in forked workers when there
+    are enough of them (the fix rounds' notes, held in memory: only findings travel)."""
+    workers = _pool_size(len(notes))
+    if workers == 1:
+        return [check_note(note, context) for note in notes]
+    import multiprocessing
+
+    global _CONTEXT, _NOTES
+    _CONTEXT, _NOTES = context, notes
+    step = max(_CHUNK, len(notes) // (workers * 8))
+    chunks = [(lo, min(lo + step, len(notes))) for lo in range(0, len(notes), step)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [found for chunk in pool.imap(_check_chunk, chunks) for found in chunk]
+    finally:
+        _CONTEXT, _NOTES = None, []
+
+
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while records are built by the hundred thousand.

@@ -331,12 +331,13 @@ class _VaultFixer:
         rules = linter.enabled_rules(self.selection, with_online=vault.online is not None)
         context = analysis.Context(vault.config, self.selection, self.note_rules(rules), False)
         notes: tuple[list[Diagnostic], list[str]] = ([], [])
-        for note in vault.notes:
-            if note.rel in wanted:
-                more, failed = analysis.check_note(note, context)
-                self.states[note.rel].checked = (note.data, more, failed)
-                notes[0].extend(more)
-                notes[1].extend(failed)
+        subjects = [note for note in vault.notes if note.rel in wanted]
+        for note, (more, failed) in zip(
+            subjects, analysis.check_notes(subjects, context), strict=True
+        ):
+            self.states[note.rel].checked = (note.data, more, failed)
+            notes[0].extend(more)
+            notes[1].extend(failed)
         result = linter.lint(vault, self.selection, wanted.__contains__, notes, rules)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in changed}
         for d in result.diagnostics:
