@@ -19,9 +19,11 @@ from vaultkit.linker.text import title_grams  # noqa: E402
 TOPIC = '---\ntitle: "{name}"\n---\n\n## 定义\n\n{name} 的定义。\n'
 
 
-def note(title: str, body: str, topics: list[str]) -> str:
+def note(title: str, body: str, topics: list[str], related: tuple[str, ...] = ()) -> str:
+    entries = "".join(f"- [[{rel}]]；关联理由：解说；说明：相关。\n" for rel in related)
+    section = f"## 相关文档\n\n{entries}\n" if entries else ""
     links = "\n".join(f"- [[00-元语/{t}]]" for t in topics)
-    return f'---\ntitle: "{title}"\n---\n\n## 正文\n\n{body}\n\n## 关联主题\n\n{links}\n'
+    return f'---\ntitle: "{title}"\n---\n\n## 正文\n\n{body}\n\n{section}## 关联主题\n\n{links}\n'
 
 
 @pytest.fixture

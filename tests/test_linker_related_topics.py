@@ -7,21 +7,13 @@ from pathlib import Path
 
 import pytest
 from conftest import write_vault
+from test_linker_index import TOPIC, note
 
 pytest.importorskip("numpy", reason="the linker extra (numpy, scipy) is not installed")
 
 from vaultkit import config as config_module
 from vaultkit.linker import index as index_module
 from vaultkit.linker.model import Model, describe
-
-TOPIC = '---\ntitle: "{name}"\n---\n\n## 定义\n\n{name} 的定义。\n'
-
-
-def article(title: str, body: str, topics: list[str], related: list[str] = ()) -> str:
-    entries = "".join(f"- [[{rel}]]；关联理由：解说；说明：相关。\n" for rel in related)
-    section = f"## 相关文档\n\n{entries}\n" if entries else ""
-    links = "\n".join(f"- [[00-元语/{t}]]" for t in topics)
-    return f'---\ntitle: "{title}"\n---\n\n## 正文\n\n{body}\n\n{section}## 关联主题\n\n{links}\n'
 
 
 @pytest.fixture
@@ -30,12 +22,12 @@ def model(tmp_path: Path, monkeypatch) -> Model:
     files = {f"00-元语/{name}.md": TOPIC.format(name=name) for name in ("rag", "security", "AI")}
     files |= {
         # a names b (and a topic note); b names c; d names c and e, which has no topics
-        "01-博客/a.md": article("甲文", "向量 召回 重排。", ["rag"], ["01-博客/b", "00-元语/AI"]),
-        "01-博客/b.md": article("乙文", "权限 审计 漏洞。", ["security", "AI"], ["01-博客/c"]),
-        "01-博客/c.md": article("丙文", "密钥 隔离 攻击。", ["security"]),
-        "01-博客/d.md": article("丁文", "嵌入 向量 检索。", ["rag"], ["01-博客/c", "01-博客/e"]),
-        "01-博客/e.md": article("戊文", "还没有 主题 的 文章。", []),
-        "01-博客/f.md": article("己文", "没有 关系 的 文章。", ["AI"]),
+        "01-博客/a.md": note("甲文", "向量 召回 重排。", ["rag"], ["01-博客/b", "00-元语/AI"]),
+        "01-博客/b.md": note("乙文", "权限 审计 漏洞。", ["security", "AI"], ["01-博客/c"]),
+        "01-博客/c.md": note("丙文", "密钥 隔离 攻击。", ["security"]),
+        "01-博客/d.md": note("丁文", "嵌入 向量 检索。", ["rag"], ["01-博客/c", "01-博客/e"]),
+        "01-博客/e.md": note("戊文", "还没有 主题 的 文章。", []),
+        "01-博客/f.md": note("己文", "没有 关系 的 文章。", ["AI"]),
     }
     root = write_vault(tmp_path / "vault", files)
     return Model(index_module.load(root, config_module.load(root)))
