@@ -71,10 +71,8 @@ def test_st120_keeps_of_each_tail_only_the_lines_that_may_be_hits(tmp_path):
     (note,) = _notes(write_vault(tmp_path / "vault", files), files)
     addresses, kept = _scan(note)
     assert addresses == ("end@example.com",)
-    assert [(kind, last) for _number, _line, kind, last in kept] == [
-        ("call", False), (None, True), (None, True), (None, True)
-    ]  # fmt: skip
-    assert [line for _n, line, _k, _l in kept][-1] == "end@example.com"
+    assert [(kind, last) for _number, _line, kind, last in kept] == [("call", False), (None, True)]
+    assert [line for _n, line, _k, _l in kept][-1] == "end@example.com"  # of the last: addresses
 
 
 def test_a_target_path_shares_its_links_string_unless_it_has_no_break_spaces():

@@ -225,7 +225,7 @@ class ScrapedBoilerplate(VaultRule):
 def _scan(note: Note) -> tuple[tuple[str, ...], list[tuple[int, str, str | None, bool]]]:
     """The addresses ending a note's article, and the lines of its tail (`_tail`) that may be
     hits: `(number, line, kind, last)` for each line of a kind and each of the last
-    `_EMAIL_TAIL` lines (`last`), whose address is looked up once the vault's are counted.
+    `_EMAIL_TAIL` lines (`last`) that is an address, looked up once the vault's are counted.
     The rule scans every note before reporting: only these few lines of each are kept."""
     tail = _tail(note)
     kept: list[tuple[int, str, str | None, bool]] = []
@@ -234,7 +234,7 @@ def _scan(note: Note) -> tuple[tuple[str, ...], list[tuple[int, str, str | None,
         if kind == "call" and index and _QUESTION.match(tail[index - 1][1]):
             kind = None  # the answer to a question of the article's FAQ
         last = index >= len(tail) - _EMAIL_TAIL
-        if kind is not None or last:
+        if kind is not None or (last and _email(line.strip()) is not None):
             kept.append((number, line, kind, last))
     return tail_addresses(note, tail), kept
 
