@@ -85,3 +85,21 @@ def test_a_target_path_shares_its_links_string_unless_it_has_no_break_spaces():
     assert parse_target(spaced).path == "a b c"
     markdown = Link("inline", "a\u00a0b.md", "t", False, 0, 14)
     assert parse_target(markdown).path == "a b.md"
+
+
+def test_notes_from_workers_share_their_path_and_name_with_their_jobs(tmp_path, monkeypatch):
+    from conftest import write_vault
+
+    from vaultkit import analysis
+    from vaultkit.selection import CLI_ORIGINS, Selection, Stage
+
+    monkeypatch.setattr(analysis, "PARALLEL_MIN", 4)
+    monkeypatch.setenv("VAULTKIT_WORKERS", "2")
+    root = write_vault(tmp_path / "vault", FILES)
+    jobs = [analysis.Job(root / rel, rel, True) for rel in sorted(FILES)]
+    config = config_module.Config()
+    selection = Selection(config, Stage(None, [], [], CLI_ORIGINS))
+    context = analysis.Context(config, selection, [], keep_blobs=False)
+    notes = analysis.analyse(jobs, context, None).notes
+    assert [note.rel for note in notes] == sorted(FILES)
+    assert all(n.path is j.path and n.rel is j.rel for n, j in zip(notes, jobs, strict=True))

@@ -45,7 +45,7 @@ PARALLEL_MIN = 200  # fewer notes to parse than this: one process is faster
 _CHUNK = 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
     """One note to analyse: where it is, and whether its findings are wanted."""
 
@@ -289,6 +289,7 @@ def _analyse(
     results = _parse_all([jobs[i] for i in todo], context, progress)
     for index, (note, blob, findings, errors) in zip(todo, results, strict=True):
         slots[index] = note
+        note.path, note.rel = jobs[index].path, jobs[index].rel  # one copy of each, not two
         out.parsed += 1
         out.findings += findings or []
         out.errors += errors
