@@ -103,3 +103,20 @@ def test_notes_from_workers_share_their_path_and_name_with_their_jobs(tmp_path, 
     notes = analysis.analyse(jobs, context, None).notes
     assert [note.rel for note in notes] == sorted(FILES)
     assert all(n.path is j.path and n.rel is j.rel for n, j in zip(notes, jobs, strict=True))
+
+
+def test_fm017_leaves_no_yaml_composed_on_the_notes_it_compares(tmp_path):
+    from conftest import write_vault
+    from test_incremental import article
+
+    files = dict(FILES)
+    files["vaultkit.toml"] = 'frontmatter.required = ["title", "原文链接"]\n'
+    url = "https://example.com/series"  # two parts of a series: one URL, two articles
+    first, second = ("".join(map(chr, range(start, start + 300))) for start in (0x4E00, 0x5E00))
+    files["01-博客/戊/上.md"] = article(url, ["AI"], body=first)
+    other = article(url, ["AI"], body=second)
+    files["01-博客/戊/别的.md"] = other.replace("原文链接:", "source:")  # under an alias key
+    root = write_vault(tmp_path / "vault", files)
+    run = check_paths([root], select=["FM017"])
+    assert {d.path for d in run.result.diagnostics} == {"01-博客/甲/一.md", "01-博客/乙/二.md"}
+    assert not run.vault.by_rel["01-博客/戊/别的.md"].frontmatter.composed  # its role was read

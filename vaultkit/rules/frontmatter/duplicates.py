@@ -181,8 +181,9 @@ def _role(note: Note, key: str, options: FrontmatterOptions, normal: str) -> str
         return "object" if len([part for part in path.split("/") if part]) >= 2 else None
     if key not in options.url_key_aliases or options.url_fields[0] not in options.required:
         return None
-    if any(k in note.frontmatter.fields for k in options.url_fields):
-        return None
+    with note.frontmatter.transient() as fm:  # not kept composed: many notes get here
+        if any(k in fm.fields for k in options.url_fields):
+            return None
     return "article"
 
 
