@@ -120,3 +120,19 @@ def test_fm017_leaves_no_yaml_composed_on_the_notes_it_compares(tmp_path):
     run = check_paths([root], select=["FM017"])
     assert {d.path for d in run.result.diagnostics} == {"01-博客/甲/一.md", "01-博客/乙/二.md"}
     assert not run.vault.by_rel["01-博客/戊/别的.md"].frontmatter.composed  # its role was read
+
+
+def test_one_target_for_each_wikilink_written_in_many_notes(tmp_path):
+    from conftest import write_vault
+
+    from vaultkit.resolve import index_for
+
+    run = check_paths([write_vault(tmp_path / "vault", FILES)], select=["LK001"])
+    index = index_for(run.vault)
+    targets = [
+        r.target
+        for rel in ("01-博客/甲/一.md", "01-博客/乙/二.md")
+        for r in index.links_of(run.vault.by_rel[rel])
+        if r.target.path == "00-元语/AI"
+    ]
+    assert len(targets) == 2 and targets[0] is targets[1]

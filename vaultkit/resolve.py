@@ -77,6 +77,7 @@ from vaultkit.targets import (
     fold,
     heading_key,
     nfc,
+    parse_shared,
     parse_target,
 )
 from vaultkit.vault import NOTE_SUFFIX, Vault
@@ -188,6 +189,7 @@ class LinkIndex:
         self._heading_places: dict[str, dict[str, list[int]]] = {}
         self._near_spent: dict[str, int] = {}  # note -> heading comparisons spent on suggestions
         self._outgoing: dict[str, list[Resolution]] = {}
+        self._targets: dict[tuple, Target] = {}  # for `parse_shared`
         self._incoming: dict[str, list[Resolution]] | None = None
         self._reached: set[str] | None = None
         self._suggestions: dict[str, str | None] = {}
@@ -205,7 +207,7 @@ class LinkIndex:
         if found is None:
             found = []
             for link in note.links:
-                target = parse_target(link)
+                target = parse_shared(link, self._targets)
                 if target is not None:
                     found.append(self.resolve_target(target, link, note))
             self._outgoing[note.rel] = found

@@ -97,6 +97,18 @@ def parse_target(link: Link) -> Target | None:
     return Target("markdown", raw, nfc(_spaces(path)), subpath, link.embed)
 
 
+def parse_shared(link: Link, known: dict[tuple, Target]) -> Target | None:
+    """`parse_target`, one `Target` for all the wikilinks written alike (`[[00-元语/AI]]` is
+    written in thousands of notes, and the vault's links are all resolved): `known` keeps them."""
+    if link.kind != "wikilink":
+        return parse_target(link)
+    key = (link.target, link.embed, link.alias)
+    target = known.get(key)
+    if target is None:
+        target = known[key] = parse_target(link)
+    return target
+
+
 def _spaces(path: str) -> str:
     """`path` with its no-break spaces made plain; the same string when it has none (a
     target's path then shares the link's string: the vault's links are all resolved)."""
