@@ -136,3 +136,19 @@ def test_one_target_for_each_wikilink_written_in_many_notes(tmp_path):
         if r.target.path == "00-元语/AI"
     ]
     assert len(targets) == 2 and targets[0] is targets[1]
+
+
+def test_a_released_run_holds_no_note_and_still_shows_source_lines(tmp_path):
+    from conftest import write_vault
+
+    root = write_vault(tmp_path / "vault", FILES)
+    run = check_paths([root])
+    shown = {d.path: run.lines(d.path) for d in run.result.diagnostics}
+    vault = run.vault
+    topic = vault.by_rel["00-元语/AI.md"]
+    run.release()
+    assert vault.notes == [] and vault.by_rel == {} and vault.by_name == {}
+    assert set(vars(vault)) == {f for f in vars(vault) if not f.startswith("_")}  # no caches
+    assert vault.root == root and vault.config is not None and vault.attachments == []
+    assert {path: run.lines(path) for path in shown} == shown  # read from the files
+    assert topic.source is not None  # the notes themselves are untouched

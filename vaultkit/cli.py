@@ -333,6 +333,7 @@ def check(
         ),
         cwd=Path.cwd(),
     )
+    run.release()  # the report is built in the memory the parsed vault held
     from vaultkit.report.text import fix_line
 
     if show_diff or fix_only:

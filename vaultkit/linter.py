@@ -55,6 +55,12 @@ class Run:
     def vault(self) -> Vault:
         return self.vaults[0]
 
+    def release(self) -> None:
+        """Let go of every vault's parsed notes (`Vault.release`) once the check, the fixes and
+        the baseline are done with them; `lines` reads a note's file again afterwards."""
+        for vault in self.vaults:
+            vault.release()
+
     def lines(self, path: str) -> list[str] | None:
         """The source lines of a reported note, for context in reports."""
         for vault in self.vaults:

@@ -24,7 +24,7 @@ import os
 import stat
 import unicodedata
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -372,6 +372,16 @@ class Vault:
                 continue  # a folder or attachment that could not be walked is no note
             names[name_key(note.path.stem)].append(note)
         self.by_name = dict(names)
+
+    def release(self) -> None:
+        """Let go of the parsed notes and of what rules keep on the vault (attributes such as
+        the link index and the topic map, which refer to the notes): on a large vault most of
+        the process's memory, freed before the report is built in it. The files, settings and
+        problems stay; the vault then holds no note."""
+        declared = {declared.name for declared in fields(self)}
+        for name in [name for name in vars(self) if name not in declared]:
+            delattr(self, name)
+        self.notes, self.by_rel, self.by_name = [], {}, {}
 
     def is_subject(self, note: Note) -> bool:
         """Whether vault rules report on `note` in this run."""
