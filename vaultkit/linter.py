@@ -81,7 +81,7 @@ class Run:
                 text = text if isinstance(text, source.SourceText) else None
                 note = Note(vault.root / rel, rel, text)
             if note.source is not None:
-                return note.lines
+                return note.split_lines()  # kept by the report, not by the note with its text
         return None
 
 
