@@ -72,6 +72,9 @@ class Outcome:
     left: int = 0  # allowed fixes left unapplied: refused, did not settle, broke a rule
     hidden: int = 0  # unsafe fixes not applied because `--unsafe-fixes` was not given
     vaults: list[vault_module.Vault] = field(default_factory=list)  # as fixed, in memory
+    # The fix rounds' last check of the whole fixed vault (one vault's run): its notes, each
+    # the object checked, and the result; `recheck` takes it while the notes are the same.
+    last_check: tuple[list[Note], linter.Result] | None = None
 
     @property
     def applied(self) -> list[Change]:
@@ -214,6 +217,8 @@ class _VaultFixer:
                 self.found.setdefault(rel, []).append(replace(d, path=rel))
         self.states: dict[str, _State] = {}
         self.note_codes: frozenset[str] = frozenset()
+        # Each round checks the whole vault when that check can stand for `recheck`'s.
+        self.whole_run = run if _rechecks(run) and vault.online is None else None
 
     def path(self, rel: str) -> Path:
         return _path(self.vault.by_rel[rel], self.vault)
@@ -338,7 +343,20 @@ class _VaultFixer:
             self.states[note.rel].checked = (note.data, more, failed)
             notes[0].extend(more)
             notes[1].extend(failed)
-        result = linter.lint(vault, self.selection, wanted.__contains__, notes, rules)
+        if self.whole_run is not None:
+            # The whole vault, as `recheck` would: when no later round changes a note, this
+            # is the check of the fixed vault, and `recheck` need not run the vault rules.
+            vault = self.fixed_vault()
+            fresh = {
+                rel: state.checked[1:]
+                for rel, state in self.states.items()
+                if state.checked is not None and state.checked[0] == state.data
+                and state.data != state.original.data
+            }  # fmt: skip
+            result = _check_whole(self.whole_run, vault, self.selection, rules, fresh)
+            self.outcome.last_check = (vault.notes, result)
+        else:
+            result = linter.lint(vault, self.selection, wanted.__contains__, notes, rules)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in changed}
         for d in result.diagnostics:
             if d.path in found:
@@ -421,34 +439,68 @@ def recheck(
     check: several vaults, a change not written, a run that failed somewhere, or
     one that went online.
     """
-    if len(run.vaults) != 1 or run.reported is None or len(outcome.vaults) != 1:
-        return None
-    if run.online is not None or run.result.internal_errors:
+    if not _rechecks(run) or len(outcome.vaults) != 1:
         return None
     applied = outcome.applied
     if any(not change.written for change in applied):
         return None
     vault, changed = outcome.vaults[0], {change.rel: change for change in applied}
+    last = outcome.last_check
+    if last is not None and _same(last[0], vault.notes):  # no note changed after that check
+        return replace(run, vaults=[vault], result=last[1], printed_slot=None)
     stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     selection = Selection(vault.config, stage)
     rules = linter.enabled_rules(selection, with_online=False)
     note_rules = [rule for rule in rules if rule.per_note]
     codes = {rule.code for rule in note_rules}
-    found = [d for d in run.result.diagnostics if d.path not in changed and d.code in codes]
-    errors: list[str] = []
+    fresh: dict[str, tuple[list[Diagnostic], list[str]]] = {}
     context = analysis.Context(vault.config, selection, note_rules, False)
     for note in vault.notes:
         change = changed.get(note.rel)
-        if change is None or not run.reported(note.rel):
+        if change is None:
             continue
         checked = change.checked
         if checked is not None and checked[2] == codes:  # the fix rounds' last check of it
-            more, failed = checked[0], checked[1]
+            fresh[note.rel] = (checked[0], checked[1])
+        elif run.reported(note.rel):
+            fresh[note.rel] = analysis.check_note(note, context)
         else:
-            more, failed = analysis.check_note(note, context)
-        found, errors = found + more, errors + failed
-    result = linter.lint(vault, selection, run.reported, (found, errors), rules)
+            fresh[note.rel] = ([], [])
+    result = _check_whole(run, vault, selection, rules, fresh)
     return replace(run, vaults=[vault], result=result, printed_slot=None)
+
+
+def _rechecks(run: linter.Run) -> bool:
+    """Whether the fixed notes in memory can stand for a new check of the run's vault."""
+    return (
+        len(run.vaults) == 1
+        and run.reported is not None
+        and run.online is None
+        and not run.result.internal_errors
+    )
+
+
+def _same(notes: list[Note], others: list[Note]) -> bool:
+    return len(notes) == len(others) and all(a is b for a, b in zip(notes, others, strict=True))
+
+
+def _check_whole(
+    run: linter.Run,
+    vault: vault_module.Vault,
+    selection: Selection,
+    rules: list,
+    fresh: dict[str, tuple[list[Diagnostic], list[str]]],
+) -> linter.Result:
+    """The run's check of `vault`, whose notes `fresh` (rel -> note rules' findings and
+    failures) differ from the run's; the note rules' findings on the others are the run's."""
+    codes = {rule.code for rule in rules if rule.per_note}
+    found = [d for d in run.result.diagnostics if d.path not in fresh and d.code in codes]
+    errors: list[str] = []
+    for note in vault.notes:
+        if note.rel in fresh and run.reported(note.rel):
+            more, failed = fresh[note.rel]
+            found, errors = found + more, errors + failed
+    return linter.lint(vault, selection, run.reported, (found, errors), rules)
 
 
 def _complete(vault: vault_module.Vault) -> vault_module.Vault:
