@@ -277,7 +277,7 @@ def test_parallel_findings_equal_the_serial_ones(tmp_path, monkeypatch):
     serial = check_paths([root])
     monkeypatch.setattr(analysis, "PARALLEL_MIN", 1)
     monkeypatch.setenv("VAULTKIT_WORKERS", "2")
-    assert analysis._pool_size(60) == 2
+    assert analysis.pool_size(60) == 2
     parallel = check_paths([root])
     assert parallel.result.internal_errors == serial.result.internal_errors == []
     assert parallel.result.diagnostics == serial.result.diagnostics
@@ -302,7 +302,7 @@ def test_parallel_run_fills_the_cache_the_serial_run_reads(tmp_path, monkeypatch
 
 
 def test_small_runs_stay_in_one_process():
-    assert analysis._pool_size(analysis.PARALLEL_MIN - 1) == 1
+    assert analysis.pool_size(analysis.PARALLEL_MIN - 1) == 1
 
 
 def test_cache_fingerprint_separates_parts():

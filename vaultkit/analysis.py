@@ -151,7 +151,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _pool_size(count: int) -> int:
+def pool_size(count: int) -> int:
     import multiprocessing
 
     if count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
@@ -164,7 +164,7 @@ def _pool_size(count: int) -> int:
 
 def _parse_all(jobs: list[Job], context: Context, progress: Callable[[int], None]) -> Iterable:
     """(note, blob, findings, errors) per job, in order, in parallel when it pays."""
-    workers = _pool_size(len(jobs))
+    workers = pool_size(len(jobs))
     if workers == 1:
         for job in jobs:
             yield _analyse_one(job, context)
@@ -198,7 +198,7 @@ def _check_chunk(bounds: tuple[int, int]) -> list[tuple[list[Diagnostic], list[s
 def check_notes(notes: list[Note], context: Context) -> list[tuple[list[Diagnostic], list[str]]]:
     """`check_note` of each of the parsed `notes`, in order; in forked workers when there
     are enough of them (the fix rounds' notes, held in memory: only findings travel)."""
-    workers = _pool_size(len(notes))
+    workers = pool_size(len(notes))
     if workers == 1:
         return [check_note(note, context) for note in notes]
     import multiprocessing

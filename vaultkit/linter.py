@@ -406,7 +406,7 @@ def lint(
     `note_findings` are the note rules' findings and failures when the
     per-note stage (`vaultkit.analysis`) already ran them; else they run here.
     """
-    from vaultkit import analysis
+    from vaultkit import analysis, vault_pass
 
     if rules is None:
         rules = enabled_rules(selection, with_online=vault.online is not None)
@@ -424,14 +424,14 @@ def lint(
                 errors += failed
     else:
         found, errors = list(note_findings[0]), list(note_findings[1])
-    for rule in vault_rules:
-        try:
-            for diagnostic in rule.check_vault(vault):
-                if reported(diagnostic.path) and rule.code in selection.for_path(diagnostic.path):
-                    found.append(diagnostic)
-        except Exception as error:
-            errors.append(analysis.failure(rule, "the vault", error))
+
+    def keep(rule, diagnostic: Diagnostic) -> bool:
+        return reported(diagnostic.path) and rule.code in selection.for_path(diagnostic.path)
+
     checked = sum(1 for note in vault.notes if reported(note.rel))
+    more, failed = vault_pass.run(vault, vault_rules, keep, checked)
+    found += more
+    errors += failed
     return Result(_unsuppressed(vault, found), checked, errors)
 
 

@@ -1,0 +1,77 @@
+"""Running the vault rules over a vault: in two processes when they report on many notes.
+
+The vault rules fall in two groups of about the same cost on a real vault, each
+building its own indices: the link and image rules (`LK…`, `IM…`) resolve every
+link of the vault; the others read the notes' URL fields, tails and topic entries.
+With enough notes to report on (`analysis.PARALLEL_MIN`) and two cores, the second
+group runs in a forked process while this one runs the first, and only their
+findings come back. The findings and failures are those of one process, in the
+rules' order; rules that go online always run here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from vaultkit import analysis
+from vaultkit.diagnostics import Diagnostic
+
+Outcome = list[tuple[list[Diagnostic], str | None]]  # per rule: its findings, its failure
+
+_JOB: tuple | None = None  # (vault, rules, keep), inherited by the forked process
+
+
+def run(
+    vault, rules: list, keep: Callable[[object, Diagnostic], bool], reported: int
+) -> tuple[list[Diagnostic], list[str]]:
+    """Every vault rule's findings that `keep(rule, diagnostic)` accepts, and the failures of
+    the rules that crashed; `reported` is how many notes they report on."""
+    first = [rule for rule in rules if rule.code[:2] in ("LK", "IM") or rule.needs_online]
+    second = [rule for rule in rules if rule not in first]
+    done = _in_two(vault, first, second, keep, reported)
+    outcomes = {id(rule): outcome for rule, outcome in zip(first + second, done, strict=True)}
+    found: list[Diagnostic] = []
+    errors: list[str] = []
+    for rule in rules:
+        diagnostics, error = outcomes[id(rule)]
+        found += diagnostics
+        if error is not None:
+            errors.append(error)
+    return found, errors
+
+
+def _in_two(vault, first, second, keep, reported: int) -> Outcome:
+    """The outcomes of `first + second`, the second group in a forked process if it pays."""
+    if not first or not second or analysis.pool_size(reported) < 2:
+        return _run(vault, first + second, keep)
+    import multiprocessing
+
+    global _JOB
+    _JOB = (vault, second, keep)
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            pending = pool.apply_async(_child)
+            here = _run(vault, first, keep)
+            return here + pending.get()
+    finally:
+        _JOB = None
+
+
+def _child() -> Outcome:
+    vault, rules, keep = _JOB
+    return _run(vault, rules, keep)
+
+
+def _run(vault, rules: list, keep) -> Outcome:
+    out: Outcome = []
+    for rule in rules:
+        found: list[Diagnostic] = []
+        try:
+            for diagnostic in rule.check_vault(vault):
+                if keep(rule, diagnostic):
+                    found.append(diagnostic)
+        except Exception as error:  # a rule bug must not stop the run
+            out.append((found, analysis.failure(rule, "the vault", error)))
+        else:
+            out.append((found, None))
+    return out
