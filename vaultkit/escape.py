@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 
+from vaultkit import regexes
+
 # C0 and C1 controls, DEL, lone surrogates, bidirectional overrides and isolates,
 # and the non-characters XML refuses.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_UNSAFE = regexes.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -14,7 +14,6 @@ cheaply, and a loaded note whose frontmatter no rule reads costs nothing here.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,10 +21,11 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Position
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FENCE = re.compile(r"---[ \t]*\r?$")
+_FENCE = regexes.compile(r"---[ \t]*\r?$")
 _REWRITTEN_KEYS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
 
 
@@ -263,7 +263,7 @@ def locate(text: str) -> tuple[Frontmatter | None, int]:
     return Frontmatter(text[start:], 2, False, body_start), len(text)
 
 
-_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")  # line breaks to YAML only
+_ODD_BREAK = regexes.compile("\r(?!\n)|[\x85\u2028\u2029]")  # line breaks to YAML only
 MAX_DEPTH = 64  # nesting of a value (lists, mappings) that is constructed
 MAX_INT_BITS = 14_000  # about 4,200 digits: Python refuses to print more than 4,300
 

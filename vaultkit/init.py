@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from vaultkit import obsidian
+from vaultkit import obsidian, regexes
 from vaultkit.config import Config
 from vaultkit.note import Note
 from vaultkit.targets import parse_target
@@ -32,7 +32,7 @@ from vaultkit.vault import Vault
 
 SHARE = 0.9
 MIN_NOTES = 5  # a folder with fewer notes gets no override
-_LABEL = re.compile(r"^\s*(\*\*\d\)\s*[^*\n]{1,20}\*\*)", re.MULTILINE)
+_LABEL = regexes.compile(r"^\s*(\*\*\d\)\s*[^*\n]{1,20}\*\*)", re.MULTILINE)
 
 
 @dataclass

@@ -31,14 +31,13 @@ from __future__ import annotations
 import difflib
 import os
 import posixpath
-import re
 import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
 from vaultkit import config as config_module
-from vaultkit import loading
+from vaultkit import loading, regexes
 from vaultkit import vault as vault_module
 from vaultkit.fix import atomic
 from vaultkit.note import Note
@@ -48,7 +47,7 @@ from vaultkit.targets import fold, parse_target
 from vaultkit.vault import NOTE_SUFFIX, InputError, Vault
 
 _SAFE = "/!$&'*+,;=:@~-._"  # left as they are in a rewritten Markdown destination
-_ENCODED = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")  # a percent-encoded non-ASCII byte
+_ENCODED = regexes.compile(r"%[89A-Fa-f][0-9A-Fa-f]")  # a percent-encoded non-ASCII byte
 _MINIMAL = {c: f"%{ord(c):02X}" for c in "% #()<>[]\\^`{|}\t"}
 
 

@@ -28,7 +28,6 @@ composed again, the text decoded again and `lines` computed again on use.
 from __future__ import annotations
 
 import os
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from typing import NamedTuple
 import pyromark
 
 from vaultkit import frontmatter as fm_module
+from vaultkit import regexes
 from vaultkit.diagnostics import Position
 from vaultkit.frontmatter import Frontmatter
 from vaultkit.source import ReadProblem, SourceText
@@ -54,7 +54,7 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_FOOTNOTES
 )
 _LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
-_FENCE_OPEN = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
+_FENCE_OPEN = regexes.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 # A block id at the end of a block's last line: after a space, alone, or glued to `]]`.
 _ID_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")
 

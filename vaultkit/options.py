@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from vaultkit import regexes
+
 
 class ConfigError(Exception):
     """A configuration problem; the message names the file and the key."""
@@ -20,7 +22,7 @@ class ConfigError(Exception):
 ONLINE_CONCURRENCY = 32  # requests in flight at once
 ONLINE_TIMEOUT = 10.0  # seconds one request may take
 CACHE_MAX_AGE_KEY = "images.online-cache-max-age"
-_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*", re.IGNORECASE)
+_DURATION = regexes.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 

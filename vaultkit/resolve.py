@@ -68,7 +68,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from vaultkit import obsidian
+from vaultkit import obsidian, regexes
 from vaultkit.facts import provides
 from vaultkit.note import Heading, Link, Note
 from vaultkit.suggest import Names
@@ -82,9 +82,9 @@ from vaultkit.targets import (
 )
 from vaultkit.vault import NOTE_SUFFIX, Vault
 
-_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
-_ATX = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
-_ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_DRIVE = regexes.compile(r"[A-Za-z]:[\\/]")
+_ATX = regexes.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
+_ATX_CLOSE = regexes.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _CACHE_ATTRIBUTE = "_vaultkit_link_index"
 # Heading comparisons one note may spend on "did you mean" for its broken heading links.
 NEAR_HEADINGS_BUDGET = 20_000

@@ -16,11 +16,11 @@ A rule that is off by default runs only when a selector names its full code:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from vaultkit import regexes
 from vaultkit.config import Config
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def all_rules() -> list[type[Rule]]:
 
 
 ALL = "ALL"
-_SELECTOR = re.compile(r"[A-Z]+[0-9]*")
+_SELECTOR = regexes.compile(r"[A-Z]+[0-9]*")
 
 
 class SelectorError(Exception):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from vaultkit import regexes
+
 _CJK_STOPS = frozenset("。！？")
 _LATIN_STOPS = frozenset(".!?")
 _OPENERS = {
@@ -20,7 +22,7 @@ _CLOSERS = frozenset(_OPENERS.values()) | {'"'}
 # closing quotes and brackets, emphasis markers.
 _TRAILING = _CJK_STOPS | _LATIN_STOPS | _CLOSERS | frozenset("…~～*_`'")
 # Every character `sentence_starts` acts on: quotes, brackets and stops.
-_SPECIAL = re.compile(
+_SPECIAL = regexes.compile(
     "[" + re.escape("".join(sorted({'"', *_OPENERS, *_CLOSERS, *_CJK_STOPS, *_LATIN_STOPS}))) + "]"
 )
 _ABBREVIATIONS = frozenset(

@@ -11,25 +11,25 @@ from __future__ import annotations
 import codecs
 import errno
 import os
-import re
 import stat
 from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Position
 
 BOM = codecs.BOM_UTF8
-_NEWLINE = re.compile(b"\n")
+_NEWLINE = regexes.compile(b"\n")
 # Bytes 0x80-0xBF continue a UTF-8 character; every other byte starts one.
 _CONTINUATION = bytes(range(0x80, 0xC0))
 _BLOCK = 4096  # long lines get a column checkpoint every _BLOCK bytes
 _GBK_SAMPLE = 100_000  # characters looked at to tell GBK text from other bytes
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = regexes.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # GB18030 bytes, one character per match: a GB2312 character (lead byte captured), any other
 # four- or two-byte character, or a run of ASCII.
-_GBK_TOKEN = re.compile(
+_GBK_TOKEN = regexes.compile(
     rb"([\xa1-\xf7])[\xa1-\xfe]|[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]"
     rb"|[\x81-\xfe][\x40-\x7e\x80-\xfe]|[\x00-\x7f]+|[\x80-\xff]"
 )

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vaultkit import regexes
+
 if TYPE_CHECKING:
     from vaultkit.note import Note, Section
     from vaultkit.options import SummaryOptions
@@ -41,25 +43,25 @@ KINDS = (ONE_SENTENCE, KEY_POINTS, RISKS)  # in template order
 KIND_NUMBER = {ONE_SENTENCE: 1, KEY_POINTS: 2, RISKS: 3}
 
 # An H3–H6 heading line: its text (closing `#`s dropped).
-_HEADING = re.compile(r" {0,3}#{3,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
+_HEADING = regexes.compile(r" {0,3}#{3,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
 # A line that is bold from its start: `**label**` then nothing, a colon, or a colon and text.
-_BOLD = re.compile(r" {0,3}(\*\*|__)(?!\s)(.+?)(?<!\s)\1[ \t]*(?:([:：])[ \t]*(.*?))?[ \t]*")
+_BOLD = regexes.compile(r" {0,3}(\*\*|__)(?!\s)(.+?)(?<!\s)\1[ \t]*(?:([:：])[ \t]*(.*?))?[ \t]*")
 # A numbered line: `1) …`, `1）…`, `1. …`, `1、…`, `(1) …`, `（1）…`, `一、…`.
-_NUMBERED = re.compile(
+_NUMBERED = regexes.compile(
     r" {0,3}(?:([1-9])[ \t]*[)）.．、]|[(（]([1-9])[)）]|([一二三])[、.．])[ \t]*(.+?)[ \t]*"
 )
-_NUMBER_PREFIX = re.compile(r"(?:[1-9][ \t]*[)）.．、]|[(（][1-9][)）]|[一二三][、.．])[ \t]*")
+_NUMBER_PREFIX = regexes.compile(r"(?:[1-9][ \t]*[)）.．、]|[(（][1-9][)）]|[一二三][、.．])[ \t]*")
 _CJK_NUMBERS = {"一": 1, "二": 2, "三": 3}
-_COLON = re.compile(r"[ \t]*[:：][ \t]*")
-_PARENTHETICAL = re.compile(r"[(（][^()（）]*[)）]")
+_COLON = regexes.compile(r"[ \t]*[:：][ \t]*")
+_PARENTHETICAL = regexes.compile(r"[(（][^()（）]*[)）]")
 _SENTENCE_PUNCT = frozenset("，。；！？,;!?")
 # A list item: indentation, marker, text. `•` is not Markdown but real summaries use it.
-_BULLET = re.compile(r"([ \t]*)([-*+•]|\d{1,3}[.)])(?:[ \t]+(.*)|$)")
+_BULLET = regexes.compile(r"([ \t]*)([-*+•]|\d{1,3}[.)])(?:[ \t]+(.*)|$)")
 # Lines that are no content of a part: a thematic break, a comment alone on its line.
-_NOT_CONTENT = re.compile(r" {0,3}(?:([-*_])(?:[ \t]*\1){2,}|<!--.*-->|%%.*%%)[ \t]*")
+_NOT_CONTENT = regexes.compile(r" {0,3}(?:([-*_])(?:[ \t]*\1){2,}|<!--.*-->|%%.*%%)[ \t]*")
 _NOT_CONTENT_FIRST = frozenset("-*_<%")
 _BULLET_FIRST = frozenset("-*+•")
-_ORDERED_ITEM = re.compile(r"[ \t]*\d{1,3}[.)）、]")
+_ORDERED_ITEM = regexes.compile(r"[ \t]*\d{1,3}[.)）、]")
 # Words a label may hold besides a part's words, and what joins them (`风险与不足`, `风险/缺口`).
 _FILLERS = ("之处", "的", "主要", "潜在", "总结", "概括", "概述", "摘要", "核心", "关键", "性")
 _CONNECTORS = " \t与和及、/／&+·"

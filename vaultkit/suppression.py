@@ -29,18 +29,19 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Position
 from vaultkit.frontmatter import Field, Frontmatter
 from vaultkit.note import Note
 
-_DIRECTIVE = re.compile(
+_DIRECTIVE = regexes.compile(
     r"\s*vaultkit-(?P<kind>disable-next-line|disable-file|disable|enable)(?=[\s,]|$)"
     r"(?P<codes>.*)",
     re.DOTALL,
 )
-_NEAR_MISS = re.compile(r"\s*(?P<name>vaultkit-[\w-]*)")
-_REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
-_CODE = re.compile(r"[A-Za-z0-9]+")
+_NEAR_MISS = regexes.compile(r"\s*(?P<name>vaultkit-[\w-]*)")
+_REASON = regexes.compile(r"(?:^|\s)--(?:\s|$)")
+_CODE = regexes.compile(r"[A-Za-z0-9]+")
 FRONTMATTER_KEY = "vaultkit-disable"
 ALL = "ALL"
 

@@ -11,20 +11,20 @@ heading with a link's heading part the way Obsidian's `stripHeading` does.
 from __future__ import annotations
 
 import posixpath
-import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from vaultkit import regexes
 from vaultkit.note import Link
 from vaultkit.vault import name_key
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif"})
 MARKDOWN_KINDS = frozenset({"inline", "reference", "collapsed", "shortcut"})
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
-_STRIP_HEADING = re.compile(r'[!"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]')
-_WHITE = re.compile(r"\s+")
+_SCHEME = regexes.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_DRIVE = regexes.compile(r"[A-Za-z]:[\\/]")
+_STRIP_HEADING = regexes.compile(r'[!"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\\r\n]')
+_WHITE = regexes.compile(r"\s+")
 _NBSP = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 

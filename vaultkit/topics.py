@@ -14,18 +14,18 @@ other needs to import.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from sys import intern
 
+from vaultkit import regexes
 from vaultkit.note import Heading, Link, Note
 from vaultkit.options import TopicsOptions
 from vaultkit.vault import NOTE_SUFFIX
 
-_SEPARATORS = re.compile(r"[-_\s]+")
-_LIST_ITEM = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_SEPARATORS = regexes.compile(r"[-_\s]+")
+_LIST_ITEM = regexes.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 _NOTE_CACHE = "_vaultkit_sections"
 
 

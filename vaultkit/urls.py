@@ -17,25 +17,27 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import quote, unquote, unquote_plus, urlsplit
 
+from vaultkit import regexes
+
 HTTP_SCHEMES = ("http", "https")
 WECHAT_HOST = "mp.weixin.qq.com"
 WECHAT_ARTICLE_KEYS = ("__biz", "mid", "idx", "sn")
 
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.?|\[[0-9A-Fa-f:.]+\]")
-_BARE_HOST = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?")
-_SPACE = re.compile(r"\s")
+_SCHEME = regexes.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_HOST = regexes.compile(r"[\w-]+(?:\.[\w-]+)*\.?|\[[0-9A-Fa-f:.]+\]")
+_BARE_HOST = regexes.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?")
+_SPACE = regexes.compile(r"\s")
 # A second URL after a separator, or glued on (`…/a.htmlhttps://…`); not one in a
 # query (`?target=https://…`) or a path (`web.archive.org/web/2024/https://…`).
-_SECOND_URL = re.compile(r"(?:[\s,，;；、|]+|[^\s=/?&:%(,，;；、|])https?://", re.IGNORECASE)
+_SECOND_URL = regexes.compile(r"(?:[\s,，;；、|]+|[^\s=/?&:%(,，;；、|])https?://", re.IGNORECASE)
 # The common case, checked first: a plain ASCII host, an optional port, no spaces.
-_SIMPLE = re.compile(
+_SIMPLE = regexes.compile(
     r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::[1-9][0-9]{0,3})?(?:[/?#]\S*)?"
 )
 # Punctuation that ends a sentence or closes a bracket, glued to a URL by mistake.
 _TRAILING = "）》」』】〉。，、；：！？”’\"'>.,;:!)]"
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
-_QUERY_PLAIN = re.compile(r"[\w.~!$'()*,;=:@/?-]*", re.ASCII)
+_QUERY_PLAIN = regexes.compile(r"[\w.~!$'()*,;=:@/?-]*", re.ASCII)
 
 
 def problem(text: str) -> str | None:
@@ -90,7 +92,7 @@ def is_http_url(text: str) -> bool:
     return problem(text) is None
 
 
-_GLOB_CHARS = re.compile(r"[*?\[]")
+_GLOB_CHARS = regexes.compile(r"[*?\[]")
 
 
 @lru_cache(maxsize=64)

@@ -10,6 +10,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Protocol
 
+from vaultkit import regexes
+
 Line = tuple[int, str]  # a 1-based line number and its (masked) text
 
 # Full-width digits, letters and the few signs numbers use: one character for one,
@@ -22,8 +24,8 @@ _WIDE = str.maketrans(
         "％": "%", "．": ".", "～": "~", "－": "-", "＄": "$", "＋": "+", "＿": "_",
     }
 )  # fmt: skip
-_JOINERS = re.compile(r"[-_\s'’]+|(?<!\d)\.|\.(?!\d)|^v(?=\d)")
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_JOINERS = regexes.compile(r"[-_\s'’]+|(?<!\d)\.|\.(?!\d)|^v(?=\d)")
+_POSSESSIVE = regexes.compile(r"['’]s$", re.IGNORECASE)
 
 # What a number counts: two numbers with different ones do not support each other
 # (`10%` is not `十分钟`, `42 美元` is not `41%`); a number followed by anything else is
@@ -71,7 +73,7 @@ GENERIC = frozenset(
 )
 
 
-_HAS_WIDE = re.compile(
+_HAS_WIDE = regexes.compile(
     r"[\uff04\uff05\uff0b\uff0d\uff0e\uff10-\uff19\uff21-\uff3a\uff3f\uff41-\uff5a\uff5e]"
 )
 

@@ -14,19 +14,20 @@ import math
 import re
 from collections.abc import Iterable
 
+from vaultkit import regexes
 from vaultkit.claims.model import TYPED_UNITS, Number, Occurrence, Text, blank
 
 # Hedges before and after a number (`Number.approx`); one search each way.
-_HEDGE_BEFORE = re.compile(
+_HEDGE_BEFORE = regexes.compile(
     r"(?:(?P<over>超过|超|逾|高于|至少|多达|高达|大于|突破)|(?P<under>不足|不到|低于|少于|小于)"
     r"|(?P<about>约|大约|大概|近|将近|接近|约为|≈|(?<![\d%])[~～]))[ \t]*$"
 )
-_HEDGE_AFTER = re.compile(
+_HEDGE_AFTER = regexes.compile(
     r"[ \t]*(?:(?P<plus>多|余|\+)|(?P<over>以上)|(?P<under>以下)|(?P<about>左右|上下))"
 )
-_LATIN_UNIT = re.compile(r"[A-Za-z]+")
+_LATIN_UNIT = regexes.compile(r"[A-Za-z]+")
 _CURRENCY_UNIT = {"$": "美", "US$": "美", "HK$": "港", "¥": "元", "￥": "元", "€": "欧", "£": "英"}
-_DELTA_BEFORE = re.compile(
+_DELTA_BEFORE = regexes.compile(
     r"(?:高出|领先|多出|多了|少了|差距|相差|提升了?|提高了?|增加了?|增长了?|下降了?|降低了?|减少了?"
     r"|落后|加快了?|上升了?)[ \t]*(?:约|近|了)?[ \t]*$"
 )
@@ -37,34 +38,34 @@ _MULTIPLIERS = {
 }  # fmt: skip
 _PERCENT = ("%", "个百分点", "百分点")
 # (`300多万` is 300万 and more; `3w` is 3万, as chat and blogs write it.)
-_SUFFIX = re.compile(
+_SUFFIX = regexes.compile(
     r" ?(?:[多余](?=万|亿|千))?(%|个百分点|百分点|万亿|千亿|百亿|千万|百万|亿|万|千(?![米克瓦])"
     r"|(?:[KkMBTbw]|bn)(?![A-Za-z])|(?:thousand|million|billion|trillion)\b)?"
 )
 _SUFFIX_FIRST = frozenset(" %个百万亿千KkMBTbtmbw多余")  # what a `_SUFFIX` can start with
 _CURRENCY_LAST = frozenset(" $¥￥€£")  # what a `_CURRENCY` match ends with
-_CURRENCY = re.compile(r"(?:US\$|HK\$|\$|¥|￥|€|£) ?$")
+_CURRENCY = regexes.compile(r"(?:US\$|HK\$|\$|¥|￥|€|£) ?$")
 # Patterns start with a digit (no look-behind) so the engine skips to digits fast; what
 # may not come before a match is checked in code (`_glued`).
-_ARABIC = re.compile(r"\d[\d,]*(?:\.\d+)*")  # `1,234.5`; the grouping is checked in code
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
-_ISO_DATE = re.compile(r"(?:19|20)\d\d([-/.])\d{1,2}\1\d{1,2}(?![\d.])")
+_ARABIC = regexes.compile(r"\d[\d,]*(?:\.\d+)*")  # `1,234.5`; the grouping is checked in code
+_GROUPED = regexes.compile(r"\d{1,3}(?:,\d{3})+")
+_ISO_DATE = regexes.compile(r"(?:19|20)\d\d([-/.])\d{1,2}\1\d{1,2}(?![\d.])")
 # `2024年12月21日`, `2024 年 12 月`, `12月21日`: found from each `月`.
-_CN_DATE_BEFORE = re.compile(r"(?:(?P<y>(?:19|20)\d\d) ?年 ?)?(?P<m>\d{1,2}) ?$")
-_CN_DATE_AFTER = re.compile(r" ?(?P<d>\d{1,2}) ?[日号]")
-_DOTTED_DAY = re.compile(r"(\d{1,2})\.(\d{1,2}) ?号")  # `1.6号`: 1月6日, found from each `号`
-_ENGLISH_DATE = re.compile(
+_CN_DATE_BEFORE = regexes.compile(r"(?:(?P<y>(?:19|20)\d\d) ?年 ?)?(?P<m>\d{1,2}) ?$")
+_CN_DATE_AFTER = regexes.compile(r" ?(?P<d>\d{1,2}) ?[日号]")
+_DOTTED_DAY = regexes.compile(r"(\d{1,2})\.(\d{1,2}) ?号")  # `1.6号`: 1月6日, found from each `号`
+_ENGLISH_DATE = regexes.compile(
     r"\b(?P<m>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (?P<d>\d{1,2})"
     r"(?:st|nd|rd|th)?,? (?P<y>(?:19|20)\d\d)\b"
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = tuple(month.title() for month in _MONTHS)
-_MONTH_NAME = re.compile("|".join(_MONTH_NAMES))  # one pass instead of twelve
-_DIMENSIONS = re.compile(r"[xX×*](?<=\d.)(?=\d)")  # `1792x1024`: two numbers
-_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
+_MONTH_NAME = regexes.compile("|".join(_MONTH_NAMES))  # one pass instead of twelve
+_DIMENSIONS = regexes.compile(r"[xX×*](?<=\d.)(?=\d)")  # `1792x1024`: two numbers
+_TIME = regexes.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
 # `三点半`, `9点30分`, `十点整`: a body's `9:30`, found from each `点`.
-_CN_HOUR = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3}) ?$")
-_CN_MINUTE = re.compile(
+_CN_HOUR = regexes.compile(r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3}) ?$")
+_CN_MINUTE = regexes.compile(
     r" ?(?:(?P<half>半)|(?P<m>\d{1,2}|[零一二三四五六七八九十]{1,3}) ?分|整|钟)"
 )
 _CN_DIGITS = {
@@ -74,25 +75,27 @@ _CN_DIGITS = {
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_POWERS = {"十": 1, "百": 2, "千": 3, "万": 4, "亿": 8}
 # (`[x][x]*` rather than `[x]+`: one character class first lets the engine skip text fast.)
-_CN_ANY = re.compile(
+_CN_ANY = regexes.compile(
     r"[零〇一二两三四五六七八九十百千万亿][零〇一二两三四五六七八九十百千万亿]*"
     r"(?:点[零〇一二三四五六七八九]+)?"
 )
 # In a summary only an unmistakable Chinese numeral counts: a digit with a unit (`三千`) or
 # `十` with a digit (`十二`), followed by a measure word (`三千名`, `十二天`, `一百多个`).
-_CN_STRICT = re.compile(
+_CN_STRICT = regexes.compile(
     r"(?:[一二两三四五六七八九][十百千万亿]|十[一二三四五六七八九])[零〇一二两三四五六七八九十百千万亿]*"
     r"(?:点[零〇一二三四五六七八九]+)?"
     r"(?=(?:多|余)?[个位名年天次倍人家种款项条张篇元块周岁层级步轮场台部本届所座字章节期组份])"
 )
 _SMALL_UNITS = ("个百分点", "百分点", "倍", "%")
-_HALVES = re.compile(r"一半|半数|过半|减半")
-_TENTHS = re.compile(r"([一二三四五六七八九两]|\d)成(?![本功为员果熟长立都交品绩就])")  # 六成: 60
+_HALVES = regexes.compile(r"一半|半数|过半|减半")
+_TENTHS = regexes.compile(
+    r"([一二三四五六七八九两]|\d)成(?![本功为员果熟长立都交品绩就])"
+)  # 六成: 60
 # For `candidates`: each Arabic number not glued to a word or another number (`x12`,
 # `1.5.2`: no number of its own), with the multiplier after it (`(12, 万)`);
 # and the Chinese numerals a body's numbers may be (a lone digit only before `倍`, `%`...).
-_ARABIC_SUFFIX = re.compile(rf"(\d(?<![A-Za-z0-9_.,]\d)[\d,]*(?:\.\d+)*)(?={_SUFFIX.pattern})")
-_CN_NUMBER = re.compile(
+_ARABIC_SUFFIX = regexes.compile(rf"(\d(?<![A-Za-z0-9_.,]\d)[\d,]*(?:\.\d+)*)(?={_SUFFIX.pattern})")
+_CN_NUMBER = regexes.compile(
     r"[零〇一二两三四五六七八九十百千万亿]"
     r"(?:[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
     r"|点[零〇一二三四五六七八九]+|(?<=[十百千万亿])"

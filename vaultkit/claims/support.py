@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
+from vaultkit import regexes
 from vaultkit.claims.distance import letters, one_typo, osa, typos
 from vaultkit.claims.model import (
     Line,
@@ -55,13 +56,13 @@ from vaultkit.claims.terms import (
 
 _RELATIVE_YEARS = (("今年", 0), ("去年", -1), ("前年", -2), ("明年", 1), ("后年", 2))
 _EPSILON = 1e-9
-_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)*")
-_DIGIT = re.compile(r"[\d.]")
+_DIGITS = regexes.compile(r"\d[\d,]*(?:\.\d+)*")
+_DIGIT = regexes.compile(r"[\d.]")
 NEAR_MISS_MIN = 5  # characters a name needs before a near miss of it can be a typo
 TYPO_VARIANTS_MAX_DIGITS = 40  # longer digit strings are matched by length, not by variants
 NEAR_MISS_TWO = 12  # … before two edits can be one typo
-_LINK_PARTS = re.compile(r"[^\W_]+")
-_NUMERIC_KEY = re.compile(r"[\d.:]+")  # what a number's digits may be: `2024`, `3.2.0`, `9:30`
+_LINK_PARTS = regexes.compile(r"[^\W_]+")
+_NUMERIC_KEY = regexes.compile(r"[\d.:]+")  # what a number's digits may be: `2024`, `3.2.0`, `9:30`
 
 
 class Support:

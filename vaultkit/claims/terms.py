@@ -15,26 +15,27 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
 
+from vaultkit import regexes
 from vaultkit.claims.model import GENERIC, Occurrence, Term, Text, Word, term_key
 
 # (`[x][x]*` rather than `[x]+`: a pattern that starts with one character class lets the
 # regular-expression engine skip the Chinese text between words fast.)
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:['’][A-Za-z]+|[-_.][A-Za-z0-9]+)*\+*")
+WORD = regexes.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:['’][A-Za-z]+|[-_.][A-Za-z0-9]+)*\+*")
 # A run: words separated by at most two spaces (what `_runs` groups, in one match).
-RUN = re.compile(rf"{WORD.pattern}(?: {{0,2}}{WORD.pattern})*")
-NUMBER_WORD = re.compile(
+RUN = regexes.compile(rf"{WORD.pattern}(?: {{0,2}}{WORD.pattern})*")
+NUMBER_WORD = regexes.compile(
     r"\d+(?:\.\d+)?(?:[KkMBbTGWwVxXsh]|(?i:bn|[kmgtpe]i?b|ms|us|ns|min|hrs?|sec|fps|[kmg]?hz|"
     r"[kmg]wh?|mah|wh|nm|mm|cm|km|kg|mg|db|px|pt|[tgp]?flops|tops|[gmt]bps|bits?|bytes?))?"
     r"|\d+[xX×]\d+|\d+(?:\.\d+){2,}|\d+(?:st|nd|rd|th)"  # `10th`
     r"|\d{4}-\d\d-\d\dT\d\d|\d\d(?:\.\d+)?Z"  # an ISO date-time: `2026-02-17T01:18:38Z`
 )
-PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+PLAIN_NUMBER = regexes.compile(r"\d+(?:\.\d+)*")
 # Characters after a number that make it a quantity of its own, not part of the name before it.
 QUANTITY_AFTER = frozenset("%％万亿千百倍年月日号个名位次元天家种款项条张篇人分秒周岁层")
 _OPENERS = "（(["
 _CLOSERS = {"（": "）", "(": ")", "[": "]"}
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-_CJK_TAIL = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+$")
+CJK = regexes.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_CJK_TAIL = regexes.compile(r"[\u3400-\u9fff\uf900-\ufaff]+$")
 
 
 _MULTIPLIER_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn", "mn"})
@@ -52,10 +53,10 @@ def is_name_word(text: str) -> bool:
 
 # A run of words (`RUN`) and, when it ends with a digit, the first non-space character
 # within four after it ("" when there is none): whether a trailing number is a quantity.
-RUN_AFTER = re.compile(rf"({RUN.pattern})(?:(?<=[0-9])(?= {{0,3}}([^ ])))?")
-_RUN_SPLIT = re.compile(f"({RUN.pattern})")
+RUN_AFTER = regexes.compile(rf"({RUN.pattern})(?:(?<=[0-9])(?= {{0,3}}([^ ])))?")
+_RUN_SPLIT = regexes.compile(f"({RUN.pattern})")
 MAX_WINDOW = 4  # words in one indexed name (`Claude 3.5 Sonnet Preview`)
-_PART = re.compile(r"[^-_]+")
+_PART = regexes.compile(r"[^-_]+")
 
 
 WordFacts = tuple[str, tuple[int, ...], tuple[tuple[int, int], ...]]

@@ -51,12 +51,12 @@ import datetime
 import functools
 import gc
 import posixpath
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 
+from vaultkit import regexes
 from vaultkit.note import Note
 from vaultkit.resolve import LinkIndex, Resolution, index_for
 from vaultkit.vault import NOTE_SUFFIX, Vault
@@ -66,9 +66,9 @@ EDGE_KINDS = ("wikilink", "embed", "markdown", "topic", "related")
 MISSING_PREFIX = "missing:"
 SUMMARY_HEADING = "摘要"
 AUTHOR_FIELD = "作者"
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = regexes.compile(r"\d{4}-\d{2}-\d{2}")
 _LAYOUT_TOPICS = frozenset({"folder", "section", "related_section"})
-_REASON = re.compile(r"关联理由\s*[：:]\s*([^；;，,。\s]+)")
+_REASON = regexes.compile(r"关联理由\s*[：:]\s*([^；;，,。\s]+)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from vaultkit import regexes
+
 __all__ = ["page_data", "render", "safe_url", "summary_html"]
 
 LIBRARY = "force-graph.min.js"
@@ -40,12 +42,12 @@ ROOT_GROUP = "(vault root)"
 MISSING_GROUP = "(unresolved)"
 
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_SCHEME = regexes.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 # What a browser's URL parser drops before it reads the scheme: leading and trailing C0 controls
 # and spaces, and every tab and newline anywhere.
 _URL_STRIP = "".join(chr(c) for c in range(0x21))
-_URL_DROP = re.compile(r"[\t\n\r]")
-_PLACEHOLDER = re.compile(r"\{\{(TITLE|CSS|LIBRARY|DATA|APP|SCRIPT_HASHES)\}\}")
+_URL_DROP = regexes.compile(r"[\t\n\r]")
+_PLACEHOLDER = regexes.compile(r"\{\{(TITLE|CSS|LIBRARY|DATA|APP|SCRIPT_HASHES)\}\}")
 
 
 def render(graph: Any, *, title: str) -> str:

@@ -21,14 +21,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from vaultkit import regexes
 from vaultkit.linker.index import VaultIndex
 from vaultkit.linker.matching import fold
 from vaultkit.linker.text import CJK
 
 PRECISION, SUPPORT, LIFT = 0.6, 3, 4.0
 _EDGES = set("的与和了是在用及或之等把被让从对向为就也都而")  # a word does not start or end so
-_BRACKETS = re.compile(r"[（(]([^（）()]{2,60})[）)]")
-_CJK_RUN = re.compile(f"[{CJK}]+")
+_BRACKETS = regexes.compile(r"[（(]([^（）()]{2,60})[）)]")
+_CJK_RUN = regexes.compile(f"[{CJK}]+")
 
 
 def _from_definition(name: str, definition: str) -> list[str]:

@@ -11,12 +11,11 @@ other notes.
 from __future__ import annotations
 
 import json
-import re
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from vaultkit import urls
+from vaultkit import regexes, urls
 from vaultkit.linker import text as text_module
 from vaultkit.linker.matching import Matcher
 from vaultkit.note import Note
@@ -31,7 +30,7 @@ from vaultkit.topics import (
 )
 
 BUCKETS = 1 << 21  # token hashes fall in this many buckets
-_REASON = re.compile(r"关联理由\s*[：:]\s*([^；;\s]+)")
+_REASON = regexes.compile(r"关联理由\s*[：:]\s*([^；;\s]+)")
 _HASHES: dict[str, int] = {}
 _MAX_URLS = 60
 _MAX_LINES = 3  # lines kept as evidence per mentioned topic

@@ -23,15 +23,16 @@ blanked), so a name inside any of those is never a mention.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from vaultkit import regexes
+
 AMBIGUOUS = frozenset({"meta", "x", "v0", "book", "game", "design", "reading", "paper"})
-_WORD = re.compile(r"[a-z0-9]+(?:[+#]+)?")
-_LATIN_NAME = re.compile(r"[A-Za-z0-9+#]+(?:[-_ ][A-Za-z0-9+#]+)*")
-_SEPARATORS = re.compile(r"[-_\s]+")
+_WORD = regexes.compile(r"[a-z0-9]+(?:[+#]+)?")
+_LATIN_NAME = regexes.compile(r"[A-Za-z0-9+#]+(?:[-_ ][A-Za-z0-9+#]+)*")
+_SEPARATORS = regexes.compile(r"[-_\s]+")
 _JOINERS = frozenset("-_ ")
 
 

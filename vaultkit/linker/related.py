@@ -28,11 +28,11 @@ and a one-line 说明 that only a reader can write.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from vaultkit import regexes
 from vaultkit.linker.features import repo, source_key
 from vaultkit.linker.model import Model
 
@@ -41,7 +41,7 @@ W_TEXT, W_TOPICS, W_SITE, W_NEAR = 5.0, 0.3, 0.15, 1.5
 W_LINKS_TOPIC, W_COTOPIC, W_TITLES = 2.0, 2.0, 1.0
 SYMMETRIC = {"同一事件", "观点一致", "观点相悖", "上下游", "版本演进", "延伸思考"}
 _MIN_TITLE, _SAME_TITLE = 4, 0.6  # characters and pairs; share of them two titles share
-_DIGITS = re.compile(r"\d+(?:\.\d+)*")
+_DIGITS = regexes.compile(r"\d+(?:\.\d+)*")
 
 
 @dataclass

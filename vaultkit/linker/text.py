@@ -18,14 +18,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from vaultkit import regexes
 from vaultkit.note import Note
 
-_URL = re.compile(
+_URL = regexes.compile(
     rb"(?:https?|ftp)://[^\s<>()\[\]\"'\x80-\xff]+|www\.[A-Za-z0-9-]+\.[^\s<>()\x80-\xff]+"
 )
-_NOT_NEWLINE = re.compile(rb"[^\n]")
+_NOT_NEWLINE = regexes.compile(rb"[^\n]")
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{CJK}]+|[A-Za-z][A-Za-z0-9]*(?:[+#]+|(?:[.-][A-Za-z0-9]+)*)")
+_TOKEN = regexes.compile(rf"[{CJK}]+|[A-Za-z][A-Za-z0-9]*(?:[+#]+|(?:[.-][A-Za-z0-9]+)*)")
 _STOP = frozenset(
     re.split(
         r"\s+",
@@ -54,7 +55,7 @@ def prose(note: Note, skipped: tuple[str, ...] = ()) -> str:
     return data.decode("utf-8", "replace")
 
 
-_TITLE_TOKEN = re.compile(r"[\u3400-\u9fff]|[a-z0-9]+")
+_TITLE_TOKEN = regexes.compile(r"[\u3400-\u9fff]|[a-z0-9]+")
 
 
 def title_grams(title: str) -> list[str]:

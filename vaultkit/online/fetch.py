@@ -28,7 +28,6 @@ import email.utils
 import http.cookiejar
 import os
 import random
-import re
 import ssl
 import time
 from collections.abc import Callable
@@ -36,14 +35,14 @@ from dataclasses import dataclass
 
 import httpx
 
-from vaultkit import __version__
+from vaultkit import __version__, regexes
 from vaultkit.online.guard import Guard, Refused, ResolveError
 from vaultkit.online.options import OnlineOptions
 from vaultkit.online.transport import GuardedTransport
 from vaultkit.online.verdict import Kind, Outcome, Verdict
 
 SNIFF_BYTES = 1024
-_HOST = re.compile(r"[A-Za-z0-9_.-]+|[0-9A-Fa-f:.]+")
+_HOST = regexes.compile(r"[A-Za-z0-9_.-]+|[0-9A-Fa-f:.]+")
 HEADERS = {
     "User-Agent": f"vaultkit/{__version__} (image link check)",
     "Accept": "image/avif,image/webp,image/apng,image/*,*/*;q=0.8",

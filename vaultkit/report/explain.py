@@ -10,13 +10,12 @@ own messages.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vaultkit import config as config_module
 from vaultkit import note as note_module
-from vaultkit import source
+from vaultkit import regexes, source
 from vaultkit import vault as vault_module
 from vaultkit.escape import visible
 from vaultkit.note import Link, Note
@@ -25,7 +24,7 @@ from vaultkit.rules.links import findings
 from vaultkit.targets import parse_target
 from vaultkit.vault import InputError
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
+_SCHEME = regexes.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 @dataclass

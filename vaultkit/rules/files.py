@@ -7,9 +7,9 @@ nothing here ever writes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Position, Severity
 from vaultkit.note import Note
 from vaultkit.rules.base import REGISTRY, NoteRule, VaultRule, register
@@ -294,7 +294,7 @@ class MixedLineEndings(NoteRule):
                 return
 
 
-_LONE_CR = re.compile(rb"\r(?!\n)")
+_LONE_CR = regexes.compile(rb"\r(?!\n)")
 
 
 @register

@@ -10,9 +10,9 @@ rules and are skipped here; links to other attachments (`[[paper.pdf]]`,
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Note
 from vaultkit.resolve import (
@@ -30,8 +30,8 @@ from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _MAX_LISTED = 5
 _MAX_SHOWN = 80  # characters of a link quoted in a message
-_TABLE_HEADER = re.compile(r"\[\[[A-Za-z_][\w-]*(?:\.[\w-]+)+\]\]")  # TOML `[[a.b]]`
-_KEY_VALUE = re.compile(r"\s*[\w.-]+\s*=\s*\S")  # a TOML line `key = value`
+_TABLE_HEADER = regexes.compile(r"\[\[[A-Za-z_][\w-]*(?:\.[\w-]+)+\]\]")  # TOML `[[a.b]]`
+_KEY_VALUE = regexes.compile(r"\s*[\w.-]+\s*=\s*\S")  # a TOML line `key = value`
 _NEAR = 3  # lines around a `[[a.b]]` line looked at for `key = value`
 
 

@@ -14,9 +14,9 @@ LK002 leave a missing target of an entry to LK101: one finding per link.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.note import Note
 from vaultkit.options import TopicsOptions
@@ -28,7 +28,7 @@ from vaultkit.vault import Vault
 
 REASON, EXPLANATION = "关联理由", "说明"
 _SEMICOLONS, _COLONS = "；;", "：:"
-_TYPE_END = re.compile(r"[；;]|说明")
+_TYPE_END = regexes.compile(r"[；;]|说明")
 _MAX_SHOWN = 60
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import yaml
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Position
 from vaultkit.frontmatter import Frontmatter
 from vaultkit.note import Note
@@ -23,12 +23,12 @@ from vaultkit.rules.frontmatter.common import (
 )
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TOML_FENCE = re.compile(r"\+\+\+[ \t]*")
-_YAML_FENCE = re.compile(r"---[ \t]*")
-_KEY_LINE = re.compile(r"([^\s:#\-][^:：]{0,40}?)\s*[:：]")
-_NO_SPACE_COLON = re.compile(r"[^\s:：#\-\[{'\"][^:：\s]{0,40}(:(?=\S)|：)")
-_HEADING = re.compile(r"#{1,6}[ \t]")
-_INNER_QUOTE = re.compile(r"\s*([^\s:#\-\"'][^:]*?):[ \t]+\"([^\"\n]*\"[^\n]*)\"[ \t]*")
+_TOML_FENCE = regexes.compile(r"\+\+\+[ \t]*")
+_YAML_FENCE = regexes.compile(r"---[ \t]*")
+_KEY_LINE = regexes.compile(r"([^\s:#\-][^:：]{0,40}?)\s*[:：]")
+_NO_SPACE_COLON = regexes.compile(r"[^\s:：#\-\[{'\"][^:：\s]{0,40}(:(?=\S)|：)")
+_HEADING = regexes.compile(r"#{1,6}[ \t]")
+_INNER_QUOTE = regexes.compile(r"\s*([^\s:#\-\"'][^:]*?):[ \t]+\"([^\"\n]*\"[^\n]*)\"[ \t]*")
 
 
 @register

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date, datetime
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PARTS = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_MONTH_ONLY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
-_TIME = re.compile(r"(?:[Tt]|\s+)\d{1,2}:\d{2}")
+from vaultkit import regexes
+
+ISO_DATE = regexes.compile(r"\d{4}-\d{2}-\d{2}")
+_PARTS = regexes.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?")
+_COMPACT = regexes.compile(r"(\d{4})(\d{2})(\d{2})")
+_MONTH_ONLY = regexes.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+_TIME = regexes.compile(r"(?:[Tt]|\s+)\d{1,2}:\d{2}")
 _WORDY = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
 
 

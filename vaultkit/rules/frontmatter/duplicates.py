@@ -10,7 +10,7 @@ from urllib.parse import unquote, unquote_plus, urlsplit
 
 import yaml
 
-from vaultkit import urls
+from vaultkit import regexes, urls
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.facts import provides
 from vaultkit.rules.base import VaultRule, register
@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 _SHOWN = 3  # other paths named in a message
 SAME_BODY = 0.35  # share of the shorter body's trigrams the other must hold
 _SHORT_BODY = 200  # trigrams: a body shorter than this says nothing either way
-_SPACE = re.compile(r"\s+")
-_ROUGH = re.compile(r"\s*https?://(?:[^/?#@]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?", re.IGNORECASE)
-_DEFAULT_PORT = re.compile(r":0*(?:80|443)$")
-_WECHAT_ID = re.compile(r"[?&](__biz|mid|idx|sn)=([^&#]*)")
+_SPACE = regexes.compile(r"\s+")
+_ROUGH = regexes.compile(r"\s*https?://(?:[^/?#@]*@)?([^/?#]*)([^?#]*)(\?[^#]*)?", re.IGNORECASE)
+_DEFAULT_PORT = regexes.compile(r":0*(?:80|443)$")
+_WECHAT_ID = regexes.compile(r"[?&](__biz|mid|idx|sn)=([^&#]*)")
 
 
 @register

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from vaultkit import regexes
+
 # Extended_Pictographic, below U+10000.
 _PICTOGRAPHIC_BMP = (
     (0xA9, 0xA9), (0xAE, 0xAE), (0x203C, 0x203C), (0x2049, 0x2049), (0x2122, 0x2122),
@@ -66,11 +68,11 @@ _BASE = (
     "|[\U0001f1e6-\U0001f1ff]{1,2}"
     "|[0-9#*]\ufe0f?\u20e3)"
 )
-EMOJI = re.compile(f"{_BASE}{_MODIFIER}*(?:\u200d[{_ANY}]{_MODIFIER}*)*")
+EMOJI = regexes.compile(f"{_BASE}{_MODIFIER}*(?:\u200d[{_ANY}]{_MODIFIER}*)*")
 # A quick first look: a character outside the blocks that hold no pictographs (ASCII,
 # Latin, CJK, kana, hangul…; U+00A9 `©`, U+00AE, U+203C–U+2FFF, U+3030, U+303D,
 # U+3297–U+3299 and everything from U+10000 may be one).
-_MAYBE = re.compile(
+_MAYBE = regexes.compile(
     "[^\x00-\xa8\xaa-\xad\xaf-\u203b\u3000-\u302f\u3031-\u303c\u303e-\u3296\u329a-\uffff]"
 )
 

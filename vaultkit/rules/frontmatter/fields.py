@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import yaml
 
-from vaultkit import urls
+from vaultkit import regexes, urls
 from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.frontmatter import Field, Frontmatter
 from vaultkit.note import Note
@@ -34,12 +34,12 @@ from vaultkit.rules.frontmatter.common import (
 from vaultkit.rules.frontmatter.dates import diagnose, parse_iso, rewrite
 from vaultkit.rules.frontmatter.keys import drifted_url
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = regexes.compile(
     r"待补充|待定|待填|暂无|无|未知|空|占位|todo|tbd|tba|n/?a|none|null|nil|undefined|"
     r"placeholder|url|link|链接|原文链接|x{3,}|#|-+|\?+|\.+|…+",
     re.IGNORECASE,
 )
-_PLACEHOLDER_PART = re.compile(
+_PLACEHOLDER_PART = regexes.compile(
     r"(?:^|[/=.])(?:x{3,}|todo|tbd|待补充|待定|占位|placeholder)(?:$|[/?&#.])", re.IGNORECASE
 )
 _YAML_KINDS = {

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import yaml
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.frontmatter import Frontmatter
 from vaultkit.note import Note
@@ -22,7 +23,7 @@ from vaultkit.rules.frontmatter.common import (
     values_of,
 )
 
-_PLACEHOLDER_TITLE = re.compile(
+_PLACEHOLDER_TITLE = regexes.compile(
     r"未命名(?:文档|笔记)?|无标题|新建(?:笔记|文档)|标题|待补充|待定|占位(?:标题)?|"
     r"untitled(?: document| note)?|new note|title|todo|tbd|placeholder|"
     r"just a moment\.*|access denied|page not found|404(?: not found)?|环境异常|"
@@ -30,7 +31,7 @@ _PLACEHOLDER_TITLE = re.compile(
     re.IGNORECASE,
 )
 # The end of a title cut short: an English word that cannot end one, or an open bracket.
-_CUT_WORD = re.compile(
+_CUT_WORD = regexes.compile(
     r"[A-Za-z0-9)] (and|or|nor|but|the|a|an|of|to|for|with|without|in|on|at|by|from|into|"
     r"onto|via|that|which|who|whose|as|than|is|are|was|its|their|your|our|using|&)$",
     re.IGNORECASE,
@@ -40,9 +41,9 @@ _FUNCTION_WORDS = frozenset(
      "that", "in", "on", "by", "from", "it", "its", "this", "our")
 )  # fmt: skip
 _CUT_LENGTH = 24  # taglines were cut at about 30 characters before the category was added
-_OPEN_BRACKET = re.compile(r"[(（\[【][^)）\]】]*$")
-_DESCRIPTOR = re.compile(r"[：:]\s*")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_OPEN_BRACKET = regexes.compile(r"[(（\[【][^)）\]】]*$")
+_DESCRIPTOR = regexes.compile(r"[：:]\s*")
+_CJK = regexes.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _title(note: Note) -> tuple[Frontmatter, yaml.ScalarNode] | None:
@@ -180,7 +181,7 @@ _RADICALS = dict(
         strict=True,
     )
 )
-_LOOK_ALIKE = re.compile("[\u2f00-\u2fd5" + "".join(_RADICALS) + "]")
+_LOOK_ALIKE = regexes.compile("[\u2f00-\u2fd5" + "".join(_RADICALS) + "]")
 
 
 def _ideograph(char: str) -> str:

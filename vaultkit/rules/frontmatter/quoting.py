@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Position, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
@@ -18,7 +18,7 @@ from vaultkit.rules.frontmatter.common import (
     values_of,
 )
 
-_ESCAPED_QUOTE = re.compile(r"\\(?:\"|x22|u0022|U00000022)")
+_ESCAPED_QUOTE = regexes.compile(r"\\(?:\"|x22|u0022|U00000022)")
 
 
 @register

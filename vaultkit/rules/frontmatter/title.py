@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import yaml
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.frontmatter import Frontmatter
 from vaultkit.note import Note
@@ -28,9 +29,9 @@ from vaultkit.rules.frontmatter.common import (
 )
 
 TITLE = "title"
-_ENTITY = re.compile(r"&(amp;)?(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_SPACES = re.compile(r"\s+")
-_EMPTY_BRACKETS = re.compile(r"[(（\[【「『《<]\s*[)）\]】」』》>]")
+_ENTITY = regexes.compile(r"&(amp;)?(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SPACES = regexes.compile(r"\s+")
+_EMPTY_BRACKETS = regexes.compile(r"[(（\[【「『《<]\s*[)）\]】」』》>]")
 _EDGE_JUNK = " \t-—–_:：|｜·•,，、"
 
 

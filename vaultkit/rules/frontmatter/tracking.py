@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 import yaml
 
-from vaultkit import urls
+from vaultkit import regexes, urls
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
@@ -22,7 +21,7 @@ from vaultkit.rules.frontmatter.common import (
     show,
 )
 
-_SEPARATOR = re.compile(r"&amp;|&")  # `&amp;` is a scraped `&`
+_SEPARATOR = regexes.compile(r"&amp;|&")  # `&amp;` is a scraped `&`
 
 
 @dataclass(frozen=True, slots=True)

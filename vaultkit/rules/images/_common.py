@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import ipaddress
 import posixpath
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
+from vaultkit import regexes
 from vaultkit.note import Link, Note
 from vaultkit.targets import IMAGE_EXTENSIONS
 
@@ -39,13 +39,13 @@ DOCUMENT_EXTENSIONS = frozenset(
 # Case-insensitive, spelled out: `re.IGNORECASE` makes the match four times slower. (What
 # IGNORECASE lets match too: `ſ` for `s`, `K` for `k`, `İ` and `ı` for `i`.)
 _LETTER = "A-Za-z0-9\u0130\u0131\u017f\u212a-"
-_SIMPLE = re.compile(
+_SIMPLE = regexes.compile(
     rf"([Hh][Tt][Tt][Pp][Ss\u017f]?)://([{_LETTER}]+(?:\.[{_LETTER}]+)*)(?::[1-9][0-9]{{0,3}})?"
     r"(?:[/?#][^\s]*)?"
 )
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
-_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.?|\[[0-9A-Fa-f:.]+\]")
+_SCHEME = regexes.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_DRIVE = regexes.compile(r"[A-Za-z]:[\\/]")
+_HOST = regexes.compile(r"[\w-]+(?:\.[\w-]+)*\.?|\[[0-9A-Fa-f:.]+\]")
 _MARKDOWN_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in "% #()<>^|[]"})
 
 

@@ -20,11 +20,11 @@ to say about it.
 from __future__ import annotations
 
 import posixpath
-import re
 import weakref
 from collections import defaultdict
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Fix, Severity
 from vaultkit.note import Note
 from vaultkit.resolve import LinkIndex, Resolution, Status, index_for
@@ -46,7 +46,7 @@ from vaultkit.targets import IMAGE_EXTENSIONS
 from vaultkit.vault import Vault, name_key
 
 _MAX_LISTED = 5
-_DIGITS = re.compile(r"\d+")
+_DIGITS = regexes.compile(r"\d+")
 _IMAGES: weakref.WeakKeyDictionary[LinkIndex, _ImageFiles] = weakref.WeakKeyDictionary()
 
 

@@ -10,11 +10,11 @@ well-formed URL. Positions are those of the image's `![`.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
@@ -29,8 +29,8 @@ from vaultkit.rules.images._common import (
     short,
 )
 
-_STOP = re.compile(rb"[\]\n]")  # what ends an image's alt text on its line
-_SPACE = re.compile(r"\s")
+_STOP = regexes.compile(rb"[\]\n]")  # what ends an image's alt text on its line
+_SPACE = regexes.compile(r"\s")
 _LOCAL_COPY = "save the image into the vault and embed the local copy (`![[name.png]]`)"
 
 
@@ -76,7 +76,7 @@ class EmptyImageUrl(_ImageUrlRule):
                 )  # fmt: skip
 
 
-_URL_PIECE = re.compile(r"[^\s()\[\]<>]*")  # a piece of a URL: no space, bracket or paren
+_URL_PIECE = regexes.compile(r"[^\s()\[\]<>]*")  # a piece of a URL: no space, bracket or paren
 
 
 def _closed_below(note: Note, line_end: int, most: int = 3) -> int | None:

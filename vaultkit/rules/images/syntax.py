@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.note import Link, Note
 from vaultkit.resolve import LinkIndex, Resolution, index_for
@@ -32,8 +33,8 @@ from vaultkit.targets import IMAGE_EXTENSIONS, MARKDOWN_KINDS
 from vaultkit.vault import Vault
 
 # Alt text that scrapers and pasting write for a picture: `Image 3`, `Image 3: caption`, `图片2`.
-_ALT_LIKE = re.compile(r"(?:image|img|图片|图)\s*\d*\s*(?:[:：].*)?", re.IGNORECASE)
-_SIZE = re.compile(r"\d+(?:x\d+)?")
+_ALT_LIKE = regexes.compile(r"(?:image|img|图片|图)\s*\d*\s*(?:[:：].*)?", re.IGNORECASE)
+_SIZE = regexes.compile(r"\d+(?:x\d+)?")
 
 
 def _means_an_image(link: Link, name: str) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Fix
 from vaultkit.note import Heading, Note, Regions
 from vaultkit.rules.base import NoteRule
@@ -233,7 +234,7 @@ _ASCII_PAIRS = {")": "(", "]": "["}
 # A bare URL in text: pyromark does not autolink these, Obsidian does. Only
 # ASCII is taken as the URL (a copied URL is percent-encoded); what follows
 # is looked at separately for glued punctuation.
-_BARE_URL = re.compile(rb"https?://[^\x00-\x20\x7f-\xff<>\"'`|\\]+")
+_BARE_URL = regexes.compile(rb"https?://[^\x00-\x20\x7f-\xff<>\"'`|\\]+")
 _LOOK_AHEAD = 16  # bytes after a URL decoded to look for glued punctuation
 _BEFORE_TARGET = (b"(", b"<", b" ", b"\t", b"\n")  # what may come right before a destination
 

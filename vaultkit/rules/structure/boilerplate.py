@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.facts import provides
 from vaultkit.note import Note, code_lines
@@ -30,7 +31,7 @@ _LONGEST = 120  # characters: a longer line is a sentence, not a footer item
 _GAP = 5  # lines between two hits of one block
 _SHOWN = 50
 
-_FOOTER = re.compile(
+_FOOTER = regexes.compile(
     r"(?:©|\(c\)|copyright)\s*\d{4}|^\W*©\W*$|版权所有|all rights reserved|管理\s*cookie"
     r"|cookie\s*(?:设置|偏好|settings|preferences)|manage cookies|accept (?:all )?cookies"
     r"|接受所有\s*cookie|toggle theme"
@@ -39,24 +40,24 @@ _FOOTER = re.compile(
     r"|terms of (?:use|service)|cookie policy|rss)\]\(",
     re.IGNORECASE,
 )
-_CALL = re.compile(
+_CALL = regexes.compile(
     r"(?:点个|点一下|帮忙点|顺手点)(?:关注|在看|赞|星标)|给个星标|私信我"
     r"|(?:关注|订阅)(?:我|我们)的?(?:公众号|账号|频道|邮件列表|通讯)|欢迎订阅|订阅我们的"
     r"|subscribe to (?:our|my|the) (?:newsletter|mailing list|channel)"
     r"|sign up for (?:our|my|the) newsletter|join (?:our|my) newsletter",
     re.IGNORECASE,
 )
-_PRESS = re.compile(
+_PRESS = regexes.compile(
     r"(?:媒体联系|媒体垂询|新闻联系人|media (?:contact|inquiries)|press (?:contact|inquiries))",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(
+_EMAIL = regexes.compile(
     r"(?:(?:联系|合作|投稿|商务|邮箱|email|e-mail|contact)\S{0,6}?[:：]?\s*)?"
     r"<?([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)>?",
     re.IGNORECASE,
 )
 # A question set as a heading or in bold, as FAQ pages write them: `**如何与你们保持联系？**`.
-_QUESTION = re.compile(r"\s*(?:#{1,6}\s|\*\*).{1,60}[?？]\W*$")
+_QUESTION = regexes.compile(r"\s*(?:#{1,6}\s|\*\*).{1,60}[?？]\W*$")
 _WHAT = {
     "footer": "the source site's footer (copyright, cookie settings, policy links)",
     "call": "the source page's request to follow, subscribe or share",

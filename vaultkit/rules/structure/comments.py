@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.note import CodeRegion, Note
 from vaultkit.options import Settings
 from vaultkit.rules.base import NoteRule, register
 
-_WORD = re.compile(rb"%%([A-Za-z][\w-]*)")
-_SECTION = re.compile(r"##[ \t]+\S")
+_WORD = regexes.compile(rb"%%([A-Za-z][\w-]*)")
+_SECTION = regexes.compile(r"##[ \t]+\S")
 _MAX_SHOWN = 3
 
 

@@ -5,10 +5,10 @@ The blank lines around headings (ST102) are checked in `whitespace`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Heading, Note
 from vaultkit.options import Settings
@@ -28,13 +28,13 @@ from vaultkit.rules.structure._scan import (
 )
 
 # `##x`: two to six `#` then a character that is not a space, a tab, `#` or a line end.
-_NO_SPACE = re.compile(rb" {0,3}(#{2,6})([^ \t#\r\n])")
-_NO_SPACE_ANYWHERE = re.compile(rb"##+[^ \t#\r\n]")  # a literal prefix: a fast scan
-_NON_SPACE = re.compile(rb"[^ \t\r\n\f\v]")
+_NO_SPACE = regexes.compile(rb" {0,3}(#{2,6})([^ \t#\r\n])")
+_NO_SPACE_ANYWHERE = regexes.compile(rb"##+[^ \t#\r\n]")  # a literal prefix: a fast scan
+_NON_SPACE = regexes.compile(rb"[^ \t\r\n\f\v]")
 _IDEOGRAPHIC_SPACE = "\u3000".encode()
-_SPACE_RUN = re.compile(rb"(?:\xe3\x80\x80|[ \t])+")  # full-width and ASCII spaces
-_ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_FENCE = re.compile(r"`{3,}|~{3,}")
+_SPACE_RUN = regexes.compile(rb"(?:\xe3\x80\x80|[ \t])+")  # full-width and ASCII spaces
+_ATX = regexes.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_FENCE = regexes.compile(r"`{3,}|~{3,}")
 _MAX_LISTED = 5
 _SELF_CONTAINED = 60  # characters: a heading this long says what it has to say
 _OWN_SECTIONS = ("摘要", "正文", "相关文档", "关联主题")  # the vault's template sections

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
@@ -12,11 +12,11 @@ from vaultkit.rules.base import NoteRule, register
 from vaultkit.rules.structure._scan import find_phrases, line_matches
 
 _TIME = rb"(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{3}"
-_CUE = re.compile(rb"[ \t]*(" + _TIME + rb"[ \t]+-->[ \t]+" + _TIME + rb")")
-_WEBVTT = re.compile(rb"[ \t]*(WEBVTT)([ \t][^\r\n]*)?\r?(?:\n|\Z)")
+_CUE = regexes.compile(rb"[ \t]*(" + _TIME + rb"[ \t]+-->[ \t]+" + _TIME + rb")")
+_WEBVTT = regexes.compile(rb"[ \t]*(WEBVTT)([ \t][^\r\n]*)?\r?(?:\n|\Z)")
 # A tag: `#` then no space or `#`, and not only digits (`#1` is not an Obsidian tag).
 _TAG = rb"#(?!\d+(?:\s|\Z))[^\s#]+"
-_TAG_LINE = re.compile(
+_TAG_LINE = regexes.compile(
     rb"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(" + _TAG + rb"(?:[ \t]+" + _TAG + rb")*)[ \t]*\r?(?:\n|\Z)"
 )
 _MAX_LISTED = 5

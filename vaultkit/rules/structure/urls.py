@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Fix
 from vaultkit.note import Link, Note
 from vaultkit.options import Settings
@@ -33,9 +34,9 @@ _PROJECT_HOSTS = frozenset(
         "sourceforge.net", "huggingface.co", "www.npmjs.com", "npmjs.com",
     }
 )  # fmt: skip
-_PARAM = re.compile(r"(?:^|[?&;#])([^=&;#?]+)=")
+_PARAM = regexes.compile(r"(?:^|[?&;#])([^=&;#?]+)=")
 _LAST = CJK_PUNCT | ASCII_PUNCT | {")", "]"}  # a target ending otherwise is fine
-_HOST_MARKER = re.compile(r"\[?[0-9a-z.:-]+\]?")
+_HOST_MARKER = regexes.compile(r"\[?[0-9a-z.:-]+\]?")
 _TARGET_ENDS = (b")", b">", b" ", b"\t", b"\r", b"\n")  # what may follow a link's destination
 
 
@@ -184,7 +185,7 @@ def _host_matches(host: str, marker: str) -> bool:
 # Loopback hosts are reported wherever the markers say, and always in a link list: the owners'
 # rule bans them from "索引/清单文档中的链接列表" (their check: `^[0-9]+\. https?://localhost`).
 _LOOPBACK = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
-_LIST_ITEM = re.compile(rb"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(.*?)[ \t]*\r?")
+_LIST_ITEM = regexes.compile(rb"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(.*?)[ \t]*\r?")
 
 
 def _link_list_entry(note: Note, start: int, end: int) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic
 from vaultkit.note import Note
 from vaultkit.options import Settings
@@ -21,16 +22,16 @@ _SHORT = 600  # characters of text: an article this short can be nothing but the
 _MARKUP = "#*>_-`[]() \t"
 # What the vaults' rules name as a page that is not the article (skills/web-full-archive.md):
 # phrases found in a short line, and lines that are nothing else (`# 环境异常`, `去验证`).
-_CAPTCHA = re.compile(
+_CAPTCHA = regexes.compile(
     r"完成验证后即可继续访问|当前环境异常|wappoc_appmsgcaptcha|enable javascript and cookies to "
     r"continue|checking if the site connection is secure|checking your browser before accessing"
     r"|verify you are human by completing",
     re.IGNORECASE,
 )
-_CAPTCHA_LINE = re.compile(r"环境异常|去验证|just a moment\.\.\.", re.IGNORECASE)
+_CAPTCHA_LINE = regexes.compile(r"环境异常|去验证|just a moment\.\.\.", re.IGNORECASE)
 # A WeChat captcha URL, found on a line of any length.
-_CAPTCHA_URL = re.compile(r"https?://\S*(wappoc_appmsgcaptcha)")
-_WALL = re.compile(
+_CAPTCHA_URL = regexes.compile(r"https?://\S*(wappoc_appmsgcaptcha)")
+_WALL = regexes.compile(
     r"(?:请)?登录后(?:查看|阅读|继续)|请先登录|(?:sign|log) in to (?:continue|view|read)"
     r"|subscribe to (?:continue|keep) reading|you must be logged in|this content is for "
     r"(?:subscribers|members)|404(?: -)? (?:not found|page not found)|page not found"
@@ -42,7 +43,9 @@ _WALL = re.compile(
 # turn into that letter alone (dotted and dotless I, long S; the Kelvin sign lowers to `k`).
 _LOWER_APART = ("\u0130", "\u0131", "\u017f")
 # The patterns without IGNORECASE (they are written in lowercase), for lowercased text.
-_LOWERCASE = {pattern: re.compile(pattern.pattern) for pattern in (_CAPTCHA, _CAPTCHA_LINE, _WALL)}
+_LOWERCASE = {
+    pattern: regexes.compile(pattern.pattern) for pattern in (_CAPTCHA, _CAPTCHA_LINE, _WALL)
+}
 
 
 def _mentions(text: str, *patterns: re.Pattern[str]) -> bool:

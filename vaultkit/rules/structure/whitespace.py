@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings
@@ -13,7 +13,7 @@ from vaultkit.rules.structure._scan import heading_label, is_setext, on_heading_
 
 _SPACE_BYTES = b" \t\r\n"
 _BLANK_STARTS = (b"", b" ", b"\t", b"\r", b"\n")  # a line that may be blank, or the end
-_NEXT_LINE_COMMENT = re.compile(rb"<!--\s*vaultkit-disable-next-line\b(?:(?!-->).)*-->")
+_NEXT_LINE_COMMENT = regexes.compile(rb"<!--\s*vaultkit-disable-next-line\b(?:(?!-->).)*-->")
 
 
 @register

@@ -15,20 +15,20 @@ from collections.abc import Iterable
 
 import yaml
 
-from vaultkit import claims
+from vaultkit import claims, regexes
 from vaultkit.note import Note
 from vaultkit.options import Settings
 from vaultkit.summary import summary_of
 
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_LATIN_WORD = regexes.compile(r"[A-Za-z]+")
 _FUNCTION_WORDS = frozenset(
     """the a an and or of to for with in on is are was were be by from that this it as at
     its their which can will not""".split()  # noqa: SIM905  (a word list reads better as text)
 )
-CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_CJK_CHARS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # (counted a run at a time)
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image's URL names nothing
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()（）\[\]【】\"'“”，。；！？、]+")
+CJK_CHAR = regexes.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_CHARS = regexes.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # (counted a run at a time)
+_IMAGE = regexes.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image's URL names nothing
+_URL = regexes.compile(r"(?:https?://|www\.)[^\s<>()（）\[\]【】\"'“”，。；！？、]+")
 
 
 def _blanks(note: Note, start: int, end: int, spans: dict[int, list[tuple[int, int]]]) -> None:

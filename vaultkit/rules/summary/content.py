@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Position, Severity
 from vaultkit.note import Note
 from vaultkit.options import Settings, SummaryOptions
@@ -21,7 +22,7 @@ from vaultkit.summary import (
     summary_of,
 )
 
-_BULLET_MARK = re.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_BULLET_MARK = regexes.compile(r"(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 
 
 def _byte_offset(note: Note, number: int, column: int) -> int:
@@ -197,8 +198,8 @@ class KeyPointsCount(NoteRule):
         )  # fmt: skip
 
 
-_WORD_OR_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z]+")
-_LINK_TARGET = re.compile(r"\]\([^)\s]*\)|https?://\S+")
+_WORD_OR_HAN = regexes.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z]+")
+_LINK_TARGET = regexes.compile(r"\]\([^)\s]*\)|https?://\S+")
 
 
 def _body_size(note: Note, after: int, options: SummaryOptions) -> int:

@@ -7,9 +7,9 @@ SM001 and SM002 look at the section; SM003–SM007 at its parts, as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Heading, Note
 from vaultkit.options import Settings, SummaryOptions
@@ -29,10 +29,10 @@ from vaultkit.summary import (
 )
 
 WHAT = {ONE_SENTENCE: "one-sentence summary", KEY_POINTS: "key points", RISKS: "risks"}
-_HEADING_LIKE = re.compile(r"[\s*_#]*摘要[\s*_:：]*")
+_HEADING_LIKE = regexes.compile(r"[\s*_#]*摘要[\s*_:：]*")
 # Text that starts another Markdown block at the start of a line (a heading, quote, list,
 # fence, table, HTML, link definition, math): not moved onto a line of its own by SM007.
-_BLOCK_START = re.compile(
+_BLOCK_START = regexes.compile(
     r"#{1,6}(?:[ \t]|$)|>|[*+-](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|`{3}|~{3}|[|<\[]|\$\$"
     r"|(?:[-*_=][ \t]*){2,}$"  # a thematic break, or a setext underline of the label
 )
@@ -293,7 +293,7 @@ class SummaryPartMissing(NoteRule):
             )  # fmt: skip
 
 
-_LIST_ITEM = re.compile(r"(?:[-*+•]|\d{1,3}[.)、])[ \t]")
+_LIST_ITEM = regexes.compile(r"(?:[-*+•]|\d{1,3}[.)、])[ \t]")
 
 
 def _unlabelled_template(summary: Summary) -> bool:

@@ -8,10 +8,10 @@ kind of problem; see `vaultkit.rules.topics._entries`.
 from __future__ import annotations
 
 import dataclasses
-import re
 import unicodedata
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Edit, Fix, Severity
 from vaultkit.note import Note
 from vaultkit.resolve import Status
@@ -29,7 +29,7 @@ from vaultkit.topics import in_folder, stem, topic_key
 from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _MAX_SHOWN = 80
-_SEPARATORS = re.compile(r"[-_\s]+")
+_SEPARATORS = regexes.compile(r"[-_\s]+")
 _NOT_IN_NAME = frozenset("/\\|#^[]")  # a topic name to write into a link holds none of these
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Severity
 from vaultkit.note import Link, Note
 from vaultkit.options import Settings, TopicsOptions
@@ -15,13 +15,13 @@ from vaultkit.targets import parse_target
 from vaultkit.topics import SectionLine, fold, in_folder, section_lines
 from vaultkit.vault import Vault
 
-_LIST_ITEM = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_LIST_ITEM = regexes.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 # A list item holding only tags: ST111 (tag-line) reports it.
 _TAG = r"#(?!\d+(?:\s|$))[^\s#]+"
-_TAG_LINE = re.compile(rf"[ \t]*(?:[-*+]|\d{{1,9}}[.)])[ \t]+{_TAG}(?:[ \t]+{_TAG})*[ \t]*")
-_ATX_LIKE = re.compile(r"[ \t]{0,3}#{1,6}[ \t]*")
+_TAG_LINE = regexes.compile(rf"[ \t]*(?:[-*+]|\d{{1,9}}[.)])[ \t]+{_TAG}(?:[ \t]+{_TAG})*[ \t]*")
+_ATX_LIKE = regexes.compile(r"[ \t]{0,3}#{1,6}[ \t]*")
 _MAX_SHOWN = 40
-_PLAIN_ENTRY = re.compile(r"- \[\[[^\[\]|]+(?:\|[^\[\]]*)?\]\][ \t]*")
+_PLAIN_ENTRY = regexes.compile(r"- \[\[[^\[\]|]+(?:\|[^\[\]]*)?\]\][ \t]*")
 
 
 def _in_topic_folder(note: Note, options: TopicsOptions) -> bool:
