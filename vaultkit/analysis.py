@@ -152,9 +152,11 @@ def _cores() -> int:
 
 
 def pool_size(count: int) -> int:
+    if count < PARALLEL_MIN:
+        return 1  # without importing multiprocessing: the hook's few notes never need it
     import multiprocessing
 
-    if count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     override = os.environ.get("VAULTKIT_WORKERS")
     if override and override.isdigit():
