@@ -241,6 +241,23 @@ def test_checking_one_note_with_a_warm_cache_reports_only_it(make_vault, parses)
     assert run.result.files_checked == 1
 
 
+def test_a_hook_run_that_replays_nothing_stats_each_note_once(make_vault, monkeypatch):
+    root = _vault(make_vault)
+    _run(root)
+    stats: list[Path] = []
+    real = cache_module.Stat.of
+
+    def counting(path):
+        stats.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(cache_module.Stat, "of", staticmethod(counting))
+    run = _run(root / "b.md")  # another run's inputs: the replay check looks at every note
+    assert {d.path for d in run.result.diagnostics} == {"b.md"}
+    notes = [path for path in stats if path.suffix == ".md"]
+    assert sorted(notes) == sorted(root / name for name in ("a.md", "b.md", "c.md"))
+
+
 def test_unreadable_notes_are_reported_on_every_run(make_vault):
     root = make_vault({"a.md": ARTICLE})
     (root / "gbk.md").write_bytes("标题：中文".encode("gbk"))

@@ -258,7 +258,7 @@ def _analyse(
         entry = None
         facts = None
         if cache is not None:
-            stats[index] = stat = Stat.of(job.path)
+            stats[index] = stat = cache.stat(job.rel, job.path)
             facts = cache.facts(job.rel, job.path, stat)
             if facts is not None and not job.reported:
                 cache.touch(job.rel, stat)

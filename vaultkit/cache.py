@@ -195,6 +195,7 @@ class NoteCache:
         self._rows: dict[str, tuple] = {}
         self._pending: dict[str, tuple] = {}
         self._stale: set[str] = set()
+        self._stats: dict[str, Stat | None] = {}
         self._pending_run: tuple | None = None
         self.run_key: str | None = None  # set by the linter when a run may be replayed
 
@@ -295,6 +296,15 @@ class NoteCache:
             return None
 
     # -- notes ---------------------------------------------------------------------------
+
+    def stat(self, rel: str, path: Path) -> Stat | None:
+        """`Stat.of(path)`, taken once per run: the replay check and the per-note stage
+        both look at every file, and a hook run that replays nothing would stat each twice."""
+        try:
+            return self._stats[rel]
+        except KeyError:
+            stat = self._stats[rel] = Stat.of(path)
+            return stat
 
     def _current(self, rel: str, path: Path, stat: Stat | None) -> tuple | None:
         """The row of `rel` if the file is unchanged (same bytes) and parsed alike, else None."""

@@ -172,9 +172,10 @@ def _check_vault(
     found = vault_module.plan(root, config, extra=files)
     wanted = {vault_module.relative(p, root) for p in files}
     prefixes = [vault_module.relative(p, root) + "/" if p != root else "" for p in folders]
+    starts = tuple(prefixes)
 
     def reported(rel: str) -> bool:
-        return rel in wanted or any(rel.startswith(prefix) for prefix in prefixes)
+        return rel in wanted or rel.startswith(starts)  # asked of every note, twice
 
     notes = [(path, vault_module.relative(path, root)) for path in found.notes]
     cache = _open_cache(root, config, cli) if use_cache else None
@@ -334,7 +335,7 @@ def _replay(root, config, found, notes, cache, wanted, prefixes, output_key=None
 
     parts: list[object] = [cache.rules_key, *sorted(wanted), "|", *sorted(prefixes), "|"]
     for path, rel in notes:
-        stat = cache_module.Stat.of(path)
+        stat = cache.stat(rel, path)
         if stat is None or cache.started - stat.mtime / 1e9 <= cache_module.RACY_SECONDS:
             return None  # too fresh to trust its time: check it
         parts += (rel, stat.size, stat.stamp)
