@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -114,6 +113,8 @@ class ResultCache:
             for name, record in self.entries.items()
             if 0 <= now - record["checked_at"] < max(self.max_age, TRANSIENT_MAX_AGE)
         }
+        import tempfile  # with shutil, bz2 and lzma: not for the runs that import this only
+
         try:
             cachedir.prepare_folder(self.path.parent)
             handle, temporary = tempfile.mkstemp(
