@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 
@@ -63,4 +64,6 @@ def test_a_short_coverage_guided_run(tmp_path):
         capture_output=True, text=True, cwd=tmp_path, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "Done 400 runs" in done.stderr
+    # A finished run says "Done N runs" with N at least -runs: once, on a busy machine, 413.
+    finished = re.search(r"Done (\d+) runs", done.stderr)
+    assert finished and int(finished.group(1)) >= 400, done.stderr[-3000:]
