@@ -38,13 +38,18 @@ _SCOPED = {
 }
 
 
-def _config_in(folder: Path) -> Path | None:
+def _config_in(folder: Path, names: set[str]) -> Path | None:
+    """The config file of `folder`, whose entries (not folders) are `names`."""
     for name in config_module.CONFIG_FILES:
         candidate = folder / name
-        if candidate.is_file() and (
-            name != "pyproject.toml"
-            or config_module._has_table(candidate)
-            or config_module._mentions_vaultkit(candidate)
+        if (
+            name in names
+            and candidate.is_file()
+            and (
+                name != "pyproject.toml"
+                or config_module._has_table(candidate)
+                or config_module._mentions_vaultkit(candidate)
+            )
         ):
             return candidate
     return None
@@ -53,7 +58,7 @@ def _config_in(folder: Path) -> Path | None:
 def find(root: Path, config: config_module.Config) -> list[Path]:
     """The config files in folders below `root`, shallow folders first."""
     found = []
-    for folder, dirs, _files in os.walk(root):
+    for folder, dirs, files in os.walk(root):
         here = Path(folder)
         rel = here.relative_to(root).as_posix()
         dirs[:] = sorted(
@@ -64,7 +69,7 @@ def find(root: Path, config: config_module.Config) -> list[Path]:
             and not config.is_excluded(d if rel == "." else f"{rel}/{d}")
         )
         if here != root:
-            path = _config_in(here)
+            path = _config_in(here, set(files))
             if path is not None:
                 found.append(path)
     return sorted(found, key=lambda p: (len(p.parts), p.as_posix()))
