@@ -335,14 +335,10 @@ class _VaultFixer:
         vault = replace(self.fixed_vault(), subjects=frozenset(wanted))
         rules = linter.enabled_rules(self.selection, with_online=vault.online is not None)
         context = analysis.Context(vault.config, self.selection, self.note_rules(rules), False)
-        notes: tuple[list[Diagnostic], list[str]] = ([], [])
         subjects = [note for note in vault.notes if note.rel in wanted]
-        for note, (more, failed) in zip(
-            subjects, analysis.check_notes(subjects, context), strict=True
-        ):
+        checked = analysis.check_notes(subjects, context)
+        for note, (more, failed) in zip(subjects, checked, strict=True):
             self.states[note.rel].checked = (note.data, more, failed)
-            notes[0].extend(more)
-            notes[1].extend(failed)
         if self.whole_run is not None:
             # The whole vault, as `recheck` would: when no later round changes a note, this
             # is the check of the fixed vault, and `recheck` need not run the vault rules.
@@ -356,6 +352,10 @@ class _VaultFixer:
             result = _check_whole(self.whole_run, vault, self.selection, rules, fresh)
             self.outcome.last_check = (vault.notes, result)
         else:
+            notes = (
+                [d for more, _ in checked for d in more],
+                [error for _, failed in checked for error in failed],
+            )
             result = linter.lint(vault, self.selection, wanted.__contains__, notes, rules)
         found: dict[str, list[Diagnostic]] = {rel: [] for rel in changed}
         for d in result.diagnostics:
@@ -499,7 +499,8 @@ def _check_whole(
     for note in vault.notes:
         if note.rel in fresh and run.reported(note.rel):
             more, failed = fresh[note.rel]
-            found, errors = found + more, errors + failed
+            found.extend(more)
+            errors.extend(failed)
     return linter.lint(vault, selection, run.reported, (found, errors), rules)
 
 
