@@ -93,6 +93,17 @@ class VaultIndex:
     def matcher(self) -> Matcher:
         return matcher_for(self.topics)
 
+    def relations(self) -> list[tuple[int, int, str]]:
+        """(note, target note, reason) of every `## 相关文档` entry that reaches another
+        note of the index."""
+        out = []
+        for i, features in enumerate(self.notes):
+            for target, reason in features.related:
+                j = self.by_rel.get(target) if target else None
+                if j is not None and j != i:
+                    out.append((i, j, reason))
+        return out
+
 
 def matcher_for(topics: dict[str, Topic]) -> Matcher:
     return Matcher({key: [topic.name, *topic.aliases] for key, topic in topics.items()})

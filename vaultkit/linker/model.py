@@ -242,8 +242,8 @@ class Model:
         )
         related = np.zeros_like(folder_rate)
         for b, i in enumerate(rows):
-            if self.neighbours[i]:
-                near = self.neighbours[i]
+            near = self.neighbours[i]
+            if near:
                 related[b] = self.Y[near].sum(axis=0) / (len(near) + 1.0)
         define = sims[:, self.topic_rows]
         define = define / np.maximum(define.max(axis=1, keepdims=True), 1e-12)
@@ -280,12 +280,9 @@ def _neighbours(index: VaultIndex, labeled: np.ndarray) -> list[list[int]]:
     """Each note's related notes that serve as examples: the targets of its `## 相关文档`
     entries and the notes whose entries name it (a relation holds both ways)."""
     near: list[set[int]] = [set() for _ in index.notes]
-    for i, features in enumerate(index.notes):
-        for target, _ in features.related:
-            j = index.by_rel.get(target) if target else None
-            if j is not None and j != i:
-                near[i].add(j)
-                near[j].add(i)
+    for i, j, _ in index.relations():
+        near[i].add(j)
+        near[j].add(i)
     return [sorted(j for j in js if labeled[j]) for js in near]
 
 

@@ -78,13 +78,9 @@ class Related:
                     self.by_repo.setdefault(found, []).append(j)
         self.incoming: dict[int, list[tuple[int, str]]] = {}
         self.outgoing: dict[int, set[int]] = {}
-        by_rel = model.index.by_rel
-        for j, f in enumerate(notes):
-            for target, reason in f.related:
-                t = by_rel.get(target)
-                if t is not None and t != j:
-                    self.incoming.setdefault(t, []).append((j, reason))
-                    self.outgoing.setdefault(j, set()).add(t)
+        for j, t, reason in model.index.relations():
+            self.incoming.setdefault(t, []).append((j, reason))
+            self.outgoing.setdefault(j, set()).add(t)
         self.sites = [source_key(f) for f in notes]
         site_ids: dict[str | None, int] = {None: -1}
         self.site_ids = np.array([site_ids.setdefault(s, len(site_ids)) for s in self.sites])
