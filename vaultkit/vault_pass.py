@@ -26,8 +26,8 @@ def run(
 ) -> tuple[list[Diagnostic], list[str]]:
     """Every vault rule's findings that `keep(rule, diagnostic)` accepts, and the failures of
     the rules that crashed; `reported` is how many notes they report on."""
-    first = [rule for rule in rules if rule.code[:2] in ("LK", "IM") or rule.needs_online]
-    second = [rule for rule in rules if rule not in first]
+    first = [rule for rule in rules if _stays_here(rule)]
+    second = [rule for rule in rules if not _stays_here(rule)]
     done = _in_two(vault, first, second, keep, reported)
     outcomes = {id(rule): outcome for rule, outcome in zip(first + second, done, strict=True)}
     found: list[Diagnostic] = []
@@ -38,6 +38,11 @@ def run(
         if error is not None:
             errors.append(error)
     return found, errors
+
+
+def _stays_here(rule) -> bool:
+    """The link and image rules (they share the link index), and rules that go online."""
+    return rule.code[:2] in ("LK", "IM") or rule.needs_online
 
 
 def _in_two(vault, first, second, keep, reported: int) -> Outcome:
