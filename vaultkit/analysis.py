@@ -222,13 +222,17 @@ def _no_gc() -> Iterator[None]:
 
     The records hold no reference cycles, so the collections that their
     allocations would trigger find nothing; pausing them makes loading
-    cached notes about three times faster.
+    cached notes about three times faster. Afterwards they are frozen
+    (`gc.freeze`): they live as long as the run, and without it the first
+    full collection of the vault rules scanned every parsed note (1.3 s of
+    CPU on a 3,300-note vault). Reference counting still frees them.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
