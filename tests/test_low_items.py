@@ -43,6 +43,23 @@ def test_a_killed_fix_s_temporary_files_are_removed_by_the_next_fix(tmp_path):
     assert not dead.exists() and busy.exists() and other.exists()
 
 
+def test_fixing_many_notes_sweeps_each_one_s_left_overs_from_one_scan_of_the_folder(tmp_path):
+    vault = write_vault(tmp_path / "v", {"a.md": FIXABLE, "b.md": FIXABLE, "c.md": FIXABLE})
+    dead_a = vault / ".a.md.999999999.x1y2.vaultkit-tmp"
+    dead_b = vault / ".b.md.999999999.x1y2.vaultkit-tmp"
+    busy_c = vault / f".c.md.{os.getppid()}.x3y4.vaultkit-tmp"
+    unfixed = vault / ".d.md.999999999.x5y6.vaultkit-tmp"  # no note d.md is written
+    for path in (dead_a, dead_b, busy_c, unfixed):
+        path.write_bytes(b"half a note")
+    done = run_cli("check", vault, "--fix", "--unsafe-fixes", "--no-cache", "--select", "ST103")
+    for name in ("a.md", "b.md", "c.md"):
+        assert "##小节" not in (vault / name).read_text(encoding="utf-8"), done.stderr
+    assert not dead_a.exists() and not dead_b.exists()
+    assert busy_c.exists() and unfixed.exists()
+    left = {p.name for p in vault.iterdir() if p.name.endswith(atomic.TEMP_SUFFIX)}
+    assert left == {busy_c.name, unfixed.name}  # none of this run's own
+
+
 def test_sweep_never_follows_a_link_nor_removes_other_names(tmp_path):
     outside = tmp_path / "outside"
     outside.write_text("keep")

