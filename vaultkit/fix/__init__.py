@@ -2,14 +2,18 @@
 
 - `edits`: `choose` the fixes of one note that do not overlap, `apply` them.
 - `engine`: `plan` fixes a checked run's notes in memory, round after round
-  until nothing applies; `write` puts the changes on disk; `recheck` is the
-  check after writing, from the notes in memory; `diff` shows one change.
+  until nothing applies;
+- `outcome`: what the fixes change (`Outcome`, `Change`); `write` puts the
+  changes on disk; `diff` shows one change;
+- `recheck`: the check after writing, from the notes in memory.
 - `atomic`: replace a file atomically, only while it still holds what was read.
 """
 
 from vaultkit.fix.atomic import TEMP_SUFFIX, Snapshot, replace_file, snapshot
 from vaultkit.fix.edits import allowed, apply, choose, valid
-from vaultkit.fix.engine import MAX_ROUNDS, Change, Outcome, diff, plan, recheck, write
+from vaultkit.fix.engine import MAX_ROUNDS, plan
+from vaultkit.fix.outcome import Change, Outcome, diff, write
+from vaultkit.fix.recheck import recheck
 
 __all__ = [
     "MAX_ROUNDS",

@@ -11,15 +11,13 @@ put back, line endings and every other byte stay as they were. A fix that
 would move a `vaultkit-disable-next-line` comment off the line it covers is
 not applied, with a warning.
 
-`write` then replaces each changed file (see `vaultkit.fix.atomic`); `diff`
-shows a change as a unified diff. Files that could not be read as UTF-8
-notes, and notes reached through a symbolic link that leads out of the vault,
-are never touched.
+`vaultkit.fix.outcome.write` then replaces each changed file (see
+`vaultkit.fix.atomic`). Files that could not be read as UTF-8 notes, and notes
+reached through a symbolic link that leads out of the vault, are never touched.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -34,60 +32,12 @@ from vaultkit.diagnostics import Diagnostic, Fix
 from vaultkit.fix import atomic
 from vaultkit.fix.atomic import Snapshot
 from vaultkit.fix.edits import allowed, apply, choose, valid
+from vaultkit.fix.outcome import Change, Outcome
+from vaultkit.fix.recheck import check_whole, rechecks
 from vaultkit.note import Note
 from vaultkit.selection import CLI_ORIGINS, Selection, Stage
 
 MAX_ROUNDS = 10  # fix-and-check rounds per run; real fixes settle in two or three
-
-
-@dataclass
-class Change:
-    """One file the fixes change: where it is, its bytes before and after."""
-
-    rel: str  # as reported (prefixed by its vault's folder when several vaults were checked)
-    target: Path  # the real path written (never a symbolic link)
-    note_path: Path  # the path the vault walk found (it may pass through links)
-    root: Path  # the note's vault root
-    snapshot: Snapshot
-    after: bytes
-    fixed: int  # fixes applied, over every round
-    codes: Counter = field(default_factory=Counter)  # rule code -> fixes applied
-    written: bool = False
-    refused: str | None = None  # why the file was not written
-    # The note rules' findings and failures on `after`, and the codes of the rules that ran:
-    # `recheck` takes them instead of running the note rules on the fixed note again.
-    checked: tuple[list[Diagnostic], list[str], frozenset[str]] | None = None
-
-    @property
-    def before(self) -> bytes:
-        return self.snapshot.raw
-
-
-@dataclass
-class Outcome:
-    """What the fixes did (or would do) to a checked run's notes."""
-
-    changes: list[Change] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    left: int = 0  # allowed fixes left unapplied: refused, did not settle, broke a rule
-    hidden: int = 0  # unsafe fixes not applied because `--unsafe-fixes` was not given
-    vaults: list[vault_module.Vault] = field(default_factory=list)  # as fixed, in memory
-    # The fix rounds' last check of the whole fixed vault (one vault's run): its notes, each
-    # the object checked, and the result; `recheck` takes it while the notes are the same.
-    last_check: tuple[list[Note], linter.Result] | None = None
-
-    @property
-    def applied(self) -> list[Change]:
-        """The changes that were (or, with `--diff`, would be) written."""
-        return [change for change in self.changes if change.refused is None]
-
-    @property
-    def fixed(self) -> int:
-        return sum(change.fixed for change in self.applied)
-
-    @property
-    def files(self) -> int:
-        return len(self.applied)
 
 
 @dataclass
@@ -218,7 +168,7 @@ class _VaultFixer:
         self.states: dict[str, _State] = {}
         self.note_codes: frozenset[str] = frozenset()
         # Each round checks the whole vault when that check can stand for `recheck`'s.
-        self.whole_run = run if _rechecks(run) and vault.online is None else None
+        self.whole_run = run if rechecks(run) and vault.online is None else None
 
     def path(self, rel: str) -> Path:
         return _path(self.vault.by_rel[rel], self.vault)
@@ -349,7 +299,7 @@ class _VaultFixer:
                 if state.checked is not None and state.checked[0] == state.data
                 and state.data != state.original.data
             }  # fmt: skip
-            result = _check_whole(self.whole_run, vault, self.selection, rules, fresh)
+            result = check_whole(self.whole_run, vault, self.selection, rules, fresh)
             self.outcome.last_check = (vault.notes, result)
         else:
             notes = (
@@ -422,88 +372,6 @@ class _VaultFixer:
             )
 
 
-def recheck(
-    run: linter.Run,
-    outcome: Outcome,
-    *,
-    select: list[str] | None = None,
-    extend_select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
-) -> linter.Run | None:
-    """The run as a new check after `write` would find it, from the fixed notes in memory.
-
-    The note rules' findings on notes no fix changed stay as they were; on the
-    changed notes they are the fix rounds' last check of each (the note rules run
-    again only where that check was of other bytes or other rules), and the vault
-    rules run over the vault as it is now. None when that cannot stand for a new
-    check: several vaults, a change not written, a run that failed somewhere, or
-    one that went online.
-    """
-    if not _rechecks(run) or len(outcome.vaults) != 1:
-        return None
-    applied = outcome.applied
-    if any(not change.written for change in applied):
-        return None
-    vault, changed = outcome.vaults[0], {change.rel: change for change in applied}
-    last = outcome.last_check
-    if last is not None and _same(last[0], vault.notes):  # no note changed after that check
-        return replace(run, vaults=[vault], result=last[1], printed_slot=None)
-    stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
-    selection = Selection(vault.config, stage)
-    rules = linter.enabled_rules(selection, with_online=False)
-    note_rules = [rule for rule in rules if rule.per_note]
-    codes = {rule.code for rule in note_rules}
-    fresh: dict[str, tuple[list[Diagnostic], list[str]]] = {}
-    context = analysis.Context(vault.config, selection, note_rules, False)
-    for note in vault.notes:
-        change = changed.get(note.rel)
-        if change is None:
-            continue
-        checked = change.checked
-        if checked is not None and checked[2] == codes:  # the fix rounds' last check of it
-            fresh[note.rel] = (checked[0], checked[1])
-        elif run.reported(note.rel):
-            fresh[note.rel] = analysis.check_note(note, context)
-        else:
-            fresh[note.rel] = ([], [])
-    result = _check_whole(run, vault, selection, rules, fresh)
-    return replace(run, vaults=[vault], result=result, printed_slot=None)
-
-
-def _rechecks(run: linter.Run) -> bool:
-    """Whether the fixed notes in memory can stand for a new check of the run's vault."""
-    return (
-        len(run.vaults) == 1
-        and run.reported is not None
-        and run.online is None
-        and not run.result.internal_errors
-    )
-
-
-def _same(notes: list[Note], others: list[Note]) -> bool:
-    return len(notes) == len(others) and all(a is b for a, b in zip(notes, others, strict=True))
-
-
-def _check_whole(
-    run: linter.Run,
-    vault: vault_module.Vault,
-    selection: Selection,
-    rules: list,
-    fresh: dict[str, tuple[list[Diagnostic], list[str]]],
-) -> linter.Result:
-    """The run's check of `vault`, whose notes `fresh` (rel -> note rules' findings and
-    failures) differ from the run's; the note rules' findings on the others are the run's."""
-    codes = {rule.code for rule in rules if rule.per_note}
-    found = [d for d in run.result.diagnostics if d.path not in fresh and d.code in codes]
-    errors: list[str] = []
-    for note in vault.notes:
-        if note.rel in fresh and run.reported(note.rel):
-            more, failed = fresh[note.rel]
-            found.extend(more)
-            errors.extend(failed)
-    return linter.lint(vault, selection, run.reported, (found, errors), rules)
-
-
 def _complete(vault: vault_module.Vault) -> vault_module.Vault:
     """The vault with every note the walk finds (a check replayed from the cache holds no
     notes; the fixer needs the reported ones, and the rules all of them to check again)."""
@@ -553,39 +421,3 @@ def _reparse(original: Note, data: bytes) -> Note | None:
         return note_module.parse(original.path, original.rel, decoded)
     except Exception:  # a parser bug: the fixed note cannot be checked, so it is not written
         return None
-
-
-def write(outcome: Outcome) -> None:
-    """Write every change atomically; a change that cannot be written is refused and left."""
-    changes = [change for change in outcome.changes if change.refused is None]
-    jobs = [(c.target, c.after, c.snapshot, c.note_path, c.root) for c in changes]
-    for change, problem in zip(changes, atomic.replace_files(jobs), strict=True):
-        if problem is None:
-            change.written = True
-            continue
-        change.refused = problem
-        outcome.left += change.fixed
-        outcome.warnings.append(f"{change.rel}: not fixed: {problem}")
-
-
-def _lines(data: bytes) -> list[str]:
-    """The file's lines as text for display, each with its own line ending."""
-    text = data.decode("utf-8", "replace")
-    lines = text.split("\n")
-    out = [line + "\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
-
-
-def diff(change: Change) -> str:
-    """A unified diff of one change (`--- a/rel`, `+++ b/rel`), as `git diff` prints it."""
-    out = []
-    for line in difflib.unified_diff(
-        _lines(change.before),
-        _lines(change.after),
-        f"a/{change.rel}",
-        f"b/{change.rel}",
-    ):
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(out)
