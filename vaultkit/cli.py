@@ -284,7 +284,10 @@ def check(
             respect_gitignore=respect_gitignore,
         )
         replayable = not (fix or fix_only or show_diff or changed or online or write_baseline)
-        run = checker(output_key=printed.key(use_color(no_color)) if replayable else None)
+        output_key = printed.key(use_color(no_color)) if replayable else None
+        # The fixes' rounds run the vault rules on the fixed notes: not on the notes as read.
+        defer = (fix or fix_only) and not (show_diff or changed or online or write_baseline)
+        run = checker(output_key=output_key, defer_vault_rules=defer)
         if run.printed is not None:
             printed.replay(run.printed, echo, fail)
         if fix or fix_only or show_diff:
@@ -396,6 +399,8 @@ def _fix(run, checker, unsafe: bool, write: bool):
     if write and any(change.written for change in outcome.changes):
         # The notes as fixed are in memory: the vault is not read and parsed again.
         run = fix_module.recheck(run, outcome, **rules) or checker()
+    elif run.vault_rules_deferred:
+        run = fix_module.as_read(run, outcome) or checker()
     return run, outcome
 
 

@@ -50,6 +50,8 @@ class Run:
     printed: bytes | None = None
     printed_slot: tuple[Path, str] | None = None
     reported: Callable[[str], bool] | None = None  # the notes reported on (one vault's run)
+    # `check_paths(defer_vault_rules=True)`: `result` holds the note rules' findings only.
+    vault_rules_deferred: bool = False
 
     @property
     def vault(self) -> Vault:
@@ -112,6 +114,7 @@ def check_paths(
     progress: bool = False,
     respect_gitignore: bool | None = None,
     output_key: str | None = None,
+    defer_vault_rules: bool = False,
 ) -> Run:
     """Check notes or folders against their whole vault (remote images too, with `online`).
 
@@ -120,6 +123,11 @@ def check_paths(
     `progress` shows a bar on stderr while many notes are parsed. `output_key`
     (the CLI's: its options and surroundings) asks for the report an earlier run
     printed with the same key over the same unchanged inputs (`Run.printed`).
+
+    `defer_vault_rules` (for `--fix`, which runs the vault rules on the notes as
+    fixed) leaves the vault rules out of a run over one vault, offline, where no
+    note rule failed: its result then holds the note rules' findings only, and
+    says so (`Run.vault_rules_deferred`). Other runs run every rule.
 
     Raises `InputError` for a path that does not exist, `ConfigError` or
     `SelectorError` for bad configuration or rule selectors.
@@ -132,9 +140,10 @@ def check_paths(
     groups = vault_module.group_by_root(inputs)
     key = output_key if len(groups) == 1 else None
     runs = []
+    defer = defer_vault_rules and len(groups) == 1 and online is None
     for root, paths in groups.items():
         options = (config_path, isolated, online, use_cache, progress, respect_gitignore, key)
-        runs.append(_check_vault(root, paths, cli, *options))
+        runs.append(_check_vault(root, paths, cli, *options, defer_vault_rules=defer))
     if len(runs) == 1:
         return runs[0]
     base = Path(os.path.commonpath([str(run.root) for run in runs]))
@@ -163,6 +172,7 @@ def _check_vault(
     progress: bool = False,
     respect_gitignore: bool | None = None,
     output_key: str | None = None,
+    defer_vault_rules: bool = False,
 ) -> Run:
     config = config_module.Config() if isolated else config_module.load(root, config_path)
     if respect_gitignore is not None:  # the command line's choice beats the config's
@@ -211,12 +221,19 @@ def _check_vault(
             more, failed = analysis.check_note(note, context)
             findings, errors = findings + more, errors + failed
     summary = _check_online(vault, selection, reported, online) if online is not None else None
+    deferred = defer_vault_rules and not errors
+    if deferred:
+        rules = note_rules  # suppressions still apply to their findings
     result = lint(vault, selection, reported, note_findings=(findings, errors), rules=rules)
     if cache is not None:
-        if online is None and not result.internal_errors and cache.run_key is not None:
+        complete = online is None and not deferred and not result.internal_errors
+        if complete and cache.run_key is not None:
             cache.remember(cache.run_key, result)
         cache.close(keep={job.rel for job in jobs})
-    return Run(root, [vault], result, summary, warnings, printed_slot=slot, reported=reported)
+    return Run(
+        root, [vault], result, summary, warnings, printed_slot=slot, reported=reported,
+        vault_rules_deferred=deferred,
+    )  # fmt: skip
 
 
 def _printed_key(run_key: str, output_key: str, root: Path, config) -> str:

@@ -5,7 +5,8 @@
   until nothing applies;
 - `outcome`: what the fixes change (`Outcome`, `Change`); `write` puts the
   changes on disk; `diff` shows one change;
-- `recheck`: the check after writing, from the notes in memory.
+- `recheck`: the check after writing, from the notes in memory (`as_read`
+  when nothing was changed).
 - `atomic`: replace a file atomically, only while it still holds what was read.
 """
 
@@ -13,7 +14,7 @@ from vaultkit.fix.atomic import TEMP_SUFFIX, Snapshot, replace_file, snapshot
 from vaultkit.fix.edits import allowed, apply, choose, valid
 from vaultkit.fix.engine import MAX_ROUNDS, plan
 from vaultkit.fix.outcome import Change, Outcome, diff, write
-from vaultkit.fix.recheck import recheck
+from vaultkit.fix.recheck import as_read, recheck
 
 __all__ = [
     "MAX_ROUNDS",
@@ -23,6 +24,7 @@ __all__ = [
     "Snapshot",
     "allowed",
     "apply",
+    "as_read",
     "choose",
     "diff",
     "plan",

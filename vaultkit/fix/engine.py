@@ -33,7 +33,7 @@ from vaultkit.fix import atomic
 from vaultkit.fix.atomic import Snapshot
 from vaultkit.fix.edits import allowed, apply, choose, valid
 from vaultkit.fix.outcome import Change, Outcome
-from vaultkit.fix.recheck import check_whole, rechecks
+from vaultkit.fix.recheck import check_whole, rechecks, same
 from vaultkit.note import Note
 from vaultkit.selection import CLI_ORIGINS, Selection, Stage
 
@@ -166,9 +166,17 @@ class _VaultFixer:
             if rel is not None and rel in vault.by_rel:
                 self.found.setdefault(rel, []).append(replace(d, path=rel))
         self.states: dict[str, _State] = {}
-        self.note_codes: frozenset[str] = frozenset()
-        # Each round checks the whole vault when that check can stand for `recheck`'s.
+        self.claimed: set[Path] = set()  # the real files of the notes being fixed
+        self.refused: dict[str, int] = {}  # notes that may not be written -> fixes counted left
+        self.rules = linter.enabled_rules(selection, with_online=vault.online is not None)
+        self.note_codes = frozenset(rule.code for rule in self.rules if rule.per_note)
+        # When the whole vault's check can stand for `recheck`'s, the rounds check the changed
+        # notes with the note rules only, and the whole vault once their fixes settle (and
+        # again only when the vault rules' fixes change a note). Else each round checks the
+        # changed notes with every rule, the vault rules reporting on those notes only.
         self.whole_run = run if rechecks(run) and vault.online is None else None
+        self.deferred = run.vault_rules_deferred  # `found` then lacks the vault rules' findings
+        self.whole_current = not self.deferred  # the last whole check is of the vault as it is
 
     def path(self, rel: str) -> Path:
         return _path(self.vault.by_rel[rel], self.vault)
@@ -182,25 +190,35 @@ class _VaultFixer:
         return sum(1 for d in diagnostics if allowed(d.fix, self.unsafe))
 
     def run(self) -> None:
-        claimed: set[Path] = set()
-        # A note reached through a link in the vault comes after the note at its real path.
-        order = sorted(self.found, key=lambda rel: (_is_link(self.path(rel)), rel))
-        for rel in order:
-            note, diagnostics = self.vault.by_rel[rel], self.found[rel]
-            if not self.count(diagnostics):
-                continue
-            checked = _writable(note, self.vault, claimed)
-            if isinstance(checked, str):
-                if checked:
-                    self.warn(rel, f"not fixed: {checked}")
-                    self.outcome.left += self.count(diagnostics)
-                continue
-            target = Path(os.path.realpath(self.path(rel)))
-            claimed.add(target)
-            self.states[rel] = _State(note, diagnostics, checked, target)
-        if self.states:
+        self.admit(self.found)
+        if self.states or self.deferred:
             self.rounds()
         self.finish()
+
+    def admit(self, found: dict[str, list[Diagnostic]]) -> None:
+        """Start fixing each note of `found` (rel -> its findings as read) that has a fix to
+        apply and may be written; say why for one that may not."""
+        # A note reached through a link in the vault comes after the note at its real path.
+        order = sorted(found, key=lambda rel: (_is_link(self.path(rel)), rel))
+        for rel in order:
+            note, diagnostics = self.vault.by_rel[rel], found[rel]
+            fixes = self.count(diagnostics)
+            if rel in self.refused:  # the whole check found more of its fixes (vault rules')
+                self.outcome.left += max(0, fixes - self.refused[rel])
+                self.refused[rel] = max(fixes, self.refused[rel])
+                continue
+            if not fixes:
+                continue
+            checked = _writable(note, self.vault, self.claimed)
+            if isinstance(checked, str):
+                if checked:  # (else another path to the same file is fixed)
+                    self.refused[rel] = fixes
+                    self.warn(rel, f"not fixed: {checked}")
+                    self.outcome.left += fixes
+                continue
+            target = Path(os.path.realpath(self.path(rel)))
+            self.claimed.add(target)
+            self.states[rel] = _State(note, diagnostics, checked, target)
 
     def rounds(self) -> None:
         """Fix and check again until no fix applies, for `MAX_ROUNDS` rounds at most."""
@@ -208,9 +226,13 @@ class _VaultFixer:
             changed = [
                 rel for rel, state in self.states.items() if not state.done and self.step(state)
             ]
-            if not changed:
+            if changed:
+                self.whole_current = False
+                self.check_again(changed)
+            elif self.whole_run is None or self.whole_current:
                 return
-            self.check_again(changed)
+            else:
+                self.check_vault()
         for rel, state in self.states.items():
             fixes = choose(state.diagnostics, unsafe=self.unsafe)
             if not state.done and any(valid(fix, state.data) for fix in fixes):
@@ -279,53 +301,73 @@ class _VaultFixer:
         return replace(self.vault, notes=notes)
 
     def check_again(self, changed: list[str]) -> None:
-        """Run the rules on the changed notes, in the vault that holds them now (vault rules
-        report on those notes only, reading the others as they are)."""
+        """Run the note rules on the changed notes, and the vault rules too (reporting on
+        those notes only, reading the others as they are) unless the whole vault is checked
+        once the fixes settle (`check_vault`)."""
         wanted = set(changed)
         vault = replace(self.fixed_vault(), subjects=frozenset(wanted))
-        rules = linter.enabled_rules(self.selection, with_online=vault.online is not None)
-        context = analysis.Context(vault.config, self.selection, self.note_rules(rules), False)
+        note_rules = [rule for rule in self.rules if rule.per_note]
+        context = analysis.Context(vault.config, self.selection, note_rules, False)
         subjects = [note for note in vault.notes if note.rel in wanted]
         checked = analysis.check_notes(subjects, context)
         for note, (more, failed) in zip(subjects, checked, strict=True):
             self.states[note.rel].checked = (note.data, more, failed)
-        if self.whole_run is not None:
-            # The whole vault, as `recheck` would: when no later round changes a note, this
-            # is the check of the fixed vault, and `recheck` need not run the vault rules.
-            vault = self.fixed_vault()
-            fresh = {
-                rel: state.checked[1:]
-                for rel, state in self.states.items()
-                if state.checked is not None and state.checked[0] == state.data
-                and state.data != state.original.data
-            }  # fmt: skip
-            result = check_whole(self.whole_run, vault, self.selection, rules, fresh)
-            self.outcome.last_check = (vault.notes, result)
-        else:
-            notes = (
-                [d for more, _ in checked for d in more],
-                [error for _, failed in checked for error in failed],
-            )
-            result = linter.lint(vault, self.selection, wanted.__contains__, notes, rules)
-        found: dict[str, list[Diagnostic]] = {rel: [] for rel in changed}
-        for d in result.diagnostics:
-            if d.path in found:
-                found[d.path].append(d)
+        notes = (
+            [d for more, _ in checked for d in more],
+            [error for _, failed in checked for error in failed],
+        )
+        rules = note_rules if self.whole_run is not None else self.rules
+        result = linter.lint(vault, self.selection, wanted.__contains__, notes, rules)
+        found = _by_path(result.diagnostics, changed)
         for rel in changed:
             self.states[rel].diagnostics = found[rel]
-        for message in result.internal_errors:
+        self.give_up_failed(result.internal_errors, changed)
+
+    def check_vault(self) -> None:
+        """Check the whole vault as it is now, as `recheck` would (when no later round
+        changes a note, this is the check of the fixed vault); fix what its vault rules
+        find too."""
+        vault = self.fixed_vault()
+        fresh = {
+            rel: state.checked[1:]
+            for rel, state in self.states.items()
+            if state.checked is not None and state.checked[0] == state.data
+            and state.data != state.original.data
+        }  # fmt: skip
+        result = check_whole(self.whole_run, vault, self.selection, self.rules, fresh)
+        self.outcome.last_check = (vault.notes, result)
+        self.whole_current = True
+        if self.deferred and any(m not in self.known_errors for m in result.internal_errors):
+            self.known_errors.update(self.vault_rules_failing_as_read())
+        found = _by_path(result.diagnostics, self.states)
+        for rel, state in self.states.items():
+            state.diagnostics = found[rel]
+            state.done = state.failed  # a vault rule's fix may apply now
+        changed = [rel for rel, state in self.states.items() if state.data != state.original.data]
+        self.give_up_failed(result.internal_errors, changed)
+        new = {}
+        for d in result.diagnostics:
+            if d.path not in self.states and d.path in self.vault.by_rel:
+                new.setdefault(d.path, []).append(d)
+        self.found.update(new)
+        self.admit(new)
+
+    def vault_rules_failing_as_read(self) -> list[str]:
+        """The vault rules' failures on the vault as read (the run left them out: a rule that
+        fails there fails through no fix's fault)."""
+        self.deferred = False  # they are known now
+        as_read = linter.lint(self.vault, self.selection, self.whole_run.reported, ([], []))
+        return as_read.internal_errors
+
+    def give_up_failed(self, errors: list[str], changed: list[str]) -> None:
+        """Leave as read the changed notes a rule newly failed on."""
+        for message in errors:
             if message in self.known_errors:
                 continue  # it failed on the note as it was read, too
             broken = [rel for rel in changed if f" failed on {rel}: " in message] or changed
             for rel in broken:
                 if not self.states[rel].failed:
                     self.give_up(rel, f"a rule failed on the fixed note: {message}")
-
-    def note_rules(self, rules: list) -> list:
-        """The note rules among `rules`; their codes are kept for `recheck`."""
-        note_rules = [rule for rule in rules if rule.per_note]
-        self.note_codes = frozenset(rule.code for rule in note_rules)
-        return note_rules
 
     def give_up(self, rel: str, why: str) -> None:
         state = self.states[rel]
@@ -337,18 +379,29 @@ class _VaultFixer:
         )
         state.give_up()
 
+    def final(self) -> dict[str, list[Diagnostic]]:
+        """Each note's findings at the end (rel -> findings), as far as they are known."""
+        last = self.outcome.last_check
+        if last is None:
+            found = dict(self.found)
+        else:
+            found = _by_path(last[1].diagnostics, {d.path for d in last[1].diagnostics})
+            if same(last[0], self.fixed_vault().notes):
+                return found
+        found.update((rel, state.diagnostics) for rel, state in self.states.items())
+        return found
+
     def finish(self) -> None:
         """Count what is left and hidden; record each changed note."""
-        for rel, diagnostics in self.found.items():
-            state = self.states.get(rel)
-            final = state.diagnostics if state is not None else diagnostics
-            if not self.unsafe:
-                self.outcome.hidden += sum(
-                    1 for d in final if allowed(d.fix, True) and not d.fix.safe
-                )
-            if state is None:
-                continue
-            self.outcome.left += self.count(final)  # given up, or fixes that apply nowhere
+        if not self.unsafe:
+            self.outcome.hidden += sum(
+                1
+                for final in self.final().values()
+                for d in final
+                if allowed(d.fix, True) and not d.fix.safe
+            )
+        for rel, state in self.states.items():
+            self.outcome.left += self.count(state.diagnostics)  # given up, or apply nowhere
             if state.failed or state.data == state.original.data:
                 continue
             bom = source_module.BOM if state.original.source.has_bom else b""
@@ -370,6 +423,15 @@ class _VaultFixer:
                     checked=checked,
                 )
             )
+
+
+def _by_path(diagnostics: list[Diagnostic], rels: Iterable[str]) -> dict[str, list[Diagnostic]]:
+    """The `diagnostics` on each of `rels` (rel -> its findings, in order)."""
+    found: dict[str, list[Diagnostic]] = {rel: [] for rel in rels}
+    for d in diagnostics:
+        if d.path in found:
+            found[d.path].append(d)
+    return found
 
 
 def _complete(vault: vault_module.Vault) -> vault_module.Vault:

@@ -38,7 +38,9 @@ def recheck(
     vault, changed = outcome.vaults[0], {change.rel: change for change in applied}
     last = outcome.last_check
     if last is not None and same(last[0], vault.notes):  # no note changed after that check
-        return replace(run, vaults=[vault], result=last[1], printed_slot=None)
+        return replace(
+            run, vaults=[vault], result=last[1], printed_slot=None, vault_rules_deferred=False
+        )
     stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
     selection = Selection(vault.config, stage)
     rules = linter.enabled_rules(selection, with_online=False)
@@ -58,7 +60,18 @@ def recheck(
         else:
             fresh[note.rel] = ([], [])
     result = check_whole(run, vault, selection, rules, fresh)
-    return replace(run, vaults=[vault], result=result, printed_slot=None)
+    return replace(
+        run, vaults=[vault], result=result, printed_slot=None, vault_rules_deferred=False
+    )
+
+
+def as_read(run: linter.Run, outcome: Outcome) -> linter.Run | None:
+    """A run whose vault rules were deferred (`Run.vault_rules_deferred`), completed by the
+    fix rounds' check of the whole vault when no note was changed; else None."""
+    last = outcome.last_check
+    if last is None or len(outcome.vaults) != 1 or not same(last[0], run.vault.notes):
+        return None
+    return replace(run, result=last[1], vault_rules_deferred=False)
 
 
 def rechecks(run: linter.Run) -> bool:
