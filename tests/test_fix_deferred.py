@@ -147,3 +147,52 @@ def test_a_vault_rule_failing_on_the_notes_as_read_does_not_stop_the_note_fixes(
     fix.write(outcome)
     after = fix.recheck(run, outcome, select=select)
     assert any("ST988" in message for message in after.result.internal_errors)
+
+
+# ---------------------------------------------------------------- the first round, done ahead
+
+
+def test_the_per_note_stage_does_each_note_s_first_round_ahead(make_vault, monkeypatch):
+    from vaultkit import analysis
+
+    root = make_vault({"a.md": BOTH, "b.md": VAULT_ONLY, "c.md": NOTE})
+    run = linter.check_paths([root], select=SELECT, defer_vault_rules=True, fix_ahead=False)
+    assert sorted(run.fixed_ahead) == ["a.md", "c.md"]  # b.md has no note rule's fix
+    ahead = run.fixed_ahead["c.md"]
+    assert ahead.data == NOTE.replace("坏词", "好词").encode() and ahead.findings == []
+    checked = []
+    real = analysis.check_notes
+    monkeypatch.setattr(analysis, "check_notes", lambda n, c: checked.append(n) or real(n, c))
+
+    outcome = fix.plan(run, select=SELECT)
+
+    # the first round takes a.md and c.md as checked ahead; the second round, the vault
+    # rule's fixes of a.md and b.md, is checked here
+    assert [[note.rel for note in notes] for notes in checked] == [[], ["a.md", "b.md"]]
+    assert [c.rel for c in outcome.changes] == ["a.md", "b.md", "c.md"]
+
+
+def test_a_round_done_ahead_on_other_bytes_is_not_taken(make_vault):
+    root = make_vault({"c.md": NOTE})
+    run = linter.check_paths([root], select=SELECT, defer_vault_rules=True, fix_ahead=False)
+    ahead = run.fixed_ahead["c.md"]
+    ahead.data, ahead.findings = b"other bytes", []  # as if the rounds fixed otherwise
+
+    outcome = fix.plan(run, select=SELECT)
+
+    assert [c.after for c in outcome.changes] == [NOTE.replace("坏词", "好词").encode()]
+    assert outcome.changes[0].checked[0] == []  # checked by the rounds, not taken from ahead
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("---\ntitle: 甲\n---\n\n正文。\n", "no fix"),
+        ("<!-- vaultkit-disable-next-line ST991 -->\n坏词\n\n坏词\n", "a next-line comment"),
+        ("<!-- vaultkit-disable ST991 -->\n坏词\n", "every fix suppressed"),
+    ],
+)
+def test_no_round_is_done_ahead_without_a_fix_the_rounds_would_take_alone(make_vault, text, why):
+    root = make_vault({"a.md": text})
+    run = linter.check_paths([root], select=SELECT, defer_vault_rules=True, fix_ahead=False)
+    assert run.fixed_ahead == {}, why

@@ -177,7 +177,8 @@ NOTE = '---\ntitle: "标题"\n---\n\n正文里有坏词，还有坏词。\n'
 @pytest.fixture(autouse=True, params=[False, True], ids=["vault-rules-first", "deferred"])
 def defer(request, monkeypatch):
     """Every test of `fix_vault` runs twice: on a run checked by every rule (`--diff`, the
-    API) and on one whose vault rules wait for the fixed notes (`--fix`)."""
+    API) and on one whose vault rules wait for the fixed notes, with each note's first fix
+    round done ahead by the per-note stage (`--fix`)."""
     monkeypatch.setattr(sys.modules[__name__], "DEFER", request.param)
 
 
@@ -185,7 +186,8 @@ DEFER = False
 
 
 def fix_vault(root: Path, select: list[str], *, unsafe: bool = False, write: bool = True):
-    run = check_paths([root], select=select, defer_vault_rules=DEFER)
+    ahead = unsafe if DEFER else None
+    run = check_paths([root], select=select, defer_vault_rules=DEFER, fix_ahead=ahead)
     outcome = fix.plan(run, select=select, unsafe=unsafe)
     if write:
         fix.write(outcome)

@@ -1,4 +1,5 @@
-"""The fix rounds check the fixed notes in forked workers when there are enough of them
+"""With many notes, the per-note stage's workers do each note's first fix round ahead
+(`vaultkit.fix.ahead`) and the fix rounds check what is left in forked workers
 (`vaultkit.analysis.check_notes`): the notes written and the report are those of one
 process, and the report is what a new check of the fixed vault finds."""
 

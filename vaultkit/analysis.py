@@ -62,6 +62,7 @@ class Analysed:
     findings: list[Diagnostic] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     parsed: int = 0  # notes read and parsed this run (the rest came from the cache)
+    ahead: dict[str, object] = field(default_factory=dict)  # rel -> `vaultkit.fix.ahead.Ahead`
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Context:
     selection: Selection
     rules: list[NoteRule]
     keep_blobs: bool  # pickle each note for the cache, with its facts
+    fix_ahead: bool | None = None  # with `--fix` (True: unsafe fixes too): `vaultkit.fix.ahead`
 
 
 def failure(rule, where: str, error: Exception) -> str:
@@ -116,7 +118,12 @@ def _analyse_one(job: Job, context: Context) -> tuple:
     findings, errors = check_note(note, context) if job.reported else (None, [])
     if context.keep_blobs:
         note.facts = _facts(note, context, errors)
-    return note, blob, findings, errors
+    ahead = None
+    if context.fix_ahead is not None and findings and not errors:
+        from vaultkit.fix.ahead import fix_ahead
+
+        ahead = fix_ahead(note, findings, context.fix_ahead, lambda n: check_note(n, context))
+    return note, blob, findings, errors, ahead
 
 
 def _facts(note: Note, context: Context, errors: list[str]):
@@ -139,8 +146,8 @@ def _work(chunk: list[Job]) -> list[tuple]:
     """In a worker: analyse a chunk, sending notes back pickled (protocol 5)."""
     out = []
     for job in chunk:
-        note, blob, findings, errors = _analyse_one(job, _CONTEXT)
-        out.append((blob or pickle.dumps(note, protocol=5), findings, errors, note.facts))
+        note, blob, findings, errors, ahead = _analyse_one(job, _CONTEXT)
+        out.append((blob or pickle.dumps(note, protocol=5), findings, errors, note.facts, ahead))
     return out
 
 
@@ -165,7 +172,7 @@ def pool_size(count: int) -> int:
 
 
 def _parse_all(jobs: list[Job], context: Context, progress: Callable[[int], None]) -> Iterable:
-    """(note, blob, findings, errors) per job, in order, in parallel when it pays."""
+    """(note, blob, findings, errors, ahead) per job, in order, in parallel when it pays."""
     workers = pool_size(len(jobs))
     if workers == 1:
         for job in jobs:
@@ -180,10 +187,10 @@ def _parse_all(jobs: list[Job], context: Context, progress: Callable[[int], None
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for results in pool.imap(_work, chunks):
-                for blob, findings, errors, facts in results:
+                for blob, findings, errors, facts, ahead in results:
                     note = pickle.loads(blob)
                     note.facts = facts
-                    yield note, blob, findings, errors
+                    yield note, blob, findings, errors, ahead
                 progress(len(results))
     finally:
         _CONTEXT = None
@@ -293,9 +300,12 @@ def _analyse(
             out.findings += findings
         progress(1)
     results = _parse_all([jobs[i] for i in todo], context, progress)
-    for index, (note, blob, findings, errors) in zip(todo, results, strict=True):
+    for index, (note, blob, findings, errors, ahead) in zip(todo, results, strict=True):
         slots[index] = note
         note.path, note.rel = jobs[index].path, jobs[index].rel  # one copy of each, not two
+        if ahead is not None:
+            ahead.note.path, ahead.note.rel = note.path, note.rel
+            out.ahead[note.rel] = ahead
         out.parsed += 1
         out.findings += findings or []
         out.errors += errors

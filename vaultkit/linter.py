@@ -52,6 +52,8 @@ class Run:
     reported: Callable[[str], bool] | None = None  # the notes reported on (one vault's run)
     # `check_paths(defer_vault_rules=True)`: `result` holds the note rules' findings only.
     vault_rules_deferred: bool = False
+    # `check_paths(fix_ahead=…)`: rel -> the note's first fix round (`vaultkit.fix.ahead`).
+    fixed_ahead: dict[str, object] = field(default_factory=dict)
 
     @property
     def vault(self) -> Vault:
@@ -115,6 +117,7 @@ def check_paths(
     respect_gitignore: bool | None = None,
     output_key: str | None = None,
     defer_vault_rules: bool = False,
+    fix_ahead: bool | None = None,
 ) -> Run:
     """Check notes or folders against their whole vault (remote images too, with `online`).
 
@@ -127,7 +130,9 @@ def check_paths(
     `defer_vault_rules` (for `--fix`, which runs the vault rules on the notes as
     fixed) leaves the vault rules out of a run over one vault, offline, where no
     note rule failed: its result then holds the note rules' findings only, and
-    says so (`Run.vault_rules_deferred`). Other runs run every rule.
+    says so (`Run.vault_rules_deferred`). Other runs run every rule. `fix_ahead`
+    (for `--fix`; True with unsafe fixes) has the per-note stage do each parsed
+    note's first fix round too (`Run.fixed_ahead`, see `vaultkit.fix.ahead`).
 
     Raises `InputError` for a path that does not exist, `ConfigError` or
     `SelectorError` for bad configuration or rule selectors.
@@ -143,7 +148,8 @@ def check_paths(
     defer = defer_vault_rules and len(groups) == 1 and online is None
     for root, paths in groups.items():
         options = (config_path, isolated, online, use_cache, progress, respect_gitignore, key)
-        runs.append(_check_vault(root, paths, cli, *options, defer_vault_rules=defer))
+        fixing = {"defer_vault_rules": defer, "fix_ahead": fix_ahead if defer else None}
+        runs.append(_check_vault(root, paths, cli, *options, **fixing))
     if len(runs) == 1:
         return runs[0]
     base = Path(os.path.commonpath([str(run.root) for run in runs]))
@@ -173,6 +179,7 @@ def _check_vault(
     respect_gitignore: bool | None = None,
     output_key: str | None = None,
     defer_vault_rules: bool = False,
+    fix_ahead: bool | None = None,
 ) -> Run:
     config = config_module.Config() if isolated else config_module.load(root, config_path)
     if respect_gitignore is not None:  # the command line's choice beats the config's
@@ -208,7 +215,7 @@ def _check_vault(
     selection = Selection(config, cli)
     rules = enabled_rules(selection, with_online=online is not None)
     note_rules = [rule for rule in rules if rule.per_note]
-    context = analysis.Context(config, selection, note_rules, keep_blobs=cache is not None)
+    context = analysis.Context(config, selection, note_rules, cache is not None, fix_ahead)
     with _parse_progress(cache, jobs, progress) as bar:
         analysed = analysis.analyse(jobs, context, cache, bar.advance)
     vault = vault_module.assemble(root, config, found, analysed.notes)
@@ -232,7 +239,7 @@ def _check_vault(
         cache.close(keep={job.rel for job in jobs})
     return Run(
         root, [vault], result, summary, warnings, printed_slot=slot, reported=reported,
-        vault_rules_deferred=deferred,
+        vault_rules_deferred=deferred, fixed_ahead=analysed.ahead if deferred else {},
     )  # fmt: skip
 
 

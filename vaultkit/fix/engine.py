@@ -176,6 +176,7 @@ class _VaultFixer:
         # changed notes with every rule, the vault rules reporting on those notes only.
         self.whole_run = run if rechecks(run) and vault.online is None else None
         self.deferred = run.vault_rules_deferred  # `found` then lacks the vault rules' findings
+        self.ahead = dict(run.fixed_ahead)  # rel -> the note's first round, done ahead
         self.whole_current = not self.deferred  # the last whole check is of the vault as it is
 
     def path(self, rel: str) -> Path:
@@ -260,7 +261,12 @@ class _VaultFixer:
         if new in state.seen:
             self.give_up(rel, "its fixes undo each other")
             return False
-        parsed = _reparse(state.original, new)
+        ahead = self.ahead.pop(rel, None)
+        if ahead is not None and ahead.data == new:  # the per-note stage checked it already
+            parsed = ahead.note
+            state.checked = (new, ahead.findings, ahead.errors)
+        else:
+            parsed = reparse(state.original, new)
         if parsed is None:
             self.give_up(rel, "a fix made it unreadable")
             return False
@@ -279,7 +285,7 @@ class _VaultFixer:
         the covered line split in two) is not applied: the finding it
         suppresses would come back, or another line would be silenced.
         """
-        spans = _covered_lines(state.note)
+        spans = covered_lines(state.note)
         if not spans:
             return fixes
         kept = []
@@ -309,12 +315,13 @@ class _VaultFixer:
         note_rules = [rule for rule in self.rules if rule.per_note]
         context = analysis.Context(vault.config, self.selection, note_rules, False)
         subjects = [note for note in vault.notes if note.rel in wanted]
-        checked = analysis.check_notes(subjects, context)
-        for note, (more, failed) in zip(subjects, checked, strict=True):
+        todo = [note for note in subjects if not self.checked(note.rel)]
+        for note, (more, failed) in zip(todo, analysis.check_notes(todo, context), strict=True):
             self.states[note.rel].checked = (note.data, more, failed)
+        checked = [self.states[note.rel].checked for note in subjects]
         notes = (
-            [d for more, _ in checked for d in more],
-            [error for _, failed in checked for error in failed],
+            [d for _, more, _ in checked for d in more],
+            [error for _, _, failed in checked for error in failed],
         )
         rules = note_rules if self.whole_run is not None else self.rules
         result = linter.lint(vault, self.selection, wanted.__contains__, notes, rules)
@@ -322,6 +329,11 @@ class _VaultFixer:
         for rel in changed:
             self.states[rel].diagnostics = found[rel]
         self.give_up_failed(result.internal_errors, changed)
+
+    def checked(self, rel: str) -> bool:
+        """Whether the note rules' findings on the note as it is now are known."""
+        state = self.states[rel]
+        return state.checked is not None and state.checked[0] == state.data
 
     def check_vault(self) -> None:
         """Check the whole vault as it is now, as `recheck` would (when no later round
@@ -331,9 +343,8 @@ class _VaultFixer:
         fresh = {
             rel: state.checked[1:]
             for rel, state in self.states.items()
-            if state.checked is not None and state.checked[0] == state.data
-            and state.data != state.original.data
-        }  # fmt: skip
+            if self.checked(rel) and state.data != state.original.data
+        }
         result = check_whole(self.whole_run, vault, self.selection, self.rules, fresh)
         self.outcome.last_check = (vault.notes, result)
         self.whole_current = True
@@ -449,7 +460,7 @@ def _complete(vault: vault_module.Vault) -> vault_module.Vault:
     return replace(vault, notes=notes)
 
 
-def _covered_lines(note: Note) -> list[tuple[int, int]]:
+def covered_lines(note: Note) -> list[tuple[int, int]]:
     """For each `disable-next-line` comment: from the line break that ends its line to the end
     of the line it covers (byte offsets)."""
     if note.source is None or b"vaultkit-disable-next-line" not in note.data:
@@ -473,7 +484,7 @@ def _moves_a_line_break(fix: Fix, spans: list[tuple[int, int]], data: bytes) -> 
     return False
 
 
-def _reparse(original: Note, data: bytes) -> Note | None:
+def reparse(original: Note, data: bytes) -> Note | None:
     """The note parsed from its fixed bytes (its BOM put back), or None when it cannot be."""
     bom = source_module.BOM if original.source.has_bom else b""
     decoded = source_module.decode(bom + data)
