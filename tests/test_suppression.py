@@ -163,6 +163,25 @@ def test_frontmatter_key(make_vault, value, expected):
 
 
 @pytest.mark.parametrize(
+    "key",
+    [
+        "'vaultkit-disable'",
+        '"vaultkit-disable"',
+        '"vaultkit\\x2ddisable"',
+        '"vaultkit\\u002Ddisable"',
+    ],
+)
+def test_frontmatter_key_however_written(make_vault, key):
+    frontmatter = f"---\ntitle: t\n{key}: [ZQ501]\n---\n\n"
+    assert found(make_vault, "坏 错\n", frontmatter) == [(6, 3, "ZQ502")]
+
+
+def test_a_frontmatter_without_the_key_suppresses_nothing(make_vault):
+    frontmatter = "---\ntitle: t\nvaultkit-disabled: [ZQ501]\n---\n\n"  # another key
+    assert found(make_vault, "坏 错\n", frontmatter) == [(6, 1, "ZQ501"), (6, 3, "ZQ502")]
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "```\n<!-- vaultkit-disable-file -->\n```\n",

@@ -158,8 +158,8 @@ def _frontmatter_codes(note: Note, found: Suppressions) -> None:
     """The codes the frontmatter key turns off; its YAML, when composed for this only, is
     not kept (every note with a finding is read here: they would all hold node trees)."""
     fm = note.frontmatter
-    if fm is None:
-        return
+    if fm is None or (FRONTMATTER_KEY not in fm.text and "\\" not in fm.text):
+        return  # no such key, however written (only a `\` escape could spell it otherwise)
     with fm.transient():
         _codes_of(fm, fm.get(FRONTMATTER_KEY), found)
 
