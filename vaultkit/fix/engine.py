@@ -448,6 +448,8 @@ def _by_path(diagnostics: list[Diagnostic], rels: Iterable[str]) -> dict[str, li
 def _complete(vault: vault_module.Vault) -> vault_module.Vault:
     """The vault with every note the walk finds (a check replayed from the cache holds no
     notes; the fixer needs the reported ones, and the rules all of them to check again)."""
+    if vault.notes:
+        return vault  # a checked vault holds every note its walk found
     found = vault_module.discover(vault.root, vault.config)
     have = vault.by_rel
     walked = [(path, vault_module.relative(path, vault.root)) for path in found.notes]
