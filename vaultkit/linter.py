@@ -64,6 +64,7 @@ class Run:
         the baseline are done with them; `lines` reads a note's file again afterwards."""
         for vault in self.vaults:
             vault.release()
+        self.fixed_ahead = {}
 
     def lines(self, path: str) -> list[str] | None:
         """The source lines of a reported note, for context in reports."""

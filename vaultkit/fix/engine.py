@@ -175,7 +175,8 @@ class _VaultFixer:
         # again only when the vault rules' fixes change a note). Else each round checks the
         # changed notes with every rule, the vault rules reporting on those notes only.
         self.whole_run = run if rechecks(run) and vault.online is None else None
-        self.deferred = run.vault_rules_deferred  # `found` then lacks the vault rules' findings
+        # `found` lacks the vault rules' findings, and `known_errors` their failures
+        self.deferred = run.vault_rules_deferred
         self.ahead = dict(run.fixed_ahead)  # rel -> the note's first round, done ahead
         self.whole_current = not self.deferred  # the last whole check is of the vault as it is
 
@@ -348,7 +349,8 @@ class _VaultFixer:
         result = check_whole(self.whole_run, vault, self.selection, self.rules, fresh)
         self.outcome.last_check = (vault.notes, result)
         self.whole_current = True
-        if self.deferred and any(m not in self.known_errors for m in result.internal_errors):
+        if any(m not in self.known_errors for m in result.internal_errors) and self.deferred:
+            self.deferred = False  # the vault rules' failures on the vault as read are known now
             self.known_errors.update(self.vault_rules_failing_as_read())
         found = _by_path(result.diagnostics, self.states)
         for rel, state in self.states.items():
@@ -366,7 +368,6 @@ class _VaultFixer:
     def vault_rules_failing_as_read(self) -> list[str]:
         """The vault rules' failures on the vault as read (the run left them out: a rule that
         fails there fails through no fix's fault)."""
-        self.deferred = False  # they are known now
         as_read = linter.lint(self.vault, self.selection, self.whole_run.reported, ([], []))
         return as_read.internal_errors
 
