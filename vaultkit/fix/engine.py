@@ -167,6 +167,7 @@ class _VaultFixer:
                 self.found.setdefault(rel, []).append(replace(d, path=rel))
         self.states: dict[str, _State] = {}
         self.claimed: set[Path] = set()  # the real files of the notes being fixed
+        self.fixed = vault  # `fixed_vault`'s last
         self.refused: dict[str, int] = {}  # notes that may not be written -> fixes counted left
         self.rules = linter.enabled_rules(selection, with_online=vault.online is not None)
         self.note_codes = frozenset(rule.code for rule in self.rules if rule.per_note)
@@ -303,16 +304,21 @@ class _VaultFixer:
         return kept
 
     def fixed_vault(self) -> vault_module.Vault:
-        """The vault holding each note as fixed (as read, where fixes were given up)."""
+        """The vault holding each note as fixed (as read, where fixes were given up); the
+        same object while its notes are the same (building one indexes every note)."""
         notes = [self.states[n.rel].note if n.rel in self.states else n for n in self.vault.notes]
-        return replace(self.vault, notes=notes)
+        if not same(self.fixed.notes, notes):
+            self.fixed = replace(self.vault, notes=notes)
+        return self.fixed
 
     def check_again(self, changed: list[str]) -> None:
         """Run the note rules on the changed notes, and the vault rules too (reporting on
         those notes only, reading the others as they are) unless the whole vault is checked
         once the fixes settle (`check_vault`)."""
         wanted = set(changed)
-        vault = replace(self.fixed_vault(), subjects=frozenset(wanted))
+        vault = self.fixed_vault()
+        if self.whole_run is None:  # the vault rules run here, on these notes only
+            vault = replace(vault, subjects=frozenset(wanted))
         note_rules = [rule for rule in self.rules if rule.per_note]
         context = analysis.Context(vault.config, self.selection, note_rules, False)
         subjects = [note for note in vault.notes if note.rel in wanted]
