@@ -140,9 +140,13 @@ class Selection:
         self.enabled = frozenset(enabled)
         self._rules = rules
         self._per_path: dict[tuple[str, ...], frozenset[str]] = {}
+        self._by_rel: dict[str, frozenset[str]] = {}  # asked per note and per finding
 
     def for_path(self, rel: str) -> frozenset[str]:
         """The rules that run on the note at `rel`: `enabled` less its per-file ignores."""
+        known = self._by_rel.get(rel)
+        if known is not None:
+            return known
         ignored = tuple(self.config.ignored_for(rel))
         if ignored not in self._per_path:
             off = {
@@ -151,4 +155,5 @@ class Selection:
                 for rule in matching(selector, self._rules, selecting=False)
             }
             self._per_path[ignored] = self.enabled - off
-        return self._per_path[ignored]
+        self._by_rel[rel] = self._per_path[ignored]
+        return self._by_rel[rel]
