@@ -192,9 +192,9 @@ def test_a_tampered_record_is_rejected(make_vault, parses):
     root = _vault(make_vault)
     first = _codes(_run(root))
     with sqlite3.connect(root / ".vaultkit_cache" / "notes.sqlite") as db:
-        blob = db.execute("SELECT note FROM notes WHERE rel = 'a.md'").fetchone()[0]
+        blob = db.execute("SELECT note FROM records WHERE rel = 'a.md'").fetchone()[0]
         tampered = blob[:-1] + bytes([blob[-1] ^ 1])
-        db.execute("UPDATE notes SET note = ? WHERE rel = 'a.md'", (tampered,))
+        db.execute("UPDATE records SET note = ? WHERE rel = 'a.md'", (tampered,))
         db.execute("DELETE FROM runs")
     parses.clear()
     assert _codes(_run(root)) == first
@@ -229,6 +229,7 @@ def test_a_deleted_note_is_forgotten_and_its_links_break(make_vault):
     assert _codes(after) == _codes(check_paths([root]))
     with sqlite3.connect(root / ".vaultkit_cache" / "notes.sqlite") as db:
         assert [r[0] for r in db.execute("SELECT rel FROM notes")] == ["a.md"]
+        assert [r[0] for r in db.execute("SELECT rel FROM records")] == ["a.md"]
 
 
 def test_checking_one_note_with_a_warm_cache_reports_only_it(make_vault, parses):

@@ -48,14 +48,17 @@ from pathlib import Path
 from vaultkit import cachedir
 
 FILE = "notes.sqlite"
-FORMAT = "vaultkit-notes-2"
+FORMAT = "vaultkit-notes-3"
 RACY_SECONDS = 2.0  # modification times this close to the run are always verified
 MAX_RUNS = 16  # whole-run results and printed reports kept for replay
+# A note's state and facts (`notes`, read whole by every run) are kept apart from its record
+# and findings (`records`, read for changed and reported notes only): in one row, the few
+# columns after a record of several pages cost every run a walk along its overflow pages.
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS notes (rel TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
-    " digest BLOB, parse_key TEXT, note BLOB, rules_key TEXT, findings BLOB, mac BLOB,"
-    " facts_key TEXT, facts BLOB, facts_mac BLOB)",
+    " digest BLOB, parse_key TEXT, rules_key TEXT, facts_key TEXT, facts BLOB, facts_mac BLOB)",
+    "CREATE TABLE IF NOT EXISTS records (rel TEXT PRIMARY KEY, note BLOB, findings BLOB, mac BLOB)",
     "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, used REAL, result BLOB, mac BLOB)",
 )
 
@@ -176,6 +179,7 @@ _FACTS_KEY, _FACTS, _FACTS_MAC = 8, 9, 10
 _COLUMNS = (
     "size, mtime, digest, parse_key, NULL, rules_key, NULL, NULL, facts_key, facts, facts_mac"
 )
+_STATE = (_SIZE, _MTIME, _DIGEST, _PARSE_KEY, _RULES_KEY, _FACTS_KEY, _FACTS, _FACTS_MAC)
 
 
 class NoteCache:
@@ -364,7 +368,7 @@ class NoteCache:
             return pending[_NOTE], pending[_FINDINGS], pending[_MAC]
         try:
             row = self._db.execute(
-                "SELECT note, findings, mac FROM notes WHERE rel = ?", (rel,)
+                "SELECT note, findings, mac FROM records WHERE rel = ?", (rel,)
             ).fetchone()
         except sqlite3.Error:
             return None
@@ -470,12 +474,20 @@ class NoteCache:
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany(
-                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(rel, *row) for rel, row in self._pending.items()],
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(rel, *(row[i] for i in _STATE)) for rel, row in self._pending.items()],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+                [
+                    (rel, row[_NOTE], row[_FINDINGS], row[_MAC])
+                    for rel, row in self._pending.items()
+                ],
             )
             if keep is not None:
                 gone = [(rel,) for rel in self._rows if rel not in keep]
                 db.executemany("DELETE FROM notes WHERE rel = ?", gone)
+                db.executemany("DELETE FROM records WHERE rel = ?", gone)
             run = self._pending_run
             if run is not None:
                 db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)", run)
