@@ -63,6 +63,7 @@ class Analysed:
     errors: list[str] = field(default_factory=list)
     parsed: int = 0  # notes read and parsed this run (the rest came from the cache)
     ahead: dict[str, object] = field(default_factory=dict)  # rel -> `vaultkit.fix.ahead.Ahead`
+    digests: list[bytes | None] = field(default_factory=list)  # of each note's bytes, if kept
 
 
 @dataclass
@@ -249,10 +250,16 @@ def analyse(
     context: Context,
     cache: NoteCache | None,
     progress: Callable[[int], None] = lambda done: None,
+    counted: list[bytes | None] | None = None,
 ) -> Analysed:
-    """Parse and check every job's note, reusing what the cache still holds."""
+    """Parse and check every job's note, reusing what the cache still holds.
+
+    `counted` (with `cache`): per job, the digest of the bytes whose facts the vault's
+    totals count (`vaultkit.facts.Totals`); the facts of a note not reported whose
+    bytes are those are read only if a rule asks for them.
+    """
     with _no_gc():
-        return _analyse(jobs, context, cache, progress)
+        return _analyse(jobs, context, cache, progress, counted or [None] * len(jobs))
 
 
 def _analyse(
@@ -260,8 +267,9 @@ def _analyse(
     context: Context,
     cache: NoteCache | None,
     progress: Callable[[int], None],
+    counted: list[bytes | None],
 ) -> Analysed:
-    out = Analysed()
+    out = Analysed(digests=[None] * len(jobs))
     slots: list[Note | None] = [None] * len(jobs)
     stats: dict[int, Stat | None] = {}
     todo: list[int] = []
@@ -270,10 +278,22 @@ def _analyse(
         facts = None
         if cache is not None:
             stats[index] = stat = cache.stat(job.rel, job.path)
+            if not job.reported and counted[index] is not None:
+                digest = cache.counted(job.rel, job.path, stat)
+                if digest == counted[index]:
+                    cache.touch(job.rel, stat)
+                    read = _facts_reader(job, cache, stat)
+                    slots[index] = LazyNote(
+                        job.path, job.rel, None, _loader(job, context, cache), read
+                    )
+                    out.digests[index] = digest
+                    progress(1)
+                    continue
             facts = cache.facts(job.rel, job.path, stat)
             if facts is not None and not job.reported:
                 cache.touch(job.rel, stat)
                 slots[index] = LazyNote(job.path, job.rel, facts, _loader(job, context, cache))
+                out.digests[index] = cache.digest(job.rel)
                 progress(1)
                 continue
             entry = cache.get(job.rel, job.path, stat)
@@ -285,6 +305,7 @@ def _analyse(
         slots[index] = note = entry.note
         note.path = job.path  # the vault may have moved since the note was cached
         note.facts = facts
+        out.digests[index] = cache.digest(job.rel)
         if facts is None:
             note.facts = _facts(note, context, out.errors)
             if note.facts is not None:
@@ -312,6 +333,7 @@ def _analyse(
         if cache is not None and note.source is not None and blob is not None:
             kept = None if errors else findings
             cache.put(jobs[index].rel, stats[index], _raw(note), blob, kept, note.facts)
+            out.digests[index] = cache.digest(note.rel)
     out.notes = slots
     return out
 
@@ -327,6 +349,11 @@ def _loader(job: Job, context: Context, cache: NoteCache) -> Callable[[], Note]:
         return note
 
     return load
+
+
+def _facts_reader(job: Job, cache: NoteCache, stat: Stat | None) -> Callable[[], object]:
+    """How a `LazyNote` counted by the vault's totals reads its facts if a rule asks."""
+    return lambda: cache.facts(job.rel, job.path, stat)
 
 
 def _raw(note: Note) -> bytes:

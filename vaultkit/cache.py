@@ -15,7 +15,9 @@ It lives beside the online results in the vault's cache folder,
   (`facts_key`). A note that is not reported is then not even unpickled: the
   run holds its facts and a `LazyNote` that loads the record on first use;
 
-and the whole result of the last runs, replayed when nothing at all changed.
+the vault's totals (`vaultkit.facts.Totals`: what vault rules count over every
+note's facts, for one configuration), updated for the notes that changed; and
+the whole result of the last runs, replayed when nothing at all changed.
 
 A note whose size and modification time match is not read; one whose time
 changed is read and hashed, and reused when the bytes are the same (a `git
@@ -60,6 +62,7 @@ _SCHEMA = (
     " digest BLOB, parse_key TEXT, rules_key TEXT, facts_key TEXT, facts BLOB, facts_mac BLOB)",
     "CREATE TABLE IF NOT EXISTS records (rel TEXT PRIMARY KEY, note BLOB, findings BLOB, mac BLOB)",
     "CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, used REAL, result BLOB, mac BLOB)",
+    "CREATE TABLE IF NOT EXISTS totals (key TEXT PRIMARY KEY, totals BLOB, mac BLOB)",
 )
 
 
@@ -200,7 +203,9 @@ class NoteCache:
         self._pending: dict[str, tuple] = {}
         self._stale: set[str] = set()
         self._stats: dict[str, Stat | None] = {}
+        self._found: set[str] = set()  # notes whose rows `_current` found current
         self._pending_run: tuple | None = None
+        self._pending_totals: bytes | None = None
         self.run_key: str | None = None  # set by the linter when a run may be replayed
 
     # -- opening -------------------------------------------------------------------------
@@ -319,6 +324,7 @@ class NoteCache:
             if row[_SIZE] != stat.size or not _same_bytes(path, row[_DIGEST]):
                 return None
             self._stale.add(rel)  # same bytes, new time: record the new time
+        self._found.add(rel)
         return row
 
     def get(self, rel: str, path: Path, stat: Stat | None) -> Entry | None:
@@ -346,6 +352,55 @@ class NoteCache:
         if not hmac.compare_digest(row[_FACTS_MAC] or b"", expected):
             return None
         return self._load(blob)
+
+    def counted(self, rel: str, path: Path, stat: Stat | None) -> bytes | None:
+        """The digest of `rel` if the file is unchanged and its facts are kept, else None;
+        the facts themselves are neither checked nor read (see `facts`)."""
+        row = self._current(rel, path, stat)
+        if row is None or row[_FACTS_KEY] != self.facts_key or row[_FACTS] is None:
+            return None
+        return row[_DIGEST]
+
+    def digest(self, rel: str) -> bytes | None:
+        """The digest of the bytes of `rel` as this run found them: those it `put`, or those
+        of a row found current (by `get`, `facts` or `counted`); else None."""
+        row = self._pending.get(rel)
+        if row is None and rel in self._found:
+            row = self._rows.get(rel)
+        return None if row is None else row[_DIGEST]
+
+    def facts_before(self, rel: str, file_digest: bytes):
+        """The facts the cache held for `rel` when it was opened, if they were those of the
+        bytes with `file_digest` (the note may have changed since), else None."""
+        row = self._rows.get(rel)
+        if row is None or row[_DIGEST] != file_digest or row[_FACTS_KEY] != self.facts_key:
+            return None
+        blob = row[_FACTS]
+        if blob is None or not hmac.compare_digest(
+            row[_FACTS_MAC] or b"", self._mac(rel.encode(), file_digest, blob)
+        ):
+            return None
+        return self._load(blob)
+
+    def totals(self):
+        """The vault's totals (`vaultkit.facts.Totals`) kept for this configuration, or None."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT totals, mac FROM totals WHERE key = ?", (self.facts_key,)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or not hmac.compare_digest(
+            row[1] or b"", self._mac(b"totals", self.facts_key.encode(), row[0])
+        ):
+            return None
+        return self._load(row[0])
+
+    def put_totals(self, totals) -> None:
+        """Keep the vault's totals, in place of any others."""
+        self._pending_totals = pickle.dumps(totals, protocol=5)
 
     def note(self, rel: str):
         """The cached record of `rel` (checked by `get` or `facts` first), or None."""
@@ -488,6 +543,11 @@ class NoteCache:
                 gone = [(rel,) for rel in self._rows if rel not in keep]
                 db.executemany("DELETE FROM notes WHERE rel = ?", gone)
                 db.executemany("DELETE FROM records WHERE rel = ?", gone)
+            if self._pending_totals is not None:
+                db.execute("DELETE FROM totals")
+                blob = self._pending_totals
+                mac = self._mac(b"totals", self.facts_key.encode(), blob)
+                db.execute("INSERT INTO totals VALUES (?, ?, ?)", (self.facts_key, blob, mac))
             run = self._pending_run
             if run is not None:
                 db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)", run)

@@ -217,12 +217,23 @@ def _check_vault(
     rules = enabled_rules(selection, with_online=online is not None)
     note_rules = [rule for rule in rules if rule.per_note]
     context = analysis.Context(config, selection, note_rules, cache is not None, fix_ahead)
+    names, totals = (_names(root, found, notes), cache.totals()) if cache else ("", None)
+    if totals is not None and (totals.names != names or len(totals.digests) < len(jobs)):
+        totals = None  # built against other files: every note's facts are read to build again
+    counted = totals.digests if totals is not None else None
     with _parse_progress(cache, jobs, progress) as bar:
-        analysed = analysis.analyse(jobs, context, cache, bar.advance)
+        analysed = analysis.analyse(jobs, context, cache, bar.advance, counted)
     vault = vault_module.assemble(root, config, found, analysed.notes)
     subjects = frozenset(note.rel for note in vault.notes if reported(note.rel))
     if len(subjects) < len(vault.notes):
-        vault.subjects = subjects  # vault rules read the other notes' facts
+        vault.subjects = subjects  # vault rules read the other notes' facts, or their totals
+    if cache is not None:
+        from vaultkit import facts
+
+        digests, before = analysed.digests, cache.facts_before
+        vault.totals, changed = facts.update(totals, vault, digests, before, names)
+        if changed and vault.totals is not None:
+            cache.put_totals(vault.totals)
     findings, errors = analysed.findings, analysed.errors
     for note in vault.notes[len(analysed.notes) :]:  # files that could not even be walked
         if reported(note.rel):
@@ -242,6 +253,18 @@ def _check_vault(
         root, [vault], result, summary, warnings, printed_slot=slot, reported=reported,
         vault_rules_deferred=deferred, fixed_ahead=analysed.ahead if deferred else {},
     )  # fmt: skip
+
+
+def _names(root: Path, found: vault_module.Discovery, notes: list[tuple[Path, str]]) -> str:
+    """A fingerprint of the vault's file list, which links are resolved against, in the order
+    of `Vault.notes`."""
+    from vaultkit import cache as cache_module
+
+    problems = [vault_module.relative(path, root) for path in found.problems]  # as `assemble`
+    files = [vault_module.relative(path, root) for path in found.attachments]
+    return cache_module.fingerprint(
+        *("\0".join(rels) for rels in ([r for _, r in notes], problems, files))
+    )
 
 
 def _printed_key(run_key: str, output_key: str, root: Path, config) -> str:

@@ -221,6 +221,11 @@ class Note:
     facts = None
     loaded = True  # a `LazyNote` is not, until something reads its record
 
+    @property
+    def readable(self) -> bool:
+        """Whether the file could be read (a `LazyNote` tells without loading its record)."""
+        return self.source is not None
+
     def __reduce__(self) -> tuple:
         """Pickle the parse results, compactly; `lines` and `code_lines` are computed on use."""
         source = self.source
@@ -236,14 +241,26 @@ class Note:
 class LazyNote(Note):
     """A note served from the cache whose record is read only when something needs it.
 
-    It knows its path, name and facts; any other attribute loads the record
-    (`load()`, which never fails: it reads the file again when the cache cannot
-    serve it). Vault rules read the facts of notes they do not report on, so a
-    run over a few changed notes never unpickles the rest of the vault.
+    It knows its path and name, and its facts or how to read them (`read_facts`,
+    when the vault's totals already count them: read only if a rule asks); any
+    other attribute loads the record (`load()`, which never fails: it reads the
+    file again when the cache cannot serve it). Vault rules read the facts of
+    notes they do not report on, so a run over a few changed notes never
+    unpickles the rest of the vault.
     """
 
-    def __init__(self, path: Path, rel: str, facts, load) -> None:
-        self.__dict__.update(path=path, rel=rel, facts=facts, _load=load, _note=None)
+    readable = True  # only readable notes are cached
+
+    def __init__(self, path: Path, rel: str, facts, load, read_facts=None) -> None:
+        self.__dict__.update(
+            path=path, rel=rel, _facts=facts, _read_facts=read_facts, _load=load, _note=None
+        )
+
+    @property
+    def facts(self):
+        if self._read_facts is not None:
+            self._facts, self._read_facts = self._read_facts(), None
+        return self._facts
 
     @property
     def loaded(self) -> bool:

@@ -361,6 +361,10 @@ class Vault:
     # The notes vault rules report on (rels); None: every note. Rules read the others
     # through their facts (`vaultkit.facts`) where they can, so their records stay unread.
     subjects: frozenset[str] | None = None
+    # What vault rules count over every note's facts, kept by the note cache
+    # (`vaultkit.facts.Totals`); None: count the notes themselves. Not carried over by
+    # `dataclasses.replace`: a vault of other notes (the fixer's) counts its own.
+    totals: Any = field(default=None, init=False)
     by_rel: dict[str, Note] = field(init=False)
     by_name: dict[str, list[Note]] = field(init=False)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, unquote_plus, urlsplit
@@ -12,7 +13,7 @@ import yaml
 
 from vaultkit import regexes, urls
 from vaultkit.diagnostics import Diagnostic
-from vaultkit.facts import provides
+from vaultkit.facts import others, provides, sums
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.frontmatter.common import value_span, values_of
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from vaultkit.vault import Vault
 
 _SHOWN = 3  # other paths named in a message
+_ORDER = "_vaultkit_note_order"  # `_order`, kept on the vault
 SAME_BODY = 0.35  # share of the shorter body's trigrams the other must hold
 _SHORT_BODY = 200  # trigrams: a body shorter than this says nothing either way
 _SPACE = regexes.compile(r"\s+")
@@ -85,11 +87,14 @@ class DuplicateArticle(VaultRule):
         # normalise alike share it, so the full normal form and each note's own options
         # (its URL fields and tracking parameters) are computed only for those that collide.
         loose: dict[str, list[tuple[Note, str, str]]] = defaultdict(list)
-        for note in vault.notes:
+        counted = others(vault, "urls")  # the notes not reported on, if kept
+        for note in vault.notes if counted is None else vault.subject_notes:
             facts = note.facts
             values = facts["urls"] if facts is not None else _read_urls(note, vault.config)
             for key, text, rough in values:
                 loose[rough].append((note, key, text))
+        if counted:
+            _add_counted(vault, loose, counted)
         groups: dict[str, dict[str, tuple[Note, str]]] = defaultdict(dict)
         for members in loose.values():
             if len(members) < 2 or len({id(note) for note, _, _ in members}) < 2:
@@ -129,6 +134,58 @@ class DuplicateArticle(VaultRule):
                 f"same {what} as {named} (`{key}` is `{normal}` once normalised); "
                 f"keep one {kept} and merge the other into it",
             )  # fmt: skip
+
+
+def _add_counted(vault: Vault, loose: dict[str, list], counted: Counter) -> None:
+    """Add to the groups of `loose` the URL values of the notes not reported on that may
+    share their rough key (`counted`, see `_url_sums`: read from those notes' facts), each
+    group in the order of the vault's notes, as a whole pass reads them."""
+    wanted: dict[bytes, list[str]] = defaultdict(list)
+    for rough in loose:
+        wanted[_short(rough)].append(rough)
+    places: dict[str, set[int]] = defaultdict(set)
+    for short, place in counted:
+        for rough in wanted.get(short, ()):
+            places[rough].add(place)
+    order = _order(vault)
+    for rough, found in places.items():
+        members = [
+            (order[n.rel], at, n, key, text) for at, (n, key, text) in enumerate(loose[rough])
+        ]
+        for place in found:
+            note = vault.notes[place]
+            facts = note.facts
+            values = facts["urls"] if facts is not None else _read_urls(note, vault.config)
+            members += [
+                (place, at, note, key, text)
+                for at, (key, text, other) in enumerate(values)
+                if other == rough
+            ]
+        members.sort(key=lambda member: member[:2])
+        loose[rough] = [member[2:] for member in members]
+
+
+def _short(rough: str) -> bytes:
+    """A short stand-in for a rough key (two keys may share one: the facts tell them apart)."""
+    return hashlib.blake2b(rough.encode("utf-8", "surrogateescape"), digest_size=8).digest()
+
+
+def _order(vault: Vault) -> dict[str, int]:
+    """Each note's place in `vault.notes`, kept on the vault."""
+    found = vars(vault).get(_ORDER)
+    if found is None:
+        found = {note.rel: place for place, note in enumerate(vault.notes)}
+        setattr(vault, _ORDER, found)
+    return found
+
+
+@sums("urls")
+def _url_sums(rel: str, facts: dict, vault: Vault) -> Iterator[tuple[bytes, int]]:
+    """What a note adds to FM017's groups: `(short rough key, its place in the vault)` per
+    URL value (a place: fewer bytes to keep than a path)."""
+    place = _order(vault)[rel]
+    for _key, _text, rough in facts["urls"]:
+        yield _short(rough), place
 
 
 @provides("urls")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from vaultkit import regexes
 from vaultkit.diagnostics import Diagnostic, Severity
-from vaultkit.facts import provides
+from vaultkit.facts import others, provides, sums
 from vaultkit.note import Note, code_lines
 from vaultkit.rules.base import VaultRule, register
 from vaultkit.rules.structure._scan import article_span
@@ -93,6 +93,14 @@ def _tail(note: Note) -> list[tuple[int, str]]:
 @provides("tail-addresses")
 def _tail_facts(note: Note, config: object) -> tuple[str, ...]:
     return tail_addresses(note, _tail(note))
+
+
+@sums("tail")
+def _tail_sums(rel: str, facts: dict, vault: Vault) -> Iterator[tuple[str, str]]:
+    """What a note adds to `_repeated_addresses`: its folder and each address ending it."""
+    folder = posixpath.dirname(rel)
+    for address in facts["tail-addresses"]:
+        yield folder, address
 
 
 def tail_addresses(note: Note, tail: list[tuple[int, str]]) -> tuple[str, ...]:
@@ -245,8 +253,14 @@ def _repeated_addresses(
 ) -> dict[str, dict[str, int]]:
     """Per folder, the addresses that end at least `_EMAIL_NOTES` of its notes, with counts."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counted = others(vault, "tail")  # the notes not reported on, if kept
+    for (folder, address), notes in (counted or {}).items():
+        counts[folder][address] += notes
     for note in vault.notes:
-        facts = None if vault.is_subject(note) else note.facts
+        subject = vault.is_subject(note)
+        if counted is not None and not subject:
+            continue
+        facts = None if subject else note.facts
         if facts is not None:
             seen = facts["tail-addresses"]
         elif note.source is not None:

@@ -19,11 +19,12 @@ either, and LK006 not a case-mismatched topic entry that TP002–TP004 report.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from sys import intern
 
 from vaultkit.config import Config
-from vaultkit.facts import provides
+from vaultkit.facts import others, provides, sums
 from vaultkit.note import Link, Note
 from vaultkit.options import TopicsOptions
 from vaultkit.resolve import LinkIndex, Resolution, Status, index_for
@@ -113,11 +114,13 @@ class TopicMap:
         self._names: Names | None = None
         self._options: dict[str, TopicsOptions] = {}
         self._folder: str | None = None  # the one topic folder of every note, "" if several
+        counted = others(vault, "topic-uses")  # the uses in notes not reported on, if kept
         for note in vault.notes:
             if not note.rel.lower().endswith(NOTE_SUFFIX):
                 continue
-            facts = None if vault.is_subject(note) else note.facts
-            if facts is None and note.source is None:
+            subject = vault.is_subject(note)
+            facts = None if subject or counted is not None else note.facts
+            if facts is None and not note.readable:
                 continue
             folder = self.folder(note)
             if in_folder(note.rel, folder):
@@ -126,12 +129,16 @@ class TopicMap:
             if facts is not None:  # a note no rule reports on: its uses count, no more
                 self._count(note, facts["topics"], folder)
                 continue
+            if counted is not None and not subject:
+                continue  # its uses are in `counted`
             options = self.options(note)
             views = section_lines(note, options.section)
             if views:
                 entries = self._read(note, views, options)
                 if entries:
                     self.entries[note.rel] = entries
+        for (key, name), uses in (counted or {}).items():
+            self.uses[key][name] += uses
         self.canonical: dict[str, str] = {}
         self.spellings: dict[str, set[str]] = {}
         for key in {*self.uses, *self.notes_by_key}:
@@ -184,23 +191,13 @@ class TopicMap:
     def folder(self, note: Note) -> str:
         """The topic folder for a note; without asking the settings when only one is set."""
         if self._folder is None:
-            config = self.vault.config
-            tables = [override.tables.get("topics", {}) for override in config.overrides]
-            folders = {config.settings.topics.folder} | {
-                table["folder"] for table in tables if "folder" in table
-            }
-            self._folder = folders.pop() if len(folders) == 1 else ""
+            self._folder = _one_folder(self.vault.config)
         return self._folder or self.options(note).folder
 
     def _count(self, note: Note, facts: tuple, folder: str) -> None:
         """Count the uses of a note's topic entries from its facts (see `topic_facts`)."""
-        for name, key, topic_like, kind, written, path in facts:
-            if topic_like is None:
-                target = Target(kind, written, path, "", False)
-                reached = self.index.find(target, note.rel).rel
-                topic_like = reached is not None and in_folder(reached, folder)
-            if topic_like:
-                self.uses[key][name] += 1
+        for key, name in _uses(self.index, note.rel, facts, folder):
+            self.uses[key][name] += 1
 
     def _classify(self, entry: TopicEntry) -> None:
         missing = entry.resolution.status is Status.MISSING
@@ -240,6 +237,33 @@ class TopicMap:
             }
             self._deferred[note.rel] = found
         return found
+
+
+def _one_folder(config: Config) -> str:
+    """The topic folder of every note, or "" when the configuration sets several."""
+    tables = [override.tables.get("topics", {}) for override in config.overrides]
+    folders = {config.settings.topics.folder} | {
+        table["folder"] for table in tables if "folder" in table
+    }
+    return folders.pop() if len(folders) == 1 else ""
+
+
+def _uses(index: LinkIndex, rel: str, facts: tuple, folder: str) -> Iterator[tuple[str, str]]:
+    """`(key, name)` of each topic entry of note `rel` that counts as a use, from its facts."""
+    for name, key, topic_like, kind, written, path in facts:
+        if topic_like is None:
+            reached = index.find(Target(kind, written, path, "", False), rel).rel
+            topic_like = reached is not None and in_folder(reached, folder)
+        if topic_like:
+            yield key, name
+
+
+@sums("topic-uses")
+def _topic_uses(rel: str, facts: dict, vault: Vault) -> Iterator[tuple[str, str]]:
+    """What a note adds to the topic map's uses (`TopicMap.uses`)."""
+    if rel.lower().endswith(NOTE_SUFFIX):
+        folder = _one_folder(vault.config) or vault.config.settings_for(rel).topics.folder
+        yield from _uses(index_for(vault), rel, facts["topics"], folder)
 
 
 def _written_topic(path: str, options: TopicsOptions) -> tuple[str, bool | None]:
