@@ -17,6 +17,7 @@ from vaultkit.vault import (
     find_root,
     load,
     relative,
+    real_inside,
     resolves_inside,
 )
 
@@ -210,6 +211,8 @@ def test_vault_records_links_out(make_vault, tmp_path):
     assert vault.outside_links == {"x.md": os.path.realpath(elsewhere)}
     assert not resolves_inside(vault.by_rel["x.md"].path, root)
     assert resolves_inside(vault.by_rel["a.md"].path, root)
+    assert real_inside(vault.by_rel["x.md"].path, root) is None
+    assert real_inside(vault.by_rel["a.md"].path, root) == os.path.realpath(root / "a.md")
 
 
 def test_resolves_inside_sees_through_links(tmp_path):

@@ -158,6 +158,13 @@ def _is_within(inner: str, outer: str) -> bool:
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
+def real_inside(path: Path, root: Path) -> str | None:
+    """The real path of `path` (every symbolic link resolved) when it lies inside the vault
+    at `root`, else None: `resolves_inside` and the path in one resolution."""
+    real = _real(path)
+    return real if _is_within(real, _real(root)) else None
+
+
 def resolves_inside(path: Path, root: Path) -> bool:
     """Whether `path`, with every symbolic link resolved, lies inside the vault at `root`.
 

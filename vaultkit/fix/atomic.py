@@ -70,7 +70,8 @@ def snapshot(path: Path, max_size: int) -> Snapshot | str:
 
 def _unchanged(target: Path, read: Snapshot, path: Path, root: Path) -> str | None:
     """Why the file may not be replaced now, or None while it is the file that was read."""
-    if Path(os.path.realpath(path)) != target or not vault_module.resolves_inside(path, root):
+    real = vault_module.real_inside(path, root)
+    if real is None or Path(real) != target:
         return "its path now leads somewhere else; run vaultkit again"
     now = snapshot(target, len(read.raw) + 1)
     if isinstance(now, str):

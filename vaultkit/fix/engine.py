@@ -85,15 +85,19 @@ def _path(note: Note, vault: vault_module.Vault) -> Path:
     return vault.root.joinpath(*note.rel.split("/"))
 
 
-def _writable(note: Note, vault: vault_module.Vault, claimed: set[Path]) -> Snapshot | str:
-    """The note's file as read now, or why it must not be written ("" when fixed elsewhere)."""
+def _writable(
+    note: Note, vault: vault_module.Vault, claimed: set[Path]
+) -> tuple[Snapshot, Path] | str:
+    """The note's file as read now and its real path, or why it must not be written ("" when
+    fixed elsewhere)."""
     if note.source is None:
         return "it could not be read as a UTF-8 note"
     path = _path(note, vault)
-    if not vault_module.resolves_inside(path, vault.root):
+    real = vault_module.real_inside(path, vault.root)
+    if real is None:
         target = vault.outside_links.get(note.rel) or os.path.realpath(path)
         return f"it is reached through a symbolic link that leads out of the vault (to {target})"
-    target = Path(os.path.realpath(path))
+    target = Path(real)
     if target in claimed:
         return ""  # another path in the vault leads to the same file: it is fixed there
     found = atomic.snapshot(target, max(vault.config.max_file_size, len(note.data) + 3))
@@ -108,7 +112,7 @@ def _writable(note: Note, vault: vault_module.Vault, claimed: set[Path]) -> Snap
         return "it changed after it was checked; run vaultkit again"
     if found.links > 1:
         return f"it has {found.links} hard links, which replacing the file would split"
-    return found
+    return found, target
 
 
 def _prefix(run: linter.Run, vault: vault_module.Vault) -> str:
@@ -219,9 +223,9 @@ class _VaultFixer:
                     self.warn(rel, f"not fixed: {checked}")
                     self.outcome.left += fixes
                 continue
-            target = Path(os.path.realpath(self.path(rel)))
+            snapshot, target = checked
             self.claimed.add(target)
-            self.states[rel] = _State(note, diagnostics, checked, target)
+            self.states[rel] = _State(note, diagnostics, snapshot, target)
 
     def rounds(self) -> None:
         """Fix and check again until no fix applies, for `MAX_ROUNDS` rounds at most."""
