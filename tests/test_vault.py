@@ -16,8 +16,8 @@ from vaultkit.vault import (
     display_name,
     find_root,
     load,
-    relative,
     real_inside,
+    relative,
     resolves_inside,
 )
 
