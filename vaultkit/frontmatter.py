@@ -115,6 +115,7 @@ class Frontmatter:
         "_duplicates",
         "_error",
         "_fields",
+        "_plain",
         "_root",
         "body_start",
         "closed",
@@ -133,6 +134,7 @@ class Frontmatter:
         self._alias: Position | None = None
         self._fields: dict[str, Field] = {}
         self._duplicates: list[Field] = []
+        self._plain: bool | None = None  # no line break but `\n` (`position`), once known
 
     @property
     def root(self) -> yaml.Node | None:
@@ -199,7 +201,9 @@ class Frontmatter:
         index is counted against the text's own `\n`s instead.
         """
         text = self.text
-        if not _ODD_BREAK.search(text):
+        if self._plain is None:
+            self._plain = not _ODD_BREAK.search(text)
+        if self._plain:
             return Position(self.first_line + mark.line, mark.column + 1)
         index = min(mark.index, len(text))
         line_start = text.rfind("\n", 0, index) + 1
