@@ -55,6 +55,26 @@ def test_positions_count_characters_on_every_line(text):
         assert index.position(offset) == naive_position(data, offset)
 
 
+@given(st.text(alphabet=st.sampled_from("ab中文😀é\r\n\t "), max_size=40))
+def test_a_span_has_the_positions_of_its_two_ends(text):
+    data = text.encode("utf-8")
+    index = LineIndex(data)
+    for start in range(len(data) + 1):
+        for end in range(start, len(data) + 1):  # on its line, on a later one, at a line start
+            assert index.span(start, end) == (
+                naive_position(data, start),
+                naive_position(data, end),
+            )
+
+
+def test_a_span_on_a_long_line_counts_from_its_start():
+    data = ("标题\n" + "中文字 abc 😀 " * 2_000 + "\n尾").encode("utf-8")
+    index = LineIndex(data)
+    start = data.index("😀".encode(), 9_000)
+    for end in (start, start + 4, start + 5_000, len(data) - 4, len(data)):
+        assert index.span(start, end) == (naive_position(data, start), naive_position(data, end))
+
+
 def test_positions_on_a_one_megabyte_line_are_right_and_fast():
     data = ("标题\n" + "中文字 abc 😀 " * 80_000 + "\n尾").encode("utf-8")
     index = LineIndex(data)

@@ -127,6 +127,15 @@ class LineIndex:
         base = start + block * _BLOCK
         return Position(line, marks[block] + _chars(self._data[base:offset]) + 1)
 
+    def span(self, start: int, end: int) -> tuple[Position, Position]:
+        """The positions of `start` and of `end` (not before it); on one line the end's
+        column is counted on from the start's, over the span's bytes only."""
+        first = self.position(start)
+        starts = self.starts
+        if first.line < len(starts) and end >= starts[first.line]:
+            return first, self.position(end)  # on a later line
+        return first, Position(first.line, first.column + _chars(self._data[start:end]))
+
     def _line_marks(self, line: int, start: int) -> list[int]:
         """Characters before each _BLOCK-byte checkpoint of a line."""
         marks = self._marks.get(line)

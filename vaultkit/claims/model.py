@@ -138,6 +138,17 @@ class Text:
         text._set(numbers, parts, source, starts)
         return text
 
+    @classmethod
+    def joined(
+        cls, numbers: list[int], value: str, source: str | Sequence[str], starts: list[int]
+    ) -> Text:
+        """The text of lines given as their numbers and their texts already joined by
+        newlines (`value`), with where each starts."""
+        text = cls.__new__(cls)
+        text.value = fold(value)
+        text.lines, text.source, text.starts = numbers, source, starts
+        return text
+
     def _set(
         self,
         numbers: list[int],

@@ -10,7 +10,7 @@ English lines of a summary are found here too (there every word is Latin).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import yaml
@@ -28,6 +28,7 @@ _FUNCTION_WORDS = frozenset(
 CJK_CHAR = regexes.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_CHARS = regexes.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # (counted a run at a time)
 _IMAGE = regexes.compile(r"!\[[^\]]*\]\([^)]*\)")  # an image's URL names nothing
+_BLANKED = ("autolink", "email")  # link kinds blanked whole
 _URL = regexes.compile(r"(?:https?://|www\.)[^\s<>()（）\[\]【】\"'“”，。；！？、]+")
 
 
@@ -35,7 +36,10 @@ def _blanks(note: Note, start: int, end: int, spans: dict[int, list[tuple[int, i
     """Record the characters of bytes `start:end` as (line -> [(col0, col1)])."""
     if end <= start:
         return
-    first, last = note.position(start), note.position(end)
+    first, last = note.source.lines.span(start, end)
+    if first.line == last.line:  # (the common case: a link on one line)
+        spans.setdefault(first.line, []).append((first.column - 1, last.column - 1))
+        return
     for line in range(first.line, last.line + 1):
         col0 = first.column - 1 if line == first.line else 0
         col1 = last.column - 1 if line == last.line else 1 << 30
@@ -48,19 +52,21 @@ def _mask(note: Note, first: int, last: int, summary: bool) -> dict[int, list[tu
     starts = note.source.lines.starts
     low = starts[first - 1] if first - 1 < len(starts) else len(note.data) + 1  # line `first`
     high = starts[last] if last < len(starts) else None  # the line after `last`
+    data = note.data
     for link in note.links:
         if link.end < low or (high is not None and link.start >= high):
             continue  # on no line from `first` to `last`
-        raw = note.data[link.start : link.end]
-        if link.embed or raw.startswith(b"<") or link.kind in ("autolink", "email"):
+        if link.embed or data.startswith(b"<", link.start, link.end) or link.kind in _BLANKED:
             _blanks(note, link.start, link.end, spans)
         elif link.is_wikilink:
             if summary:
+                raw = data[link.start : link.end]
                 bar = raw.rfind(b"|")
                 keep = link.start + bar + 1 if link.alias is not None and bar > 0 else link.end
                 _blanks(note, link.start, keep, spans)
                 _blanks(note, link.end - 2, link.end, spans)
         else:
+            raw = data[link.start : link.end]
             close = max(raw.rfind(b"]("), raw.rfind(b"]["))
             if close > 0:
                 _blanks(note, link.start, link.start + 1, spans)
@@ -80,7 +86,11 @@ def masked_text(
     labels: Iterable[tuple[int, int, int]] = (),
 ) -> claims.Text:
     """The masked text of the lines in `ranges` ((first, last) pairs, in order); `labels`
-    are more spans to mask, (line, col0, col1)."""
+    are more spans to mask, (line, col0, col1).
+
+    The lines are joined once and masked in place: each span becomes an offset range of
+    the joined text (its line's start plus its columns, cut at the line's end), all are
+    blanked in one pass, then the URLs in one pattern pass (a URL never spans lines)."""
     ranges = [(first, last) for first, last in ranges if first <= last]
     numbers: list[int] = []
     parts: list[str] = []
@@ -100,28 +110,28 @@ def masked_text(
             numbers += range(first, last + 1)
             parts += text[first - 1 : last]
     starts = claims.line_starts(parts)
-    # The lines to change: those with a masked span or a URL (found in the joined text).
-    changed = set()
-    for number in spans:
-        index = bisect_left(numbers, number)
-        if index < len(numbers) and numbers[index] == number:
-            changed.add(index)
     joined = "\n".join(parts)
-    for needle in ("://", "www."):
-        at = joined.find(needle)
-        while at >= 0:
-            index = bisect_right(starts, at) - 1
-            changed.add(index)
-            at = joined.find(needle, at + 1)
-    for index in sorted(changed):
-        line = parts[index]
-        for col0, col1 in spans.get(numbers[index], ()):
-            col1 = min(col1, len(line))
-            line = line[:col0] + " " * (col1 - col0) + line[col1:]
-        if "://" in line or "www." in line:
-            line = _URL.sub(lambda url: " " * len(url.group()), line)
-        parts[index] = line
-    return claims.Text.of(numbers, parts, source, starts)
+    if spans:
+        offsets = []
+        for number, columns in spans.items():
+            index = bisect_left(numbers, number)
+            if index == len(numbers) or numbers[index] != number:
+                continue  # a line not in the ranges
+            start, size = starts[index], len(parts[index])
+            for col0, col1 in columns:
+                col1 = min(col1, size)
+                if col0 < col1:
+                    offsets.append((start + col0, start + col1))
+        if offsets:
+            offsets.sort()
+            joined = claims.blank(joined, offsets)
+    if "://" in joined or "www." in joined:
+        joined = _URL.sub(_spaces, joined)
+    return claims.Text.joined(numbers, joined, source, starts)
+
+
+def _spaces(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
 
 
 def last_line(note: Note, end: int) -> int:
