@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaultkit import claims
+from vaultkit.claims import terms
 from vaultkit.claims.support import Support
 
 ALIASES = {"apple": ["苹果"], "samaltman": ["奥特曼"]}
@@ -287,6 +288,21 @@ def test_a_name_inside_a_longer_word_is_not_there_as_written():
     assert not support.has_key(claims.term_key("GPT-4"))
 
 
+def test_blank_names_blanks_name_words_and_keeps_numbers():
+    text = "Tern-7B 与 GPT-4o 的 2024 年，C++x 和 1.5 倍"
+    assert terms.blank_names(text) == "     7B 与        的 2024 年，     和 1.5 倍"
+    assert terms.blank_names("只有中文") == "只有中文"  # no word: the text as it is
+    assert terms.blank_names("") == ""
+
+
+def test_a_run_knows_its_words_when_asked():
+    run, longer = terms.run_facts("Claude 3.5 Sonnet")
+    assert longer is None and terms.run_facts("3.5 2024") is terms.NO_NAME
+    assert (run.key, run.start, run.end) == ("claude3.5sonnet\0", 0, 17)
+    assert run.words == ((0, 6, "claude", False), (7, 10, "3.5", True), (11, 17, "sonnet", False))
+    assert sorted(run.bounds) == [0, 6, 9, 15]
+
+
 # ------------------------------------------------------------------ properties
 
 _ALPHABET = (
@@ -299,6 +315,17 @@ _ALPHABET = (
 @given(st.text(alphabet=_ALPHABET, max_size=60))
 def test_a_summary_that_copies_the_body_is_supported(text):
     assert compare(text, text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "-_.'+ TernGPT7bx", max_size=80))
+def test_blank_names_blanks_as_the_runs_read_the_words(text):
+    expected = []
+    for index, part in enumerate(terms._RUN_SPLIT.split(text)):
+        if index % 2:  # a run: each of its words blanked as `word_facts` says
+            part = terms.WORD.sub(lambda m: terms._blanked(m.group()), part)
+        expected.append(part)
+    assert terms.blank_names(text) == "".join(expected)
 
 
 @settings(max_examples=200, deadline=None)

@@ -119,21 +119,10 @@ class Support:
 
     def _scanned(self, index: int) -> str:
         """The `index`-th text with its name words blanked out (number parts kept:
-        `Tern-7B`), for the numbers: from the names index when it is built, else a word
-        at a time (`blank_names`: the same text, without taking runs apart)."""
+        `Tern-7B`), for the numbers (`blank_names`: as `run_facts` reads the words)."""
         scanned = self._blanked[index]
         if scanned is None:
-            if not self._named:
-                scanned = blank_names(self.texts[index].value)
-            else:
-                parts, facts = self._split[index]
-                if all(found[0] is None for found in facts):
-                    scanned = self.texts[index].value
-                else:
-                    parts = parts.copy()
-                    parts[1::2] = [f[0] or run for f, run in zip(facts, parts[1::2], strict=True)]
-                    scanned = "".join(parts)
-            self._blanked[index] = scanned
+            scanned = self._blanked[index] = blank_names(self.texts[index].value)
         return scanned
 
     def _numbers(self) -> None:

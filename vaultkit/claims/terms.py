@@ -55,6 +55,7 @@ def is_name_word(text: str) -> bool:
 # within four after it ("" when there is none): whether a trailing number is a quantity.
 RUN_AFTER = regexes.compile(rf"({RUN.pattern})(?:(?<=[0-9])(?= {{0,3}}([^ ])))?")
 _RUN_SPLIT = regexes.compile(f"({RUN.pattern})")
+_WORD_SPLIT = regexes.compile(f"({WORD.pattern})")
 MAX_WINDOW = 4  # words in one indexed name (`Claude 3.5 Sonnet Preview`)
 _PART = regexes.compile(r"[^-_]+")
 
@@ -88,21 +89,34 @@ class Run:
     after that unless they are a quantity (see `run_facts`). Offsets are in the run.
 
     Built from the words' matches and `word_facts`; what only some lookups need (the
-    bounds, the near-miss windows) is computed when first asked for."""
+    words, the bounds, the near-miss windows) is computed when first asked for: most
+    runs of a body are only looked up by `key`."""
 
-    __slots__ = ("_bounds", "_facts", "_texts", "_windows", "key", "keys", "words")
+    __slots__ = (
+        "_bounds", "_facts", "_matches", "_windows", "_words", "end", "key", "keys", "start",
+    )  # fmt: skip
 
     def __init__(self, words: list[re.Match[str]], facts: list[WordFacts]) -> None:
         self.keys = tuple([fact[0] for fact in facts])
         self.key = "".join(self.keys) + "\0"  # the words' keys back to back, ended by "\0"
-        # (start, end, key, a number) of each word: a word with nothing to blank is a number
-        self.words = tuple(
-            [(m.start(), m.end(), f[0], not f[2]) for m, f in zip(words, facts, strict=True)]
-        )
-        self._facts = facts
-        self._texts = tuple([match.group() for match in words])
+        self.start, self.end = words[0].start(), words[-1].end()  # of the first and last word
+        self._matches, self._facts = words, facts
+        self._words: tuple[tuple[int, int, str, bool], ...] | None = None
         self._bounds: frozenset[int] | None = None
         self._windows: tuple[tuple[str, int, int], ...] | None = None
+
+    @property
+    def words(self) -> tuple[tuple[int, int, str, bool], ...]:
+        """(start, end, key, a number) of each word: a word with nothing to blank is a
+        number."""
+        if self._words is None:
+            self._words = tuple(
+                [
+                    (m.start(), m.end(), f[0], not f[2])
+                    for m, f in zip(self._matches, self._facts, strict=True)
+                ]
+            )
+        return self._words
 
     @property
     def bounds(self) -> frozenset[int]:
@@ -123,14 +137,14 @@ class Run:
         the word's hyphen-separated parts; (key, start, end), those with a letter."""
         if self._windows is None:
             words, found = self.words, []
-            for i, text in enumerate(self._texts):
+            for i, match in enumerate(self._matches):
                 if words[i][3]:
                     continue  # a summary's name never starts with a number
                 key = ""
                 for j in range(i, min(len(words), i + MAX_WINDOW)):
                     key += words[j][2]
                     found.append((key, words[i][0], words[j][1]))
-                parts = [p.group() for p in _PART.finditer(text)]
+                parts = [p.group() for p in _PART.finditer(match.group())]
                 for a in range(len(parts)):
                     for b in range(a + 1, len(parts) + 1):
                         if (a, b) != (0, len(parts)):
@@ -140,34 +154,26 @@ class Run:
         return self._windows
 
 
-RunFacts = tuple[str | None, Run | None, Run | None]
-NO_NAME: RunFacts = (None, None, None)  # a run of numbers only
+RunFacts = tuple[Run | None, Run | None]
+NO_NAME: RunFacts = (None, None)  # a run of numbers only
 _FACTS: dict[str, RunFacts] = {}
 
 
 def run_facts(text: str) -> RunFacts:
-    """A run of words (`RUN`) taken apart: the run with its name words blanked (None when
-    none is), and the name in it (a `Run`). When the run ends with a number after its
-    last name word, whether that number is part of the name (`AIME 2024`) or a quantity
-    (`Verified 71.7%`) depends on what follows the run: then the second `Run` is the
-    name with it, the first without. `NO_NAME` for a run without a name word. Cached:
-    runs repeat across notes."""
+    """A run of words (`RUN`) taken apart: the name in it (a `Run`). When the run ends
+    with a number after its last name word, whether that number is part of the name
+    (`AIME 2024`) or a quantity (`Verified 71.7%`) depends on what follows the run: then
+    the second `Run` is the name with it, the first without. `NO_NAME` for a run without
+    a name word. Cached: runs repeat across notes."""
     found = _FACTS.get(text)
     if found is not None:
         return found
     words = list(WORD.finditer(text))
-    facts = [word_facts(match.group()) for match in words]
+    facts = list(map(word_facts, WORD.findall(text)))
     names = [i for i, fact in enumerate(facts) if fact[2]]  # (a name word has a blank)
     if not names:
         found = NO_NAME
     else:
-        pieces, last = [], 0
-        for match, fact in zip(words, facts, strict=True):
-            for a, b in fact[2]:
-                start = match.start()
-                pieces += (text[last : start + a], " " * (b - a))
-                last = start + b
-        blanked = "".join(pieces) + text[last:]
         first, end, open_end = names[0], names[-1] + 1, False
         if facts[names[-1]][0] not in GENERIC:  # `Top 10`: a quantity
             for index in range(end, len(words)):
@@ -181,7 +187,7 @@ def run_facts(text: str) -> RunFacts:
                     break
                 end = index + 1
         longer = Run(words[first : end + 1], facts[first : end + 1]) if open_end else None
-        found = (blanked, Run(words[first:end], facts[first:end]), longer)
+        found = (Run(words[first:end], facts[first:end]), longer)
     if len(_FACTS) >= 100_000:
         _FACTS.clear()
     _FACTS[text] = found
@@ -189,13 +195,12 @@ def run_facts(text: str) -> RunFacts:
 
 
 def blank_names(value: str) -> str:
-    """`value` with its name words blanked as `run_facts` blanks them (number parts
-    kept: `Tern-7B`), a word at a time in one pass: no run taken apart."""
-    return WORD.sub(_blank_word, value)
-
-
-def _blank_word(match: re.Match[str]) -> str:
-    return _blanked(match.group())
+    """`value` with its name words blanked (`word_facts`: number parts kept, `Tern-7B`),
+    in one pass: split around the words, each word replaced by its cached blanking."""
+    parts = _WORD_SPLIT.split(value)
+    if len(parts) > 1:
+        parts[1::2] = map(_blanked, parts[1::2])
+    return "".join(parts)
 
 
 @lru_cache(maxsize=65536)
@@ -211,7 +216,7 @@ def _blanked(word: str) -> str:
 def pick(facts: RunFacts, after: str) -> Run:
     """The name of a run with a name word, given the text after the run (its first
     non-space character within four decides; `RUN_AFTER` gives that character)."""
-    _, plain, longer = facts
+    plain, longer = facts
     return longer if longer is not None and after.lstrip(" ")[:1] not in QUANTITY_AFTER else plain
 
 
@@ -233,7 +238,7 @@ def split_runs(value: str) -> tuple[list[str], list[RunFacts]]:
 def names_of(parts: list[str], facts: list[RunFacts]) -> list[Run]:
     """The names of the runs of a `split_runs` result, in order."""
     return [
-        f[1] if f[2] is None else pick(f, (parts[2 * i + 2] + _next(parts, 2 * i + 3))[:4])
+        f[0] if f[1] is None else pick(f, (parts[2 * i + 2] + _next(parts, 2 * i + 3))[:4])
         for i, f in enumerate(facts)
         if f is not NO_NAME
     ]
@@ -286,7 +291,7 @@ def located_terms(text: Text) -> list[tuple[Term, int, int]]:
         index = bisect_right(starts, start) - 1  # a run is on one line
         line, column = lines[index], 1 - starts[index]
         where = source if isinstance(source, str) else source[index]
-        first, last = start + run.words[0][0], start + run.words[-1][1]
+        first, last = start + run.start, start + run.end
         occurrence = Occurrence(value[first:last], line, first + column, where)
         located = _Located(text, start, run, line, column, where)
         term = Term(occurrence, run.key[:-1], keys=run.keys, located=located)
@@ -315,8 +320,8 @@ class _Located:
         )
 
     def gloss(self) -> tuple[str, bool]:
-        words = self.run.words
-        return gloss(self.text, self.start + words[0][0], self.start + words[-1][1])
+        run = self.run
+        return gloss(self.text, self.start + run.start, self.start + run.end)
 
 
 def _initials(term: Term) -> set[str]:
