@@ -54,6 +54,10 @@ _ISO_DATE = regexes.compile(r"(?:19|20)\d\d([-/.])\d{1,2}\1\d{1,2}(?![\d.])")
 _CN_DATE_BEFORE = regexes.compile(r"(?:(?P<y>(?:19|20)\d\d) ?年 ?)?(?P<m>\d{1,2}) ?$")
 _CN_DATE_AFTER = regexes.compile(r" ?(?P<d>\d{1,2}) ?[日号]")
 _DOTTED_DAY = regexes.compile(r"(\d{1,2})\.(\d{1,2}) ?号")  # `1.6号`: 1月6日, found from each `号`
+# The `月` and `号` the two patterns above can end at: a digit before them (and a space; before
+# `月` a newline too, where `$` matches). The others (`账号`, `月份`) are skipped in one pass.
+_MONTH_MARK = regexes.compile(r"\d ?\n?月")
+_DAY_MARK = regexes.compile(r"\d ?号")
 _ENGLISH_DATE = regexes.compile(
     r"\b(?P<m>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? (?P<d>\d{1,2})"
     r"(?:st|nd|rd|th)?,? (?P<y>(?:19|20)\d\d)\b"
@@ -162,6 +166,8 @@ def _approx(text: str, start: int, stop: int) -> str:
     then `超过`/`以上`, `不足`/`以下`, `约`/`左右`."""
     after = _HEDGE_AFTER.match(text, stop)
     before = _HEDGE_BEFORE.search(text, max(0, start - 8), start)
+    if after is None and before is None:
+        return ""  # (most numbers)
     kinds = {match.lastgroup for match in (after, before) if match}
     for kind in ("plus", "over", "under", "about"):
         if kind in kinds:
@@ -328,8 +334,8 @@ def _dates(value: str) -> Iterable[tuple[int, int, tuple[int | None, int, int | 
         if not _glued(value, match.start(), "0123456789"):
             y, m, d = (int(part) for part in re.split(r"[-/.]", match.group()))
             found.append((match.start(), match.end(), (y, m, d)))
-    at = value.find("月")
-    while at >= 0:
+    for mark in _MONTH_MARK.finditer(value) if "月" in value else ():
+        at = mark.end() - 1
         before = _CN_DATE_BEFORE.search(value, max(0, at - 10), at)
         after = _CN_DATE_AFTER.match(value, at + 1)
         if (
@@ -341,13 +347,11 @@ def _dates(value: str) -> Iterable[tuple[int, int, tuple[int | None, int, int | 
             day = int(after.group("d")) if after else None
             end = after.end() if after else at + 1
             found.append((before.start(), end, (year, int(before.group("m")), day)))
-        at = value.find("月", at + 1)
-    at = value.find("号")
-    while at >= 0:
+    for mark in _DAY_MARK.finditer(value) if "号" in value else ():
+        at = mark.end() - 1
         dotted = _DOTTED_DAY.search(value, max(0, at - 6), at + 1)
         if dotted and dotted.end() == at + 1 and not _glued(value, dotted.start(), "0123456789."):
             found.append((dotted.start(), dotted.end(), (None, int(dotted[1]), int(dotted[2]))))
-        at = value.find("号", at + 1)
     for start, end, (y, m, d) in sorted(found):
         if 1 <= m <= 12 and (d is None or 1 <= d <= 31):
             yield start, end, (y, m, d)
@@ -442,6 +446,8 @@ def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Numbe
     if not math.isfinite(number):
         return None  # hundreds of digits: no value a summary could be checked against
     integer, _, decimals = digits.partition(".")
+    if strict and not (decimals or unit or currency or len(integer.lstrip("0")) >= 2):
+        return None  # a single digit: `3 个`, `第 1 名`
     step = 0.5 * 10 ** -len(decimals) * multiplier
     unit_label = _unit(value, stop, unit, currency.group() if currency else "")
     year = (
@@ -454,8 +460,6 @@ def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Numbe
         return Number(
             text.where(start, stop), number, 0.0, digits, unit_label, year=year, step=step
         )
-    if not (decimals or unit or currency or len(integer.lstrip("0")) >= 2):
-        return None  # a single digit: `3 个`, `第 1 名`
     if value.startswith("分之", stop):
         return None  # a fraction: `3 分之 1`
     zeros = len(integer) - len(integer.rstrip("0")) if number and not decimals else 0

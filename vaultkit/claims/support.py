@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from operator import add
 
 from vaultkit import regexes
 from vaultkit.claims.distance import letters, one_typo, osa, typos
@@ -87,6 +88,7 @@ class Support:
         self.text = "\n".join(text.value for text in self.texts)  # glosses, aliases, `去年`
         self._blanked: list[str | None] = [None] * len(self.texts)  # `_scanned`
         self._lower: str | None = None  # `text` case-folded, for names as written
+        self._literal: dict[str, bool] = {}  # `literal_name`'s answers
         self._named = False
         self._counted = False
         self._dated = False
@@ -204,18 +206,24 @@ class Support:
     def literal_name(self, written: str) -> bool:
         """Whether the texts have the name as written, in any case, as whole words (a
         hyphen ends a word: `o3-mini` is in `o3-mini-high`; `GPT-4` is not in `GPT-4.5`)."""
+        known = self._literal.get(written)
+        if known is not None:
+            return known  # (a summary names a thing more than once)
         if self._lower is None:
             self._lower = self.text.casefold()
         lower, name = self._lower, written.casefold()
         at = lower.find(name)
+        found = False
         while at >= 0:
             end = at + len(name)
             after = lower[end : end + 2]
             glued_after = _word_char(after[:1]) or (after[:1] == "." and after[1:2].isdigit())
             if not (at and _word_char(lower[at - 1])) and not glued_after:
-                return True
+                found = True
+                break
             at = lower.find(name, at + 1)
-        return False
+        self._literal[written] = found
+        return found
 
     def literal_number(self, claim: Number) -> bool:
         """Whether the texts state the claim's number as written, with its value and unit."""
@@ -486,12 +494,12 @@ class Support:
         if len(key) < 3:
             return False
         if self._link_keys is None:
-            self._link_keys = set()
-            for link in self._links:
+            found: set[str] = set()
+            for link in dict.fromkeys(self._links):  # (a URL is often linked more than once)
                 parts = _LINK_PARTS.findall(link.partition("?")[0].casefold())
-                for i in range(len(parts)):
-                    for j in range(i + 1, min(len(parts), i + 3) + 1):
-                        self._link_keys.add("".join(parts[i:j]))
+                pairs = list(map(add, parts, parts[1:]))
+                found.update(parts, pairs, map(add, pairs, parts[2:]))  # one, two, three
+            self._link_keys = found
         return key.replace(".", "") in self._link_keys
 
     def _aliased(self, key: str, options: Options) -> bool:

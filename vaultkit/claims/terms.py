@@ -140,18 +140,29 @@ class Run:
             for i, match in enumerate(self._matches):
                 if words[i][3]:
                     continue  # a summary's name never starts with a number
-                key = ""
+                key, lettered = "", False
                 for j in range(i, min(len(words), i + MAX_WINDOW)):
                     key += words[j][2]
-                    found.append((key, words[i][0], words[j][1]))
-                parts = [p.group() for p in _PART.finditer(match.group())]
+                    lettered = lettered or _lettered(words[j][2])  # (and so the longer keys)
+                    if lettered:
+                        found.append((key, words[i][0], words[j][1]))
+                text = match.group()
+                if "-" not in text and "_" not in text:
+                    continue  # one part: no part keys
+                parts = [p.group() for p in _PART.finditer(text)]
                 for a in range(len(parts)):
                     for b in range(a + 1, len(parts) + 1):
                         if (a, b) != (0, len(parts)):
                             key = term_key("".join(parts[a:b]))
-                            found.append((key, words[i][0], words[i][1]))
-            self._windows = tuple(w for w in found if any(c.isalpha() for c in w[0]))
+                            if _lettered(key):
+                                found.append((key, words[i][0], words[i][1]))
+            self._windows = tuple(found)
         return self._windows
+
+
+def _lettered(key: str) -> bool:
+    """Whether a key has a letter (a near miss is never a bare number)."""
+    return any(c.isalpha() for c in key)
 
 
 RunFacts = tuple[Run | None, Run | None]
