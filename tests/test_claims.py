@@ -303,6 +303,27 @@ def test_a_run_knows_its_words_when_asked():
     assert sorted(run.bounds) == [0, 6, 9, 15]
 
 
+def test_a_name_the_body_lacks_needs_no_index_of_its_runs():
+    support = Support([(lines("OpenAI's v2 模型与 Claude 3.5 Sonnet；苹果"), "body")])
+    assert not support.has_key("huggingface") and not support._named  # told without the runs
+    assert not support._may_have("苹果")  # no run's key holds a Chinese character
+    for key in ("openai", "2", "claude3.5sonnet", "3.5sonnet", "sonnet"):  # `'s`, `v` dropped
+        assert support._may_have(key) and support.has_key(key)
+    assert support._named
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aSsVv2.5-_'’+ 中xO", max_size=40))
+def test_a_key_a_run_has_is_never_ruled_out(text):
+    support = Support([(lines(text), "body")])
+    support._names()
+    for run in support._runs:
+        keys = {run.key[:-1], *(key for key, _, _ in run.windows), *run.keys}
+        for key in keys:
+            if support._in_runs(key):
+                assert support._may_have(key), key
+
+
 # ------------------------------------------------------------------ properties
 
 _ALPHABET = (

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from operator import add
 
 from vaultkit import regexes
@@ -63,6 +64,9 @@ NEAR_MISS_MIN = 5  # characters a name needs before a near miss of it can be a t
 TYPO_VARIANTS_MAX_DIGITS = 40  # longer digit strings are matched by length, not by variants
 NEAR_MISS_TWO = 12  # … before two edits can be one typo
 _LINK_PARTS = regexes.compile(r"[^\W_]+")
+_NOT_KEY = regexes.compile(r"[^a-z0-9.+]")  # what no run's key holds (`_may_have`)
+_NOT_KEPT = regexes.compile(r"[^0-9a-rtuw-z]+")  # all but the digits and letters but `s`, `v`
+_DROPPED = str.maketrans("", "", ".+sv")  # … cut from a key the same way
 _NUMERIC_KEY = regexes.compile(r"[\d.:]+")  # what a number's digits may be: `2024`, `3.2.0`, `9:30`
 
 
@@ -89,12 +93,13 @@ class Support:
         self._blanked: list[str | None] = [None] * len(self.texts)  # `_scanned`
         self._lower: str | None = None  # `text` case-folded, for names as written
         self._literal: dict[str, bool] = {}  # `literal_name`'s answers
+        self._squeezed: str | None = None  # `_may_have`
         self._named = False
         self._counted = False
         self._dated = False
         self._candidates: _Candidates | None = None
         self._windows: dict[str, tuple[Run, int, int]] | None = None  # for near misses
-        self._by_length: dict[int, list[tuple[str, int | None]]] | None = None
+        self._by_length: dict[int, list[str]] | None = None
 
     # ------------------------------------------------------------------ indexes
 
@@ -108,6 +113,7 @@ class Support:
         for parts, facts in self._split:
             self._runs += names_of(parts, facts)
         self._joined = "".join([run.key for run in self._runs])
+        self._starts = list(accumulate(map(len, [run.key for run in self._runs]), initial=0))
 
     def _run_at(self, index: int) -> tuple[Text, int]:
         """The text holding the `index`-th run of `_runs`, and where the run starts in it."""
@@ -260,18 +266,40 @@ class Support:
 
     def _found(self, key: str) -> bool:
         """Whether `key` is a word, a part, or neighbouring words of a run of the body."""
-        self._names()
-        joined, runs, size = self._joined, self._runs, len(key)
-        at = joined.find(key)
-        while at >= 0 and runs:
-            start = joined.rfind("\0", 0, at) + 1
-            bounds = runs[joined.count("\0", 0, start)].bounds
-            if at - start in bounds and at - start + size in bounds:
-                return True
-            at = joined.find(key, at + 1)
+        if self._may_have(key) and self._in_runs(key):  # (the index only when it may)
+            return True
         if _NUMERIC_KEY.fullmatch(key) and (":" in key or key in self._candidate_index().strings):
             return self._has_digits(key)  # a number as a word: `2024`, `3.2.0`
         return False
+
+    def _in_runs(self, key: str) -> bool:
+        """Whether a run has `key` from the start or end of one of its words (or parts) to
+        another's."""
+        self._names()
+        joined, runs, starts, size = self._joined, self._runs, self._starts, len(key)
+        at = joined.find(key)
+        while at >= 0 and runs:
+            index = bisect_right(starts, at) - 1  # the run holding offset `at`
+            bounds = runs[index].bounds
+            if at - starts[index] in bounds and at - starts[index] + size in bounds:
+                return True
+            at = joined.find(key, at + 1)
+        return False
+
+    def _may_have(self, key: str) -> bool:
+        """False when no run of the texts can have `key` (`_found`), told without taking
+        the runs apart: a run's key is its words' ASCII letters, digits, `.` and `+`
+        (`term_key` drops the rest), so with the texts lower-cased and cut down to their
+        digits and letters but `s` and `v` (what `term_key` may drop: `OpenAI's`, `v2`),
+        it is in there too, cut down the same way."""
+        if _NOT_KEY.search(key):
+            return False  # (`苹果`: no run's key)
+        core = key.translate(_DROPPED)
+        if not core:
+            return True
+        if self._squeezed is None:
+            self._squeezed = _NOT_KEPT.sub("", self.text.lower())
+        return core in self._squeezed
 
     def _name_windows(self) -> dict[str, tuple[Run, int, int]]:
         """Every name key the body has (groups of up to `MAX_WINDOW` neighbouring words and
@@ -280,12 +308,12 @@ class Support:
         if self._windows is None:
             self._names()
             found: dict[str, tuple[Run, int, int]] = {}
-            by_length: dict[int, list[tuple[str, int | None]]] = {}
+            by_length: dict[int, list[str]] = {}
             for run in dict.fromkeys(self._runs):  # a run seen before adds nothing new
                 for key, first, last in run.windows:
                     if key not in found:
                         found[key] = (run, first, last)
-                        by_length.setdefault(len(key), []).append((key, letters(key)))
+                        by_length.setdefault(len(key), []).append(key)
             self._windows, self._by_length = found, by_length
         return self._windows
 
@@ -481,6 +509,8 @@ class Support:
             key = ""
             for j in range(i, min(len(keys), i + MAX_WINDOW)):
                 key += keys[j]
+                if all(covered[i : j + 1]):
+                    continue  # (finding it would cover nothing new)
                 if self.has_key(key) or self._aliased(key, options) or self._linked(key):
                     covered[i : j + 1] = [True] * (j + 1 - i)
         if all(covered):
@@ -536,8 +566,9 @@ class Support:
         plain = _DIGIT.sub("", key)
         best: tuple[int, str] | None = None
         for n in range(len(key) - limit, len(key) + limit + 1):
-            for other, other_mask in by_length.get(n, ()):
+            for other in by_length.get(n, ()):
                 # Too many letters one has and the other lacks (counted with bit masks).
+                other_mask = letters(other)
                 if mask is not None and other_mask is not None:
                     if (mask ^ other_mask).bit_count() > 2 * limit:
                         continue

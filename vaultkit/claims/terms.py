@@ -295,18 +295,26 @@ def terms(text: Text) -> Iterable[Term]:
 
 
 def located_terms(text: Text) -> list[tuple[Term, int, int]]:
-    """The names of a text, each with where it starts and ends in `text.value`."""
+    """The names of a text, each with where it starts and ends in `text.value`
+    (`name_runs`, written out: a summary has a few dozen names and each costs a little)."""
     found = []
     value, lines, starts, source = text.value, text.lines, text.starts, text.source
-    for start, run in name_runs(value):
+    single = isinstance(source, str)
+    known = _FACTS.get
+    for match in RUN_AFTER.finditer(value):
+        words = match.group(1)
+        facts = known(words) or run_facts(words)
+        if facts is NO_NAME:
+            continue
+        run = pick(facts, match.group(2) or "") if facts[1] is not None else facts[0]
+        start = match.start()
         index = bisect_right(starts, start) - 1  # a run is on one line
         line, column = lines[index], 1 - starts[index]
-        where = source if isinstance(source, str) else source[index]
+        where = source if single else source[index]
         first, last = start + run.start, start + run.end
         occurrence = Occurrence(value[first:last], line, first + column, where)
         located = _Located(text, start, run, line, column, where)
-        term = Term(occurrence, run.key[:-1], keys=run.keys, located=located)
-        found.append((term, first, last))
+        found.append((Term(occurrence, run.key[:-1], keys=run.keys, located=located), first, last))
     return found
 
 
