@@ -86,6 +86,10 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=65536)
 def term_key(text: str) -> str:
     """`SWE-Bench Verified` -> `swebenchverified`; `Gemini 1.5` -> `gemini1.5`; `v2.1` -> `2.1`."""
+    if text.isascii() and text.isalnum():  # (most words: nothing to drop but a `v` before a digit)
+        lowered = text.lower()
+        if lowered[0] != "v" or not lowered[1:2].isdigit():
+            return lowered
     return _JOINERS.sub("", _POSSESSIVE.sub("", text).casefold().strip())
 
 

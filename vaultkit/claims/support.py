@@ -65,8 +65,9 @@ TYPO_VARIANTS_MAX_DIGITS = 40  # longer digit strings are matched by length, not
 NEAR_MISS_TWO = 12  # … before two edits can be one typo
 _LINK_PARTS = regexes.compile(r"[^\W_]+")
 _NOT_KEY = regexes.compile(r"[^a-z0-9.+]")  # what no run's key holds (`_may_have`)
-_NOT_KEPT = regexes.compile(r"[^0-9a-rtuw-z]+")  # all but the digits and letters but `s`, `v`
-_DROPPED = str.maketrans("", "", ".+sv")  # … cut from a key the same way
+# All ASCII but the digits and the letters but `s` and `v`; what of that a key may hold.
+_NOT_KEPT = bytes(c for c in range(128) if not re.fullmatch(rb"[0-9a-rtuw-z]", bytes([c])))
+_DROPPED = b".+sv"
 _NUMERIC_KEY = regexes.compile(r"[\d.:]+")  # what a number's digits may be: `2024`, `3.2.0`, `9:30`
 
 
@@ -93,7 +94,7 @@ class Support:
         self._blanked: list[str | None] = [None] * len(self.texts)  # `_scanned`
         self._lower: str | None = None  # `text` case-folded, for names as written
         self._literal: dict[str, bool] = {}  # `literal_name`'s answers
-        self._squeezed: str | None = None  # `_may_have`
+        self._squeezed: bytes | None = None  # `_may_have`
         self._named = False
         self._counted = False
         self._dated = False
@@ -292,13 +293,14 @@ class Support:
         (`term_key` drops the rest), so with the texts lower-cased and cut down to their
         digits and letters but `s` and `v` (what `term_key` may drop: `OpenAI's`, `v2`),
         it is in there too, cut down the same way."""
-        if _NOT_KEY.search(key):
+        if not key.isascii() or _NOT_KEY.search(key):
             return False  # (`苹果`: no run's key)
-        core = key.translate(_DROPPED)
+        core = key.encode().translate(None, _DROPPED)
         if not core:
             return True
-        if self._squeezed is None:
-            self._squeezed = _NOT_KEPT.sub("", self.text.lower())
+        if self._squeezed is None:  # (a run is ASCII: the rest of the texts can go first)
+            ascii_only = self.text.encode("ascii", "ignore").lower()
+            self._squeezed = ascii_only.translate(None, _NOT_KEPT)
         return core in self._squeezed
 
     def _name_windows(self) -> dict[str, tuple[Run, int, int]]:

@@ -44,6 +44,10 @@ _MULTIPLIER_WORDS = frozenset({"thousand", "million", "billion", "trillion", "bn
 @lru_cache(maxsize=65536)
 def is_name_word(text: str) -> bool:
     """A word with a letter that is neither a number with a unit nor `million`."""
+    if text.isascii() and text.isalnum():  # (most words: letters and digits only)
+        if text.isdigit() or (text[0].isdigit() and NUMBER_WORD.fullmatch(text) is not None):
+            return False  # (a number with a unit starts with a digit)
+        return text.lower() not in _MULTIPLIER_WORDS
     return (
         any(c.isalpha() for c in text)
         and NUMBER_WORD.fullmatch(text) is None

@@ -177,8 +177,7 @@ def links(note: Note, ranges: list[tuple[int, int]]) -> list[str]:
     found = []
     text = note.lines
     for first, last in ranges:
-        for number in range(first, last + 1):
-            line = text[number - 1]
+        for line in text[first - 1 : last]:
             if "://" in line or "www." in line:
                 found += _URL.findall(_IMAGE.sub(" ", line) if "![" in line else line)
     if ranges and ranges[0][0] <= len(text):
