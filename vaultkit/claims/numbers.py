@@ -219,9 +219,9 @@ def _unit(text: str, stop: int, unit: str, currency: str = "") -> str:
 def numbers(text: Text, value: str, strict: bool) -> Iterable[Number]:
     """The numbers of `value` (`text.value` with names blanked); `strict` keeps only the
     ones a summary must support. Occurrences show `text.value`."""
-    value = _DIMENSIONS.sub(" ", value)
+    value, dated = _cut(value)
     spans = []
-    for start, end, number in _date_numbers(text, value):
+    for start, end, number in _date_numbers(text, value, dated):
         yield number
         spans.append((start, end))
     for match in _TIME.finditer(value) if ":" in value else ():  # `9:30`: as written
@@ -263,15 +263,34 @@ def numbers(text: Text, value: str, strict: bool) -> Iterable[Number]:
 def dates(text: Text, value: str) -> list[Number]:
     """The dates of `numbers(text, value, strict=False)`, in its order, read without the
     other numbers: what a summary's date is compared with."""
-    found = [number for _, _, number in _date_numbers(text, _DIMENSIONS.sub(" ", value))]
+    found = [number for _, _, number in _date_numbers(text, *_cut(value))]
     found += _english_dates(text)
     return found
 
 
-def _date_numbers(text: Text, value: str) -> Iterable[tuple[int, int, Number]]:
-    """Each date of `value` (sizes already cut: `_DIMENSIONS`) as a number, with where it
+_CUTS: list[tuple[str, str, list]] = []  # (value, value cut, its dates) of the last texts
+
+
+def _cut(value: str) -> tuple[str, list[tuple[int, int, tuple[int | None, int, int | None]]]]:
+    """`value` with its sizes cut (`_DIMENSIONS`) and the dates in that (`_dates`),
+    kept for the last few texts: a body's numbers, dates and candidates read the same
+    text (the same string object: it is kept here, so its identity is not reused)."""
+    for kept in _CUTS:
+        if kept[0] is value:
+            return kept[1], kept[2]
+    cut = _DIMENSIONS.sub(" ", value)
+    found = list(_dates(cut))
+    _CUTS.insert(0, (value, cut, found))
+    del _CUTS[4:]
+    return cut, found
+
+
+def _date_numbers(
+    text: Text, value: str, found: list[tuple[int, int, tuple[int | None, int, int | None]]]
+) -> Iterable[tuple[int, int, Number]]:
+    """Each date of `found` (`_cut`: in `value`, its sizes cut) as a number, with where it
     starts and ends."""
-    for start, end, date in _dates(value):
+    for start, end, date in found:
         digits = "".join(c for c in value[start:end] if c.isdigit())
         yield start, end, Number(text.where(start, end), 0.0, 0.0, digits, "date", date=date)
 
@@ -282,9 +301,9 @@ def candidates(text: Text, value: str) -> tuple[set[float], set[str]]:
     has no number of the body near it (only units are left to compare)."""
     values: set[float] = set()
     strings: set[str] = set()
-    value = _DIMENSIONS.sub(" ", value)
+    value, dated = _cut(value)
     spans = []
-    for start, end, (year, _, _) in _dates(value):
+    for start, end, (year, _, _) in dated:
         spans.append((start, end))
         if year is not None:
             values.add(float(year))

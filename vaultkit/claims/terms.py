@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 
 from vaultkit import regexes
 from vaultkit.claims.model import GENERIC, Occurrence, Term, Text, Word, term_key
@@ -65,6 +66,8 @@ _PART = regexes.compile(r"[^-_]+")
 
 
 WordFacts = tuple[str, tuple[int, ...], tuple[tuple[int, int], ...]]
+_GROUP = re.Match.group  # (a match's text, for `map`)
+_FIRST = itemgetter(0)
 
 
 @lru_cache(maxsize=65536)
@@ -101,7 +104,7 @@ class Run:
     )  # fmt: skip
 
     def __init__(self, words: list[re.Match[str]], facts: list[WordFacts]) -> None:
-        self.keys = tuple([fact[0] for fact in facts])
+        self.keys = tuple(map(_FIRST, facts))
         self.key = "".join(self.keys) + "\0"  # the words' keys back to back, ended by "\0"
         self.start, self.end = words[0].start(), words[-1].end()  # of the first and last word
         self._matches, self._facts = words, facts
@@ -184,7 +187,7 @@ def run_facts(text: str) -> RunFacts:
     if found is not None:
         return found
     words = list(WORD.finditer(text))
-    facts = list(map(word_facts, WORD.findall(text)))
+    facts = list(map(word_facts, map(_GROUP, words)))
     names = [i for i, fact in enumerate(facts) if fact[2]]  # (a name word has a blank)
     if not names:
         found = NO_NAME
