@@ -158,7 +158,9 @@ def frontmatter(note: Note, urls: list[str]) -> tuple[list[claims.Line], list[st
         if isinstance(node, yaml.ScalarNode):
             first = front.position(node.start_mark).line
             for offset, part in enumerate(str(node.value).split("\n")):
-                lines.append((first + offset, _URL.sub(blank, part)))
+                if "://" in part or "www." in part:  # (what every URL holds)
+                    part = _URL.sub(blank, part)
+                lines.append((first + offset, part))
                 sources.append(key)
         elif isinstance(node, yaml.SequenceNode | yaml.MappingNode) and depth < 4:
             items = (
