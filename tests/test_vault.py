@@ -97,6 +97,18 @@ def test_discover_lists_notes_and_attachments_sorted(make_vault):
     assert found.problems == {} and found.outside == {}
 
 
+def test_subject_notes_follow_the_subjects_and_the_notes(make_vault):
+    vault = load(make_vault({"a.md": NOTE, "b.md": NOTE, "c.md": NOTE}), Config())
+    assert vault.subject_notes is vault.notes  # every note is a subject
+    vault.subjects = frozenset({"c.md", "a.md"})
+    assert [n.rel for n in vault.subject_notes] == ["a.md", "c.md"]  # in vault order
+    assert vault.subject_notes is vault.subject_notes  # kept, not built per question
+    vault.subjects = frozenset({"b.md"})
+    assert [n.rel for n in vault.subject_notes] == ["b.md"]
+    vault.notes = vault.notes[:1]
+    assert vault.subject_notes == []
+
+
 def test_discover_respects_exclude(make_vault):
     root = make_vault({"keep/a.md": NOTE, "drafts/b.md": NOTE})
     config = Config()
