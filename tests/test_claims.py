@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from vaultkit import claims
 from vaultkit.claims import terms
+from vaultkit.claims.numbers import _dates
 from vaultkit.claims.support import Support
 
 ALIASES = {"apple": ["苹果"], "samaltman": ["奥特曼"]}
@@ -301,6 +302,21 @@ def test_a_run_knows_its_words_when_asked():
     assert (run.key, run.start, run.end) == ("claude3.5sonnet\0", 0, 17)
     assert run.words == ((0, 6, "claude", False), (7, 10, "3.5", True), (11, 17, "sonnet", False))
     assert sorted(run.bounds) == [0, 6, 9, 15]
+
+
+def test_dates_are_read_where_a_digit_comes_before_the_month_or_the_day():
+    text = "账号 12月3日，月份；1.6号与型号 2024年12\n月"  # (`$` matches before a last newline)
+    assert [date for _, _, date in _dates(text)] == [(None, 12, 3), (None, 1, 6), (2024, 12, None)]
+    assert list(_dates("账号与月份，型号")) == []
+
+
+def test_a_text_read_again_gives_the_same_numbers():
+    body = claims.Text(lines("2024年12月21日发布，1792x1024，增长 35%"), "body")
+    first = list(claims.numbers(body, body.value, strict=False))
+    other = claims.Text(lines("另一篇 3月5日"), "body")
+    list(claims.numbers(other, other.value, strict=False))
+    assert list(claims.numbers(body, body.value, strict=False)) == first
+    assert [n.date for n in first if n.date] == [(2024, 12, 21)]
 
 
 def test_a_name_the_body_lacks_needs_no_index_of_its_runs():
