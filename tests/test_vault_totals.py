@@ -70,6 +70,15 @@ def _edit(root, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+ONE, TWO, THREE, FIVE = (
+    "01-博客/甲/一.md",
+    "01-博客/乙/二.md",
+    "01-博客/丙/三.md",
+    "01-博客/甲/五.md",
+)
+UNUSED, LLM = "00-元语/无人用.md", "00-元语/LLM.md"
+
+
 def test_one_note_is_checked_without_reading_the_others_facts(vault, monkeypatch):
     read = []
     facts = cache_module.NoteCache.facts
@@ -78,17 +87,14 @@ def test_one_note_is_checked_without_reading_the_others_facts(vault, monkeypatch
         "facts",
         lambda cache, rel, *rest: read.append(rel) or facts(cache, rel, *rest),
     )
-    assert {"TP002", "LK004"} <= _codes(_as_without_cache(vault, "01-博客/丙/三.md"))
-    assert read[0] == "01-博客/丙/三.md" and set(read) == {"01-博客/丙/三.md"}
+    warm = check_paths([vault / THREE], use_cache=True)  # the default rules, as the hook
+    assert key(warm) == key(check_paths([vault / THREE], use_cache=False))
+    assert {"TP002", "LK004"} <= {d.code for d in warm.result.diagnostics}
+    assert read == [THREE]
+    read.clear()  # the orphan rule (off by default) asks whether any other note links here:
+    assert "LK008" in _codes(_as_without_cache(vault, THREE))  # from every note's facts
+    assert len(set(read)) > 1
 
-
-ONE, TWO, THREE, FIVE = (
-    "01-博客/甲/一.md",
-    "01-博客/乙/二.md",
-    "01-博客/丙/三.md",
-    "01-博客/甲/五.md",
-)
-UNUSED, LLM = "00-元语/无人用.md", "00-元语/LLM.md"
 
 # Each edit (note, old text, new text), then the hook's check of the edited note and of a
 # note whose findings it changes, with a code that note loses (-) or gains (+), if any.
@@ -167,7 +173,7 @@ def test_a_vault_of_other_notes_counts_its_own(vault):
     """The fixer checks vaults of fixed notes made with `dataclasses.replace`: the totals of
     the notes as read must not count for them."""
     run = check_paths([vault / THREE], use_cache=True)
-    assert run.vault.totals is not None and facts_module.others(run.vault, "reached")
+    assert run.vault.totals is not None and facts_module.others(run.vault, "topic-uses")
     fixed = dataclasses.replace(run.vault, notes=list(run.vault.notes))
     assert fixed.subjects == {THREE} and fixed.totals is None
-    assert facts_module.others(fixed, "reached") is None
+    assert facts_module.others(fixed, "topic-uses") is None

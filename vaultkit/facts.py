@@ -23,19 +23,23 @@ it only those facts. Names, headings and block ids need no facts: they come
 from the vault's file list and, for the few link targets a checked note names
 with `#`, from the target's record, loaded on use (`vaultkit.note.LazyNote`).
 
-What the rules read of the other notes' facts are counts over the vault, so
-even those facts need not be read on every run: each family also registers, with
-`sums(name)`, the keys one note's facts add to a vault-wide count (the files its
-links reach, its topic uses, its URLs' rough keys, its folder's tail addresses).
-The cache keeps the counts over every note (`Totals`), updated for the notes
-whose bytes changed, and a rule takes the count over the notes it does not report
-on from `others(vault, name)` (None: no totals, read the notes' facts).
+Most of what the rules read of the other notes' facts are counts over the vault,
+so even those facts need not be read on every run: each family also registers,
+with `sums(name)`, the keys one note's facts add to a vault-wide count (its topic
+uses, its URLs' rough keys, its folder's tail addresses). The cache keeps the
+counts over every note (`Totals`), updated for the notes whose bytes changed, and
+a rule takes the count over the notes it does not report on from
+`others(vault, name)` (None: no totals, read the notes' facts). `targets` stays
+facts only: resolving every link of the vault to count the files reached cost a
+rebuild more than the orphan rules (TP008 on a topic note, LK008) cost when they
+read the facts of every note, which few hook runs ask.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -89,12 +93,12 @@ def sums(name: str) -> Callable:
 class Totals:
     """What vault rules count over every note's facts, kept in the note cache between runs.
 
-    A check of a few notes needs, of the other notes, only such counts (the uses of each
-    topic, the files some link reaches, the URLs and tail addresses of each folder). Built
-    once from every note's facts, they are then updated for the notes whose bytes changed
-    (their old facts out, their new ones in), so a run over a few changed notes reads no
-    other note's facts. Links are resolved against the vault's file list (`names`, a
-    fingerprint): when a file comes or goes, they are built again.
+    A check of a few notes needs, of the other notes, mostly such counts (the uses of each
+    topic, the URLs and the tail addresses of each folder). Built once from every note's
+    facts, they are then updated for the notes whose bytes changed (their old facts out,
+    their new ones in), so a run over a few changed notes reads no other note's facts.
+    Links are resolved against the vault's file list (`names`, a fingerprint): when a
+    file comes or goes, they are built again.
     """
 
     def __init__(self, names: str) -> None:
@@ -103,6 +107,7 @@ class Totals:
         self.counts: dict[str, Counter] = {name: Counter() for name in sorted(_SUMS)}
 
     def add(self, rel: str, facts: Facts | None, vault: Vault, sign: int = 1) -> None:
+        """Count a note's facts in (`sign` 1) or out (-1); a count left at zero is dropped."""
         if facts is None:
             return
         for name, fn in _SUMS.items():
@@ -145,11 +150,12 @@ def update(
             changed = True
         else:
             return totals, changed
+    if any(note.facts is None and note.readable for note in vault.notes):
+        return None, False
     built = Totals(names)
-    for note in vault.notes:
-        if note.facts is None and note.readable:
-            return None, False
-        built.add(note.rel, note.facts, vault)
+    counted = [note for note in vault.notes if note.facts is not None]
+    for name, fn in _SUMS.items():  # one count in C per sum, not one per note
+        built.counts[name].update(chain.from_iterable(fn(n.rel, n.facts, vault) for n in counted))
     built.digests = digests
     return built, True
 
@@ -163,10 +169,9 @@ def others(vault: Vault, name: str) -> Counter | None:
     count = Counter(totals.counts[name])
     fn = _SUMS[name]
     for note in vault.subject_notes:
-        for key in fn(note.rel, note.facts, vault) if note.facts is not None else ():
-            left = count[key] - 1
-            if left:
-                count[key] = left
-            else:
+        keys = list(fn(note.rel, note.facts, vault)) if note.facts is not None else []
+        count.subtract(keys)
+        for key in keys:
+            if count.get(key) == 0:
                 del count[key]
     return count

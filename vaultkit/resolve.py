@@ -64,12 +64,12 @@ import posixpath
 import re
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from vaultkit import obsidian, regexes
-from vaultkit.facts import others, provides, sums
+from vaultkit.facts import provides
 from vaultkit.note import Heading, Link, Note
 from vaultkit.suggest import Names
 from vaultkit.targets import (
@@ -230,31 +230,24 @@ class LinkIndex:
         """Whether a link of another note reaches `rel`, as `incoming(rel)` would say; notes
         whose records are not loaded are read through their facts (`vaultkit.facts`)."""
         if self._reached is None:
-            counted = others(self.vault, "reached")  # the notes not reported on, if kept
-            reached: set[str] = set(counted or ())
+            reached: set[str] = set()
             for note in self.notes.values():
-                if counted is not None and not self.vault.is_subject(note):
-                    continue
                 facts = None if note.loaded else note.facts
                 if facts is None:
                     if note.source is not None:
                         reached.update(r.rel for r in self.links_of(note) if r.rel != note.rel)
                     continue
-                reached.update(self.reached_by(note.rel, facts["targets"]))
+                folder = note.rel.rpartition("/")[0]
+                for kind, written, path in facts["targets"]:
+                    match = self._matches.get((kind, path, folder))
+                    if match is None:
+                        target = Target(kind, written, path, "", False)
+                        match = self._matches[kind, path, folder] = self.find(target, note.rel)
+                    if match.rel != note.rel:
+                        reached.add(match.rel)
             reached.discard(None)
             self._reached = reached
         return rel in self._reached
-
-    def reached_by(self, rel: str, targets: tuple[tuple[str, str, str], ...]) -> Iterator[str]:
-        """The files other than note `rel` that its links reach, from its facts' `targets`."""
-        folder = rel.rpartition("/")[0]
-        for kind, written, path in targets:
-            match = self._matches.get((kind, path, folder))
-            if match is None:
-                target = Target(kind, written, path, "", False)
-                match = self._matches[kind, path, folder] = self.find(target, rel)
-            if match.rel is not None and match.rel != rel:
-                yield match.rel
 
     def resolve(self, link: Link, source: Note) -> Resolution | None:
         """Resolve one link of `source`; None if it is a URL, not a vault link."""
@@ -518,13 +511,6 @@ def link_targets(note: Note, config: object) -> tuple[tuple[str, str, str], ...]
         if target is not None and target.path:
             found.append((target.kind, target.written, target.path))
     return tuple(found)
-
-
-@sums("reached")
-def _reached(rel: str, facts: dict, vault: Vault) -> Iterator[str]:
-    """What a note adds to `has_incoming`: the files its links reach (each link once)."""
-    if rel.lower().endswith(NOTE_SUFFIX):
-        yield from index_for(vault).reached_by(rel, facts["targets"])
 
 
 def index_for(vault: Vault) -> LinkIndex:

@@ -98,9 +98,10 @@ def _tail_facts(note: Note, config: object) -> tuple[str, ...]:
 @sums("tail")
 def _tail_sums(rel: str, facts: dict, vault: Vault) -> Iterator[tuple[str, str]]:
     """What a note adds to `_repeated_addresses`: its folder and each address ending it."""
-    folder = posixpath.dirname(rel)
-    for address in facts["tail-addresses"]:
-        yield folder, address
+    if facts["tail-addresses"]:
+        folder = posixpath.dirname(rel)
+        for address in facts["tail-addresses"]:
+            yield folder, address
 
 
 def tail_addresses(note: Note, tail: list[tuple[int, str]]) -> tuple[str, ...]:

@@ -45,6 +45,7 @@ from vaultkit.topics import (
 from vaultkit.vault import NOTE_SUFFIX, Vault
 
 _VAULT_CACHE = "_vaultkit_topic_map"
+_ONE_FOLDER = "topics: the one topic folder"  # `_one_folder`, in the link index's `derived`
 
 BANNED, SYNONYM, NEAR, MISSING = "banned", "synonym", "near", "missing"
 
@@ -261,9 +262,13 @@ def _uses(index: LinkIndex, rel: str, facts: tuple, folder: str) -> Iterator[tup
 @sums("topic-uses")
 def _topic_uses(rel: str, facts: dict, vault: Vault) -> Iterator[tuple[str, str]]:
     """What a note adds to the topic map's uses (`TopicMap.uses`)."""
-    if rel.lower().endswith(NOTE_SUFFIX):
-        folder = _one_folder(vault.config) or vault.config.settings_for(rel).topics.folder
-        yield from _uses(index_for(vault), rel, facts["topics"], folder)
+    if rel.lower().endswith(NOTE_SUFFIX) and facts["topics"]:
+        index = index_for(vault)
+        one = index.derived.get(_ONE_FOLDER)
+        if one is None:
+            one = index.derived[_ONE_FOLDER] = _one_folder(vault.config)
+        folder = one or vault.config.settings_for(rel).topics.folder
+        yield from _uses(index, rel, facts["topics"], folder)
 
 
 def _written_topic(path: str, options: TopicsOptions) -> tuple[str, bool | None]:
