@@ -491,3 +491,18 @@ def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Numbe
         "plus" if more else _approx(value, start, stop),
         year, None, False, step, _last(digits, multiplier), delta,
     )  # fmt: skip
+
+
+class Candidates:
+    """What `candidates` finds in all the texts of a note (`Support._candidate_index`): the
+    values sorted, the digit strings (also by length), and whether a relative year (`去年`)
+    may add a value."""
+
+    __slots__ = ("ascii", "by_length", "relative", "strings", "values")
+
+    def __init__(self, values: list[float], strings: set[str], relative: bool) -> None:
+        self.values, self.strings, self.relative = values, strings, relative
+        self.ascii = "".join(strings).isascii()
+        self.by_length: dict[int, list[str]] = {}
+        for digits in strings:
+            self.by_length.setdefault(len(digits), []).append(digits)

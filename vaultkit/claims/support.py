@@ -45,7 +45,7 @@ from vaultkit.claims.model import (
     term_key,
     value_key,
 )
-from vaultkit.claims.numbers import candidates, dates, number_at, numbers
+from vaultkit.claims.numbers import Candidates, candidates, dates, number_at, numbers
 from vaultkit.claims.terms import (
     CJK,
     MAX_WINDOW,
@@ -98,7 +98,7 @@ class Support:
         self._named = False
         self._counted = False
         self._dated = False
-        self._candidates: _Candidates | None = None
+        self._candidates: Candidates | None = None
         self._windows: dict[str, tuple[Run, int, int]] | None = None  # for near misses
         self._by_length: dict[int, list[str]] | None = None
 
@@ -176,7 +176,7 @@ class Support:
                 if found.digits:
                     self._dates_by_length.setdefault(len(found.digits), []).append(found)
 
-    def _candidate_index(self) -> _Candidates:
+    def _candidate_index(self) -> Candidates:
         """Every value and digit string the texts state as a number (`candidates`)."""
         if self._candidates is None:
             values: set[float] = set()
@@ -186,7 +186,7 @@ class Support:
                 values |= more_values
                 strings |= more_strings
             relative = any(word in self.text for word, _ in _RELATIVE_YEARS)
-            self._candidates = _Candidates(sorted(values), strings, relative)
+            self._candidates = Candidates(sorted(values), strings, relative)
         return self._candidates
 
     def _may_be_typo(self, digits: str) -> bool:
@@ -588,20 +588,6 @@ class Support:
                 if distance <= limit and (best is None or distance < best[0]):
                     best = (distance, other)
         return self.occurrence(best[1]) if best else None
-
-
-class _Candidates:
-    """What `Support._candidate_index` finds: the values sorted, the digit strings (also
-    by length), and whether a relative year (`去年`) may add a value."""
-
-    __slots__ = ("ascii", "by_length", "relative", "strings", "values")
-
-    def __init__(self, values: list[float], strings: set[str], relative: bool) -> None:
-        self.values, self.strings, self.relative = values, strings, relative
-        self.ascii = "".join(strings).isascii()
-        self.by_length: dict[int, list[str]] = {}
-        for digits in strings:
-            self.by_length.setdefault(len(digits), []).append(digits)
 
 
 def _word_char(char: str) -> bool:
