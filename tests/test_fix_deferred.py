@@ -196,3 +196,22 @@ def test_no_round_is_done_ahead_without_a_fix_the_rounds_would_take_alone(make_v
     root = make_vault({"a.md": text})
     run = linter.check_paths([root], select=SELECT, defer_vault_rules=True, fix_ahead=False)
     assert run.fixed_ahead == {}, why
+
+
+def test_every_write_refused_reports_the_notes_as_read_without_a_new_check(make_vault, monkeypatch):
+    root = make_vault({"a.md": NOTE + "\n[[不存在的笔记]]\n", "b.md": NOTE})
+    for name in ("a.md", "b.md"):
+        (root / name).chmod(0o444)
+    select = ["ST991", "LK001"]
+    run = linter.check_paths([root], select=select, defer_vault_rules=True, fix_ahead=False)
+    outcome = fix.plan(run, select=select)
+    fix.write(outcome)
+    assert outcome.changes and not any(c.written for c in outcome.changes)  # read-only
+    parsed = []
+    monkeypatch.setattr(linter, "check_paths", lambda *a, **k: parsed.append(1))
+    completed = fix.as_read(run, outcome, select=select)
+    assert parsed == []  # the vault is not read again: only its vault rules run
+    monkeypatch.undo()
+    again = linter.check_paths([root], select=select).result
+    assert completed.result.diagnostics == again.diagnostics
+    assert "LK001" in {d.code for d in again.diagnostics}

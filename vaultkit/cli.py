@@ -400,8 +400,8 @@ def _fix(run, checker, unsafe: bool, write: bool):
     if write and any(change.written for change in outcome.changes):
         # The notes as fixed are in memory: the vault is not read and parsed again.
         run = fix_module.recheck(run, outcome, **rules) or checker()
-    elif run.vault_rules_deferred:
-        run = fix_module.as_read(run, outcome) or checker()
+    elif run.vault_rules_deferred:  # nothing written: the notes as read, with the vault rules
+        run = fix_module.as_read(run, outcome, **rules)
     return run, outcome
 
 

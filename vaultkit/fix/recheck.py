@@ -65,13 +65,25 @@ def recheck(
     )
 
 
-def as_read(run: linter.Run, outcome: Outcome) -> linter.Run | None:
-    """A run whose vault rules were deferred (`Run.vault_rules_deferred`), completed by the
-    fix rounds' check of the whole vault when no note was changed; else None."""
+def as_read(
+    run: linter.Run,
+    outcome: Outcome,
+    *,
+    select: list[str] | None = None,
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> linter.Run:
+    """A run whose vault rules were deferred (`Run.vault_rules_deferred`) and whose notes
+    were not written, completed: by the fix rounds' check of the whole vault when it is of
+    the notes as read, else by the vault rules over them (every write refused)."""
     last = outcome.last_check
-    if last is None or len(outcome.vaults) != 1 or not same(last[0], run.vault.notes):
-        return None
-    return replace(run, result=last[1], vault_rules_deferred=False)
+    if last is not None and same(last[0], run.vault.notes):
+        return replace(run, result=last[1], vault_rules_deferred=False)
+    stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
+    selection = Selection(run.vault.config, stage)
+    rules = linter.enabled_rules(selection, with_online=False)
+    result = check_whole(run, run.vault, selection, rules, {})
+    return replace(run, result=result, vault_rules_deferred=False)
 
 
 def rechecks(run: linter.Run) -> bool:
