@@ -176,11 +176,15 @@ def working_copy(source: Path, work: Path) -> Path:
 
 
 def restore(copy: Path, source: Path) -> None:
-    """Put back every note of `copy` that differs from `source` (after `--fix`)."""
+    """Put back every note of `copy` that differs from `source` (after `--fix`): its bytes
+    and times, not its mode (a read-only vault's copy stays writable, or the next `--fix`
+    would be refused every write)."""
     for path in note_paths(source):
         target = copy / path.relative_to(source)
         if not target.exists() or target.read_bytes() != path.read_bytes():
-            shutil.copy2(path, target)
+            shutil.copyfile(path, target)
+            info = path.stat()
+            os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
 
 
 def _cold_flags() -> list[str]:

@@ -346,3 +346,19 @@ def test_run_py_quick_completes_and_prints_the_table(tmp_path):
     assert "vaultkit cache:" in out
     assert "commit replay" in out and "DIFFERENT" not in out
     assert not (tmp_path / "vault" / ".vaultkit_cache").exists()  # a copy was checked
+
+
+def test_restore_puts_back_bytes_and_times_and_keeps_the_copy_writable(bench, tmp_path):
+    source, copy = tmp_path / "source", tmp_path / "copy"
+    for folder in (source, copy):
+        folder.mkdir()
+    note = source / "a.md"
+    note.write_text("原文\n", encoding="utf-8")
+    os.utime(note, ns=(1_000_000_000, 2_000_000_000))
+    note.chmod(0o444)  # a read-only vault, as the corpus is
+    (copy / "a.md").write_text("改过\n", encoding="utf-8")
+    bench.run.restore(copy, source)
+    restored = copy / "a.md"
+    assert restored.read_text(encoding="utf-8") == "原文\n"
+    assert restored.stat().st_mtime_ns == 2_000_000_000
+    assert restored.stat().st_mode & 0o200  # the next `--fix` may write it
