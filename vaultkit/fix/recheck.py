@@ -41,9 +41,7 @@ def recheck(
         return replace(
             run, vaults=[vault], result=last[1], printed_slot=None, vault_rules_deferred=False
         )
-    stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
-    selection = Selection(vault.config, stage)
-    rules = linter.enabled_rules(selection, with_online=False)
+    selection, rules = _rules(vault, select, extend_select, ignore)
     note_rules = [rule for rule in rules if rule.per_note]
     codes = {rule.code for rule in note_rules}
     fresh: dict[str, tuple[list[Diagnostic], list[str]]] = {}
@@ -79,11 +77,22 @@ def as_read(
     last = outcome.last_check
     if last is not None and same(last[0], run.vault.notes):
         return replace(run, result=last[1], vault_rules_deferred=False)
-    stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
-    selection = Selection(run.vault.config, stage)
-    rules = linter.enabled_rules(selection, with_online=False)
+    selection, rules = _rules(run.vault, select, extend_select, ignore)
     result = check_whole(run, run.vault, selection, rules, {})
     return replace(run, result=result, vault_rules_deferred=False)
+
+
+def _rules(
+    vault: vault_module.Vault,
+    select: list[str] | None,
+    extend_select: Iterable[str],
+    ignore: Iterable[str],
+) -> tuple[Selection, list]:
+    """The selection the run was checked with (the CLI's `select`, `extend_select` and
+    `ignore` over the vault's configuration) and its enabled offline rules."""
+    stage = Stage(select or None, list(extend_select), list(ignore), CLI_ORIGINS)
+    selection = Selection(vault.config, stage)
+    return selection, linter.enabled_rules(selection, with_online=False)
 
 
 def rechecks(run: linter.Run) -> bool:
