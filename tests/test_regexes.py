@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import hypothesis
 import pytest
 
 from vaultkit import regexes
@@ -101,3 +102,41 @@ def test_the_file_keeps_at_most_max_kept_programs(store, monkeypatch):
     regexes._save()
     _fresh_process(monkeypatch)
     assert set(regexes._load()) == {("new", 0)}
+
+
+# Caseless: a lowercase pattern searched in lowercased text answers as IGNORECASE does.
+
+_PHRASES = regexes.Caseless(r"cookie\s*settings|(?:©|\(c\))\s*\d{4}|^\W*©\W*$|skip|环境异常")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Manage COOKIE Settings", True),  # a hit, in any case
+        ("(C) 2024 Example Inc.", True),
+        ("  © ", True),
+        ("环境异常", True),
+        ("Cookies are settled", False),  # a miss
+        ("© Getty Images", False),
+        ("ſkip", True),  # long S: IGNORECASE matches `s`, `str.lower()` keeps it
+        ("COOKİE SETTİNGS", True),  # dotted capital I: `str.lower()` makes it `i̇`, two letters
+        ("cookıe settings", True),  # dotless i: `str.lower()` keeps it
+        ("S\u212aIP", True),  # the Kelvin sign lowers to `k`
+        ("", False),
+    ],
+)
+def test_caseless_answers_as_ignorecase_does(text: str, found: bool) -> None:
+    assert _PHRASES.found_in(text, regexes.lowered(text)) is found
+    assert (_PHRASES.ignorecase.search(text) is not None) is found
+
+
+def test_caseless_patterns_are_written_in_lowercase() -> None:
+    with pytest.raises(ValueError, match="lowercase"):
+        regexes.Caseless(r"Cookie")
+    regexes.Caseless(r"\W\S\d cookie")  # escapes are classes, not capitals
+
+
+@hypothesis.given(hypothesis.strategies.text(alphabet="cokieCOKIEſıİ\u212as ©(c)2024\t环境异常"))
+def test_caseless_matches_ignorecase_on_any_text(text: str) -> None:
+    expected = _PHRASES.ignorecase.search(text) is not None
+    assert _PHRASES.found_in(text, regexes.lowered(text)) is expected

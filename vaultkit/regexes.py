@@ -107,3 +107,44 @@ def _save() -> None:
         os.replace(temporary, path)
     with contextlib.suppress(OSError):
         temporary.unlink(missing_ok=True)
+
+
+# Characters IGNORECASE matches to an ASCII letter that `str.lower()` does not turn into that
+# letter alone (dotted and dotless I, long S; the Kelvin sign lowers to `k`).
+_LOWER_APART = ("\u0130", "\u0131", "\u017f")
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+
+
+def lowered(text: str) -> str | None:
+    """`text.lower()` for `Caseless.found_in`, or None when `text` holds a character that
+    lowercasing would not match as IGNORECASE does."""
+    if any(char in text for char in _LOWER_APART):
+        return None
+    return text.lower()
+
+
+class Caseless:
+    """A case-insensitive pattern, written in lowercase, looked for in lowercased text.
+
+    An IGNORECASE search tries every alternative at every character of the text
+    (alternatives without a common prefix give it nothing to skip to); the same
+    pattern without the flag, on `text.lower()`, takes about a quarter of the time.
+    `found_in` answers as the IGNORECASE search would for every text: a text that
+    lowercasing would not match alike (`lowered` gives None) is searched with the flag.
+    """
+
+    __slots__ = ("ignorecase", "lowercase")
+
+    def __init__(self, pattern: str) -> None:
+        letters = _ESCAPE.sub("", pattern)  # `\W`, `\S`: classes, not letters
+        if letters != letters.lower():
+            raise ValueError(f"a Caseless pattern is written in lowercase: {pattern!r}")
+        self.ignorecase = compile(pattern, re.IGNORECASE)
+        self.lowercase = compile(pattern)
+
+    def found_in(self, text: str, lower: str | None) -> bool:
+        """Whether the pattern matches (ignoring case) somewhere in `text`, whose
+        `lowered(text)` is `lower`."""
+        if lower is None:
+            return self.ignorecase.search(text) is not None
+        return self.lowercase.search(lower) is not None

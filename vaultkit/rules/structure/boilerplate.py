@@ -31,21 +31,19 @@ _LONGEST = 120  # characters: a longer line is a sentence, not a footer item
 _GAP = 5  # lines between two hits of one block
 _SHOWN = 50
 
-_FOOTER = regexes.compile(
+_FOOTER = regexes.Caseless(
     r"(?:©|\(c\)|copyright)\s*\d{4}|^\W*©\W*$|版权所有|all rights reserved|管理\s*cookie"
     r"|cookie\s*(?:设置|偏好|settings|preferences)|manage cookies|accept (?:all )?cookies"
     r"|接受所有\s*cookie|toggle theme"
     r"|see all posts|请勿出售或共享我的个人信息|do not sell or share my personal information"
     r"|\[(?:隐私政策|使用条款|服务条款|其他政策|cookie\s*政策|privacy policy"
     r"|terms of (?:use|service)|cookie policy|rss)\]\(",
-    re.IGNORECASE,
 )
-_CALL = regexes.compile(
+_CALL = regexes.Caseless(
     r"(?:点个|点一下|帮忙点|顺手点)(?:关注|在看|赞|星标)|给个星标|私信我"
     r"|(?:关注|订阅)(?:我|我们)的?(?:公众号|账号|频道|邮件列表|通讯)|欢迎订阅|订阅我们的"
     r"|subscribe to (?:our|my|the) (?:newsletter|mailing list|channel)"
     r"|sign up for (?:our|my|the) newsletter|join (?:our|my) newsletter",
-    re.IGNORECASE,
 )
 _PRESS = regexes.compile(
     r"(?:媒体联系|媒体垂询|新闻联系人|media (?:contact|inquiries)|press (?:contact|inquiries))",
@@ -113,9 +111,10 @@ def tail_addresses(note: Note, tail: list[tuple[int, str]]) -> tuple[str, ...]:
 def _kind(text: str) -> str | None:
     if len(text) > _LONGEST:
         return None
-    if _FOOTER.search(text):
+    lower = regexes.lowered(text)
+    if _FOOTER.found_in(text, lower):
         return "footer"
-    if _CALL.search(text):
+    if _CALL.found_in(text, lower):
         return "call"
     if _PRESS.match(text.lstrip("#*-> \t")):
         return "press"

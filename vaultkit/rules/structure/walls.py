@@ -7,7 +7,6 @@ ST122 (off by default): a short article that is a login wall or an error page.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from vaultkit import regexes
@@ -22,44 +21,27 @@ _SHORT = 600  # characters of text: an article this short can be nothing but the
 _MARKUP = "#*>_-`[]() \t"
 # What the vaults' rules name as a page that is not the article (skills/web-full-archive.md):
 # phrases found in a short line, and lines that are nothing else (`# 环境异常`, `去验证`).
-_CAPTCHA = regexes.compile(
+_CAPTCHA = regexes.Caseless(
     r"完成验证后即可继续访问|当前环境异常|wappoc_appmsgcaptcha|enable javascript and cookies to "
     r"continue|checking if the site connection is secure|checking your browser before accessing"
     r"|verify you are human by completing",
-    re.IGNORECASE,
 )
-_CAPTCHA_LINE = regexes.compile(r"环境异常|去验证|just a moment\.\.\.", re.IGNORECASE)
+_CAPTCHA_LINE = regexes.Caseless(r"环境异常|去验证|just a moment\.\.\.")
 # A WeChat captcha URL, found on a line of any length.
 _CAPTCHA_URL = regexes.compile(r"https?://\S*(wappoc_appmsgcaptcha)")
-_WALL = regexes.compile(
+_WALL = regexes.Caseless(
     r"(?:请)?登录后(?:查看|阅读|继续)|请先登录|(?:sign|log) in to (?:continue|view|read)"
     r"|subscribe to (?:continue|keep) reading|you must be logged in|this content is for "
     r"(?:subscribers|members)|404(?: -)? (?:not found|page not found)|page not found"
     r"|this page could not be found|页面不存在|页面找不到了|(?:该|此)内容已被(?:发布者)?删除"
     r"|此内容因违规无法查看|access denied|403 forbidden|error 404",
-    re.IGNORECASE,
 )
-# Characters IGNORECASE matches to an ASCII letter of the patterns that `str.lower()` does not
-# turn into that letter alone (dotted and dotless I, long S; the Kelvin sign lowers to `k`).
-_LOWER_APART = ("\u0130", "\u0131", "\u017f")
-# The patterns without IGNORECASE (they are written in lowercase), for lowercased text.
-_LOWERCASE = {
-    pattern: regexes.compile(pattern.pattern) for pattern in (_CAPTCHA, _CAPTCHA_LINE, _WALL)
-}
 
 
-def _mentions(text: str, *patterns: re.Pattern[str]) -> bool:
-    """Whether one of the case-insensitive `patterns` matches in `text`.
-
-    The patterns run case-sensitively on `text.lower()`: a quarter of the time of an
-    IGNORECASE search over a whole note (whose alternatives have no prefix to skip to).
-    A text holding one of `_LOWER_APART` takes the IGNORECASE search, so the answer is
-    the same for every text.
-    """
-    if any(char in text for char in _LOWER_APART):
-        return any(pattern.search(text) for pattern in patterns)
-    lower = text.lower()
-    return any(_LOWERCASE[pattern].search(lower) for pattern in patterns)
+def _mentions(text: str, *patterns: regexes.Caseless) -> bool:
+    """Whether one of `patterns` matches in `text` (lowercased once for all)."""
+    lower = regexes.lowered(text)
+    return any(pattern.found_in(text, lower) for pattern in patterns)
 
 
 _ADVICE = (
@@ -78,7 +60,7 @@ def _lines(note: Note) -> list[int]:
     return [n for n in range(first, last + 1) if n not in code and note.lines[n - 1].strip()]
 
 
-def _marker(note: Note, number: int, pattern: re.Pattern[str]) -> str | None:
+def _marker(note: Note, number: int, pattern: regexes.Caseless) -> str | None:
     """The marker on line `number`, if the line is short enough to be the page itself."""
     text = note.lines[number - 1].strip()
     url = _CAPTCHA_URL.search(text) if pattern is _CAPTCHA else None
@@ -86,10 +68,10 @@ def _marker(note: Note, number: int, pattern: re.Pattern[str]) -> str | None:
         found = url.group(1)
     elif len(text) > _LONGEST:
         return None
-    elif pattern is _CAPTCHA and _CAPTCHA_LINE.fullmatch(text.strip(_MARKUP)):
+    elif pattern is _CAPTCHA and _CAPTCHA_LINE.ignorecase.fullmatch(text.strip(_MARKUP)):
         found = text.strip(_MARKUP)
     else:
-        match = pattern.search(text)
+        match = pattern.ignorecase.search(text)
         found = match.group() if match else None
     if found is None:
         return None
