@@ -217,3 +217,16 @@ def test_every_write_refused_reports_the_notes_as_read_without_a_new_check(make_
     again = linter.check_paths([root], select=select).result
     assert completed.result.diagnostics == again.diagnostics
     assert "LK001" in {d.code for d in again.diagnostics}
+
+
+def test_a_refused_write_is_reported_as_on_disk_not_as_fixed_in_memory(make_vault):
+    # ST102 (blank lines around `##`) fixes; b.md is read-only, so it keeps its finding
+    text = "---\ntitle: 甲\n---\n\n# 大标题\n\n正文。\n## 小节\n\n内容。\n"
+    root = make_vault({"a.md": text, "b.md": text})
+    (root / "b.md").chmod(0o444)
+    fixed = run_cli("check", "--fix", "--no-cache", "--output-format", "json", root)
+    again = run_cli("check", "--no-cache", "--output-format", "json", root)
+    assert "b.md: not fixed: it is read-only" in fixed.stderr, fixed.stderr
+    after = json.loads(fixed.stdout)["diagnostics"]
+    assert after == json.loads(again.stdout)["diagnostics"]
+    assert ("b.md", "ST102") in {(d["path"], d["code"]) for d in after}

@@ -32,10 +32,9 @@ def recheck(
     """
     if not rechecks(run) or len(outcome.vaults) != 1:
         return None
-    applied = outcome.applied
-    if any(not change.written for change in applied):
+    if any(not change.written for change in outcome.changes):  # refused: not as in memory
         return None
-    vault, changed = outcome.vaults[0], {change.rel: change for change in applied}
+    vault, changed = outcome.vaults[0], {change.rel: change for change in outcome.changes}
     last = outcome.last_check
     if last is not None and same(last[0], vault.notes):  # no note changed after that check
         return replace(
