@@ -73,6 +73,8 @@ def _mask(note: Note, first: int, last: int, summary: bool) -> dict[int, list[tu
                 _blanks(note, link.start + close, link.end, spans)
     if summary:
         for region in (*note.code, *note.html):
+            if region.end < low or (high is not None and region.start >= high):
+                continue  # (the note's code and HTML are mostly outside the summary)
             if region.kind in ("span", "math", "html", "comment"):
                 _blanks(note, region.start, region.end, spans)
     return spans
