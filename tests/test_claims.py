@@ -328,6 +328,32 @@ def test_a_name_the_body_lacks_needs_no_index_of_its_runs():
     assert support._named
 
 
+def test_a_number_or_date_without_a_typo_in_the_texts_needs_no_index_of_their_numbers():
+    body = "2024 年 12 月 21 日发布，收录 1,234 篇；另有 GPT-4o 与 3:15 的会议"
+    support = Support([(lines(body), "body")])
+    for summary in ("2023年3月5日", "12月1日", "得分 816", "得分 12,334"):
+        assert [n.where.text for n in support_numbers(summary, support)] == []
+    assert not support._dated and support._candidates is None and not support._counted
+    # A typo the texts do write is still found: a date, a number, a number after a `,`.
+    assert compare("于2024年12月12日发布", body) == [
+        ("number", "2024年12月12日", 1, 2, "2024 年 12 月 21 日")
+    ]
+    assert compare("收录 1,243 篇", body) == [("number", "1,243", 1, 4, "1,234")]
+    assert compare("收录 2134 篇", "收录 1,234 篇") == [("number", "2134", 1, 4, "1,234")]
+
+
+def test_a_digit_that_is_not_ascii_keeps_the_full_search():
+    support = Support([(lines("收录 ١٢٣٤٥٦ 篇"), "body")])  # Arabic-Indic digits
+    assert support._typo_written("123456", 6, False) and support._typo_written("123", 3, True)
+    assert not Support([(lines("收录 123 篇"), "body")])._typo_written("456", 3, False)
+
+
+def support_numbers(summary: str, support: Support) -> list:
+    """The summary's numbers for which `support` finds a near miss it does not support."""
+    stated = claims.extract(lines(summary))
+    return [n for n in stated.numbers if support.number_mismatch(n, OPTIONS) is not None]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="aSsVv2.5-_'’+ 中xO", max_size=40))
 def test_a_key_a_run_has_is_never_ruled_out(text):

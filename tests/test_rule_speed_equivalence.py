@@ -102,6 +102,9 @@ class _FullSupport(Support):
     def _may_be_typo(self, digits: str) -> bool:
         return True
 
+    def _typo_written(self, digits: str, count: int, date: bool) -> bool:
+        return True
+
     def _candidate_index(self):
         found = super()._candidate_index()
         found.strings = _Everything()

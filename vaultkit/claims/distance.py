@@ -34,6 +34,13 @@ def typos(digits: str, count: int) -> set[str]:
     return found
 
 
+def typos_in(digits: str, count: int, written: str) -> bool:
+    """Whether `written` (digit runs, `numbers.digit_runs`) may hold a string one typo from
+    `digits` (`count` digits): one of `typos` in it, or a digit that is not ASCII, which
+    `typos` does not try."""
+    return not written.isascii() or any(typo in written for typo in typos(digits, count))
+
+
 def one_typo(a: str, b: str) -> bool:
     """Two neighbouring digits swapped (3+ digits) or one digit changed (6+ digits: counts
     such as stars, taken on different days, differ in a digit or two without a typo)."""

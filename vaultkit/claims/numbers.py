@@ -493,6 +493,24 @@ def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Numbe
     )  # fmt: skip
 
 
+# What a number (`1,234.5`, the parts of `9:30`) or a date (`2024 年 12 月 21 日`, `12\n月`,
+# `2024-12-21`, `1.6号`) is written with, from its first digit (`digit_runs`).
+_NUMBER_RUN = regexes.compile(r"[\d.,][\d.,]*")
+_DATE_RUN = regexes.compile(r"\d[\d 年月日号\n/.-]*")
+_NOT_DIGIT = regexes.compile(r"[^\d|]+")
+
+
+def digit_runs(value: str) -> tuple[str, str]:
+    """The digits of `value`'s numbers and of its dates, as runs joined by `|`: the digit
+    string of every number `numbers` reads in `value` (names blanked or not: blanking
+    adds no digit) is in the first, its `,` dropped, and that of every date in the
+    second (a date is written with the characters of `_DATE_RUN`, even where a name
+    blanked next to it was not: a name word takes the digits it touches)."""
+    numbers = "|".join(_NUMBER_RUN.findall(value)).replace(",", "")
+    dates = _NOT_DIGIT.sub("", "|".join(_DATE_RUN.findall(value)))
+    return numbers, dates
+
+
 class Candidates:
     """What `candidates` finds in all the texts of a note (`Support._candidate_index`): the
     values sorted, the digit strings (also by length), and whether a relative year (`去年`)

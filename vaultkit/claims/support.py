@@ -10,6 +10,9 @@ only for the index it needs:
   name when its key occurs from one such offset to another. A run of words
   is taken apart once per process (`terms.run_facts`), however many notes
   repeat it.
+- digit runs: the digits of the texts' numbers and dates, back to back
+  (`numbers.digit_runs`, two pattern passes, nothing taken apart): a number or
+  a date none of whose typos is in them has no near miss.
 - candidates: the values and digit strings of the body's numbers, read with
   one pattern pass each (`numbers.candidates`). A number claim with no value
   near it, or no digit string one typo away, is unsupported, or has no near
@@ -32,7 +35,8 @@ from itertools import accumulate
 from operator import add
 
 from vaultkit import regexes
-from vaultkit.claims.distance import letters, one_typo, osa, typos
+from vaultkit.claims import derived
+from vaultkit.claims.distance import letters, one_typo, osa, typos, typos_in
 from vaultkit.claims.model import (
     Line,
     Number,
@@ -45,7 +49,14 @@ from vaultkit.claims.model import (
     term_key,
     value_key,
 )
-from vaultkit.claims.numbers import Candidates, candidates, dates, number_at, numbers
+from vaultkit.claims.numbers import (
+    Candidates,
+    candidates,
+    dates,
+    digit_runs,
+    number_at,
+    numbers,
+)
 from vaultkit.claims.terms import (
     CJK,
     MAX_WINDOW,
@@ -99,6 +110,7 @@ class Support:
         self._counted = False
         self._dated = False
         self._candidates: Candidates | None = None
+        self._digit_runs: tuple[str, str] | None = None  # `_typo_written`
         self._windows: dict[str, tuple[Run, int, int]] | None = None  # for near misses
         self._by_length: dict[int, list[str]] | None = None
 
@@ -194,6 +206,8 @@ class Support:
         count = sum(c.isdigit() for c in digits)
         if count < 3:
             return False
+        if len(digits) <= TYPO_VARIANTS_MAX_DIGITS and not self._typo_written(digits, count, False):
+            return False  # (without taking the texts' names and numbers apart)
         candidates = self._candidate_index()
         # `typos` tries ASCII digits only, and makes ~10 strings of n digits for n digits:
         # a number hundreds of digits long is compared with the strings of its length
@@ -201,6 +215,14 @@ class Support:
             same = candidates.by_length.get(len(digits), ())
             return any(one_typo(digits, other) for other in same)
         return not candidates.strings.isdisjoint(typos(digits, count))
+
+    def _typo_written(self, digits: str, count: int, date: bool) -> bool:
+        """False when no number (or `date`) of the texts can be one typo from `digits`
+        (`count` digits), told from their digit runs (`numbers.digit_runs`) without
+        taking the texts apart (`distance.typos_in`)."""
+        if self._digit_runs is None:
+            self._digit_runs = digit_runs(self.text)
+        return typos_in(digits, count, self._digit_runs[date])
 
     def _may_state(self, low: float, high: float) -> bool:
         """Whether a candidate value falls in [low, high] (widened for rounding)."""
@@ -360,8 +382,8 @@ class Support:
             else:  # `不足 2%`
                 low = max(low, claim.last, relative)
         dated = claim.unit in ("月", "日", "号")
-        derived = bool(stated) and (claim.unit == "倍" or claim.delta)
-        if not (dated or derived or self._candidate_index().relative) and not self._may_state(
+        computed = bool(stated) and (claim.unit == "倍" or claim.delta)
+        if not (dated or computed or self._candidate_index().relative) and not self._may_state(
             value - low, value + high
         ):
             return self._in_name(claim)  # no value of the body comes near
@@ -372,7 +394,9 @@ class Support:
             return True
         if claim.unit in ("日", "号") and (None, None, int(value)) in self.dates:
             return True
-        return (bool(stated) and self._derived(claim, stated)) or self._in_name(claim)
+        return (
+            bool(stated) and derived.derived(self.by_line.values(), claim, stated)
+        ) or self._in_name(claim)
 
     def _in_name(self, claim: Number) -> bool:
         """Whether the body writes the number, with its Latin unit, at the end of a name
@@ -403,38 +427,6 @@ class Support:
             for found in self.exact[key]
         )
 
-    def _derived(self, claim: Number, stated: frozenset[float]) -> bool:
-        """A figure the summary computed from two numbers of one body line, and words as a
-        change: a difference of two percentages (`76%`, `62%` -> `提高 14 个百分点`), a
-        relative change of two amounts (`100 亿`, `135 亿` -> `增长 35%`), a ratio (`2.4
-        倍`), or a difference (`高出 17 分`). It must match to the claim's last digit, and
-        the summary must state one of the two numbers too."""
-        value, unit = claim.value, claim.unit
-        if unit != "倍" and not claim.delta:
-            return False
-        slack = claim.step * (1 + _EPSILON) + _EPSILON
-        for found in self.by_line.values():
-            if not 2 <= len(found) <= 12:
-                continue
-            for i, a in enumerate(found):
-                for b in found[i + 1 :]:
-                    if a.unit != b.unit or a.year or b.year or not a.value or not b.value:
-                        continue
-                    if value_key(a.value) not in stated and value_key(b.value) not in stated:
-                        continue
-                    low, high = sorted((abs(a.value), abs(b.value)))
-                    if a.unit == "%":
-                        candidates = [high - low] if unit == "%" else []
-                    elif unit == "%":
-                        candidates = [(high - low) / low * 100]
-                    elif unit == "倍":
-                        candidates = [high / low, (high - low) / low]
-                    else:
-                        candidates = [high - low] if compatible(unit, a.unit) else []
-                    if any(abs(value - c) <= slack for c in candidates):
-                        return True
-        return False
-
     def number_mismatch(
         self, claim: Number, options: Options, stated: frozenset[float] = frozenset()
     ) -> Number | None:
@@ -463,6 +455,9 @@ class Support:
         if claim.year:
             return None
         if claim.date is not None:
+            count = len(claim.digits)  # (all digits)
+            if count < 3 or not self._typo_written(claim.digits, count, True):
+                return None  # no date of the texts can be one typo away (`one_typo`)
             self._date_index()  # a date's near miss is a date
             others = self._dates_by_length.get(len(claim.digits), ())
         else:
