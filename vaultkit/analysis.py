@@ -63,6 +63,9 @@ class Analysed:
     errors: list[str] = field(default_factory=list)
     parsed: int = 0  # notes read and parsed this run (the rest came from the cache)
     ahead: dict[str, object] = field(default_factory=dict)  # rel -> `vaultkit.fix.ahead.Ahead`
+    # The notes checked with the fixing rules only, their fixed bytes with every note rule
+    # (`vaultkit.fix.ahead.check_fixing_first`): `findings` holds the fixing rules' only.
+    fixing_only: set[str] = field(default_factory=set)
     digests: list[bytes | None] = field(default_factory=list)  # of each note's bytes, if kept
 
 
@@ -85,13 +88,16 @@ def failure(rule, where: str, error: Exception) -> str:
     )
 
 
-def check_note(note: Note, context: Context) -> tuple[list[Diagnostic], list[str]]:
-    """The note rules' findings on one note, and the failures of rules that crashed."""
+def check_note(
+    note: Note, context: Context, rules: list[NoteRule] | None = None
+) -> tuple[list[Diagnostic], list[str]]:
+    """The note rules' findings on one note, and the failures of rules that crashed; `rules`
+    (of the context's, in their order) runs only those."""
     found: list[Diagnostic] = []
     errors: list[str] = []
     enabled = context.selection.for_path(note.rel)
     settings = context.config.settings_for(note.rel)
-    for rule in context.rules:
+    for rule in context.rules if rules is None else rules:
         if rule.code not in enabled or (note.source is None and not rule.checks_unreadable):
             continue
         try:
@@ -116,14 +122,17 @@ def failure_finding(rule, note: Note, error: Exception) -> Diagnostic:
 def _analyse_one(job: Job, context: Context) -> tuple:
     note = parse_file(job.path, job.rel, context.config.max_file_size)
     blob = pickle.dumps(note, protocol=5) if context.keep_blobs else None
-    findings, errors = check_note(note, context) if job.reported else (None, [])
+    ahead = None
+    if not job.reported:
+        findings, errors = None, []
+    elif context.fix_ahead is None:
+        findings, errors = check_note(note, context)
+    else:
+        from vaultkit.fix.ahead import check_fixing_first
+
+        findings, errors, ahead = check_fixing_first(note, context)
     if context.keep_blobs:
         note.facts = _facts(note, context, errors)
-    ahead = None
-    if context.fix_ahead is not None and findings and not errors:
-        from vaultkit.fix.ahead import fix_ahead
-
-        ahead = fix_ahead(note, findings, context.fix_ahead, lambda n: check_note(n, context))
     return note, blob, findings, errors, ahead
 
 
@@ -327,11 +336,13 @@ def _analyse(
         if ahead is not None:
             ahead.note.path, ahead.note.rel = note.path, note.rel
             out.ahead[note.rel] = ahead
+            if ahead.fixing_only:
+                out.fixing_only.add(note.rel)
         out.parsed += 1
         out.findings += findings or []
         out.errors += errors
         if cache is not None and note.source is not None and blob is not None:
-            kept = None if errors else findings
+            kept = None if errors or note.rel in out.fixing_only else findings
             cache.put(jobs[index].rel, stats[index], _raw(note), blob, kept, note.facts)
             out.digests[index] = cache.digest(note.rel)
     out.notes = slots

@@ -54,6 +54,9 @@ class Run:
     vault_rules_deferred: bool = False
     # `check_paths(fix_ahead=…)`: rel -> the note's first fix round (`vaultkit.fix.ahead`).
     fixed_ahead: dict[str, object] = field(default_factory=dict)
+    # … and the notes whose note-rule findings in `result` are the fixing rules' only, until
+    # `vaultkit.fix.fixing_only.complete` runs the others (a note reported as read).
+    fixing_only: set[str] = field(default_factory=set)
 
     @property
     def vault(self) -> Vault:
@@ -241,6 +244,15 @@ def _check_vault(
             findings, errors = findings + more, errors + failed
     summary = _check_online(vault, selection, reported, online) if online is not None else None
     deferred = defer_vault_rules and not errors
+    fixing_only = analysed.fixing_only
+    if fixing_only and not deferred:  # the notes are reported as read: every rule on them
+        from vaultkit.fix.fixing_only import others
+
+        rest = analysis.Context(config, selection, others(note_rules), False)
+        for rel in sorted(fixing_only):
+            more, failed = analysis.check_note(vault.by_rel[rel], rest)
+            findings, errors = findings + more, errors + failed
+        fixing_only = set()
     if deferred:
         rules = note_rules  # suppressions still apply to their findings
     result = lint(vault, selection, reported, note_findings=(findings, errors), rules=rules)
@@ -252,6 +264,7 @@ def _check_vault(
     return Run(
         root, [vault], result, summary, warnings, printed_slot=slot, reported=reported,
         vault_rules_deferred=deferred, fixed_ahead=analysed.ahead if deferred else {},
+        fixing_only=fixing_only,
     )  # fmt: skip
 
 
@@ -481,10 +494,10 @@ def lint(
     more, failed = vault_pass.run(vault, vault_rules, keep, checked)
     found += more
     errors += failed
-    return Result(_unsuppressed(vault, found), checked, errors)
+    return Result(unsuppressed(vault, found), checked, errors)
 
 
-def _unsuppressed(vault: Vault, found: list[Diagnostic]) -> list[Diagnostic]:
+def unsuppressed(vault: Vault, found: list[Diagnostic]) -> list[Diagnostic]:
     from vaultkit import suppression
 
     cache: dict[str, suppression.Suppressions] = {}

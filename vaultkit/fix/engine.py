@@ -29,7 +29,7 @@ from vaultkit import note as note_module
 from vaultkit import source as source_module
 from vaultkit import vault as vault_module
 from vaultkit.diagnostics import Diagnostic, Fix
-from vaultkit.fix import atomic
+from vaultkit.fix import atomic, fixing_only
 from vaultkit.fix.atomic import Snapshot
 from vaultkit.fix.edits import allowed, apply, choose, valid
 from vaultkit.fix.outcome import Change, Outcome
@@ -162,13 +162,10 @@ class _VaultFixer:
             unsafe,
             outcome,
         )
+        self.checked_run = run  # the check of the notes as read
         self.prefix = _prefix(run, vault)
         self.known_errors = set(run.result.internal_errors)
-        self.found: dict[str, list[Diagnostic]] = {}
-        for d in run.result.diagnostics:
-            rel = d.path.removeprefix(self.prefix) if d.path.startswith(self.prefix) else None
-            if rel is not None and rel in vault.by_rel:
-                self.found.setdefault(rel, []).append(replace(d, path=rel))
+        self.found: dict[str, list[Diagnostic]] = self.found_as_read(None)
         self.states: dict[str, _State] = {}
         self.claimed: set[Path] = set()  # the real files of the notes being fixed
         self.fixed = vault  # `fixed_vault`'s last
@@ -184,6 +181,30 @@ class _VaultFixer:
         self.deferred = run.vault_rules_deferred
         self.ahead = dict(run.fixed_ahead)  # rel -> the note's first round, done ahead
         self.whole_current = not self.deferred  # the last whole check is of the vault as it is
+
+    def found_as_read(self, rels: set[str] | None) -> dict[str, list[Diagnostic]]:
+        """The run's findings on the notes of `rels` (every note: None) as read (rel -> its
+        findings; a note without any is left out)."""
+        found: dict[str, list[Diagnostic]] = {}
+        for d in self.checked_run.result.diagnostics:
+            rel = d.path.removeprefix(self.prefix) if d.path.startswith(self.prefix) else None
+            if rel is not None and rel in self.vault.by_rel and (rels is None or rel in rels):
+                found.setdefault(rel, []).append(replace(d, path=rel))
+        return found
+
+    def complete(self, rels: Iterable[str]) -> None:
+        """Give the notes of `rels` that the check ran the fixing rules on only
+        (`Run.fixing_only`) their whole findings as read: they are reported as read."""
+        done = set(fixing_only.complete(self.checked_run, rels, self.selection, self.rules))
+        if not done:
+            return
+        self.known_errors.update(self.checked_run.result.internal_errors)  # on notes as read
+        found = self.found_as_read(done)
+        for rel in done:
+            self.found[rel] = found.get(rel, [])
+            state = self.states.get(rel)
+            if state is not None:
+                state.found = self.found[rel]
 
     def path(self, rel: str) -> Path:
         return _path(self.vault.by_rel[rel], self.vault)
@@ -218,6 +239,7 @@ class _VaultFixer:
                 continue
             checked = _writable(note, self.vault, self.claimed)
             if isinstance(checked, str):
+                self.complete([rel])  # reported as read
                 if checked:  # (else another path to the same file is fixed)
                     self.refused[rel] = fixes
                     self.warn(rel, f"not fixed: {checked}")
@@ -356,6 +378,7 @@ class _VaultFixer:
             for rel, state in self.states.items()
             if self.checked(rel) and state.data != state.original.data
         }
+        self.complete([rel for rel in self.checked_run.fixing_only if rel not in fresh])  # as read
         result = check_whole(self.whole_run, vault, self.selection, self.rules, fresh)
         self.outcome.last_check = (vault.notes, result)
         self.whole_current = True
@@ -392,6 +415,7 @@ class _VaultFixer:
                     self.give_up(rel, f"a rule failed on the fixed note: {message}")
 
     def give_up(self, rel: str, why: str) -> None:
+        self.complete([rel])  # reported as read
         state = self.states[rel]
         codes = ", ".join(sorted(state.codes)) or "-"
         self.warn(
@@ -415,6 +439,12 @@ class _VaultFixer:
 
     def finish(self) -> None:
         """Count what is left and hidden; record each changed note."""
+        as_read = [
+            rel
+            for rel in self.checked_run.fixing_only
+            if rel not in self.states or self.states[rel].data == self.states[rel].original.data
+        ]
+        self.complete(as_read)
         if not self.unsafe:
             self.outcome.hidden += sum(
                 1

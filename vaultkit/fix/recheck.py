@@ -8,6 +8,7 @@ from dataclasses import replace
 from vaultkit import analysis, linter
 from vaultkit import vault as vault_module
 from vaultkit.diagnostics import Diagnostic
+from vaultkit.fix import fixing_only
 from vaultkit.fix.outcome import Outcome
 from vaultkit.note import Note
 from vaultkit.selection import CLI_ORIGINS, Selection, Stage
@@ -41,6 +42,8 @@ def recheck(
             run, vaults=[vault], result=last[1], printed_slot=None, vault_rules_deferred=False
         )
     selection, rules = _rules(vault, select, extend_select, ignore)
+    as_read_now = [rel for rel in run.fixing_only if rel not in changed]
+    fixing_only.complete(run, as_read_now, selection, rules)
     note_rules = [rule for rule in rules if rule.per_note]
     codes = {rule.code for rule in note_rules}
     fresh: dict[str, tuple[list[Diagnostic], list[str]]] = {}
@@ -77,6 +80,7 @@ def as_read(
     if last is not None and same(last[0], run.vault.notes):
         return replace(run, result=last[1], vault_rules_deferred=False)
     selection, rules = _rules(run.vault, select, extend_select, ignore)
+    fixing_only.complete(run, run.fixing_only, selection, rules)
     result = check_whole(run, run.vault, selection, rules, {})
     return replace(run, result=result, vault_rules_deferred=False)
 
