@@ -332,7 +332,7 @@ def test_a_number_or_date_without_a_typo_in_the_texts_needs_no_index_of_their_nu
     body = "2024 年 12 月 21 日发布，收录 1,234 篇；另有 GPT-4o 与 3:15 的会议"
     support = Support([(lines(body), "body")])
     for summary in ("2023年3月5日", "12月1日", "得分 816", "得分 12,334"):
-        assert [n.where.text for n in support_numbers(summary, support)] == []
+        assert support_numbers(summary, support) == []
     assert not support._dated and support._candidates is None and not support._counted
     # A typo the texts do write is still found: a date, a number, a number after a `,`.
     assert compare("于2024年12月12日发布", body) == [
@@ -342,16 +342,30 @@ def test_a_number_or_date_without_a_typo_in_the_texts_needs_no_index_of_their_nu
     assert compare("收录 2134 篇", "收录 1,234 篇") == [("number", "2134", 1, 4, "1,234")]
 
 
+def test_a_time_is_compared_with_the_times_of_the_texts_only():
+    body = "会议 9:03 开始，三点半结束；共 930 人、10:30 分组"
+    support = Support([(lines(body), "body")])
+    assert support_numbers("下午 4:30 结束", support) == []  # one digit of three: a chance
+    assert support_numbers("下午 3:20 结束", support) == []
+    assert not support._counted  # the other numbers were never read
+    assert support_numbers("会议 9:30 开始", support) == [("9:30", "9:03")]
+    assert compare("三点 3:03 结束", body) == [("number", "3:03", 1, 4, "三点半")]
+
+
 def test_a_digit_that_is_not_ascii_keeps_the_full_search():
     support = Support([(lines("收录 ١٢٣٤٥٦ 篇"), "body")])  # Arabic-Indic digits
     assert support._typo_written("123456", 6, False) and support._typo_written("123", 3, True)
     assert not Support([(lines("收录 123 篇"), "body")])._typo_written("456", 3, False)
 
 
-def support_numbers(summary: str, support: Support) -> list:
-    """The summary's numbers for which `support` finds a near miss it does not support."""
-    stated = claims.extract(lines(summary))
-    return [n for n in stated.numbers if support.number_mismatch(n, OPTIONS) is not None]
+def support_numbers(summary: str, support: Support) -> list[tuple[str, str]]:
+    """(claim, near miss) of each summary number `support` has a near miss of and lacks."""
+    found = []
+    for number in claims.extract(lines(summary)).numbers:
+        near = support.number_mismatch(number, OPTIONS)
+        if near is not None:
+            found.append((number.where.text, near.where.text))
+    return found
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,6 +1,7 @@
 """The shortcuts that make the rules fast give the answers the slow way gives.
 
-- `claims.numbers.dates` reads the dates `numbers` reads, without the other numbers;
+- `claims.numbers.dates` and `times` read the dates and the times `numbers` reads,
+  without the other numbers;
 - `compare` without `every_number` (when `unsupported-number` is off) skips only the
   numbers that cannot have a near miss;
 - `claims.numbers.candidates` (one pattern pass) holds every value and digit string of
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from vaultkit import claims
 from vaultkit.claims.model import Text, value_key
-from vaultkit.claims.numbers import candidates, dates, numbers
+from vaultkit.claims.numbers import candidates, dates, numbers, times
 from vaultkit.claims.support import Support
 from vaultkit.claims.terms import (
     GENERIC,
@@ -88,6 +89,14 @@ def test_the_dates_alone_are_the_dates_of_the_full_reading(value):
     assert dates(text, text.value) == every
 
 
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_the_times_alone_are_the_times_of_the_full_reading(value):
+    text = Text(list(enumerate(value.split("\n"), 1)), "body")
+    every = [n for n in numbers(text, text.value, strict=False) if n.version and ":" in n.digits]
+    assert times(text, text.value) == every
+
+
 class _Everything(set):
     def __contains__(self, item: object) -> bool:
         return True
@@ -104,6 +113,10 @@ class _FullSupport(Support):
 
     def _typo_written(self, digits: str, count: int, date: bool) -> bool:
         return True
+
+    def _time_index(self):
+        self._numbers()
+        return [n for found in self.by_length.values() for n in found if ":" in n.digits]
 
     def _candidate_index(self):
         found = super()._candidate_index()

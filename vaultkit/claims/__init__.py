@@ -40,7 +40,7 @@ from vaultkit.claims.model import (
 )
 from vaultkit.claims.numbers import cn_value, numbers
 from vaultkit.claims.support import Support
-from vaultkit.claims.terms import acronym_pairs, located_terms
+from vaultkit.claims.terms import acronym_pairs, gloss_found, located_terms
 
 __all__ = [
     "GENERIC", "Claims", "Finding", "Line", "Number", "Occurrence", "Options", "Support",
@@ -98,7 +98,7 @@ def compare(
         if near is not None:
             findings.append(Finding("term", term.where, near))
             continue
-        if support.gloss_found(term):
+        if gloss_found(term, support.text):
             continue
         if any(word.numeric for word in missing) or len(missing) == len(term.keys) > 1:
             findings.append(Finding("term", term.where))  # `AIME 2025`: the name as a whole

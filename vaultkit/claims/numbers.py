@@ -224,14 +224,12 @@ def numbers(text: Text, value: str, strict: bool) -> Iterable[Number]:
     for start, end, number in _date_numbers(text, value, dated):
         yield number
         spans.append((start, end))
-    for match in _TIME.finditer(value) if ":" in value else ():  # `9:30`: as written
-        if _glued(value, match.start(), "0123456789:"):
-            continue
-        where = text.where(*match.span())
-        yield Number(where, 0.0, 0.0, _clock(*map(int, match.group().split(":"))), "", version=True)
+    for match in _times(value):  # `9:30`: as written
+        time = _time(text, match)
+        yield time
         if not strict:
             for part in match.group().split(":"):
-                yield _plain(where, part)
+                yield _plain(time.where, part)
         spans.append(match.span())
     if spans:
         value = blank(value, sorted(spans))
@@ -266,6 +264,29 @@ def dates(text: Text, value: str) -> list[Number]:
     found = [number for _, _, number in _date_numbers(text, *_cut(value))]
     found += _english_dates(text)
     return found
+
+
+def times(text: Text, value: str) -> list[Number]:
+    """The times of `numbers(text, value, strict=False)` (`9:30`, `三点半`), in its order,
+    read without the other numbers: what a summary's time is compared with."""
+    value, dated = _cut(value)
+    matches = _times(value)
+    spans = sorted([(start, end) for start, end, _ in dated] + [m.span() for m in matches])
+    found = [_time(text, match) for match in matches]
+    found += _cn_times(text, blank(value, spans) if spans else value)
+    return found
+
+
+def _times(value: str) -> list[re.Match[str]]:
+    """The `9:30`s of a value cut by `_cut` (not the end of a longer number)."""
+    if ":" not in value:
+        return []
+    return [m for m in _TIME.finditer(value) if not _glued(value, m.start(), "0123456789:")]
+
+
+def _time(text: Text, match: re.Match[str]) -> Number:
+    digits = _clock(*map(int, match.group().split(":")))
+    return Number(text.where(*match.span()), 0.0, 0.0, digits, "", version=True)
 
 
 _CUTS: list[tuple[str, str, list]] = []  # (value, value cut, its dates) of the last texts
@@ -389,6 +410,18 @@ def _clock(hour: int, minute: int, second: int | None = None) -> str:
 
 
 def _body_only(text: Text, value: str) -> Iterable[Number]:
+    yield from _cn_times(text, value)
+    yield from _english_dates(text)
+    for match in _HALVES.finditer(value) if "半" in value else ():
+        yield _plain(text.where(*match.span()), "50")
+    for match in _TENTHS.finditer(value) if "成" in value else ():
+        tenths = match.group(1)
+        number = int(tenths) if tenths.isdigit() else _CN_DIGITS[tenths]
+        yield _plain(text.where(*match.span()), str(number * 10))
+
+
+def _cn_times(text: Text, value: str) -> Iterable[Number]:
+    """`三点半`, `9点30分`, `十点整` as times (`9:30`), found from each `点`."""
     at = value.find("点")
     while at >= 0:
         hour_match = _CN_HOUR.search(value, max(0, at - 4), at)
@@ -402,13 +435,6 @@ def _body_only(text: Text, value: str) -> Iterable[Number]:
                 where = text.where(hour_match.start(), minute_match.end())
                 yield Number(where, 0.0, 0.0, _clock(int(hour), int(minute)), "", version=True)
         at = value.find("点", at + 1)
-    yield from _english_dates(text)
-    for match in _HALVES.finditer(value) if "半" in value else ():
-        yield _plain(text.where(*match.span()), "50")
-    for match in _TENTHS.finditer(value) if "成" in value else ():
-        tenths = match.group(1)
-        number = int(tenths) if tenths.isdigit() else _CN_DIGITS[tenths]
-        yield _plain(text.where(*match.span()), str(number * 10))
 
 
 def _english_dates(text: Text) -> list[Number]:

@@ -56,6 +56,7 @@ from vaultkit.claims.numbers import (
     digit_runs,
     number_at,
     numbers,
+    times,
 )
 from vaultkit.claims.terms import (
     CJK,
@@ -110,6 +111,7 @@ class Support:
         self._counted = False
         self._dated = False
         self._candidates: Candidates | None = None
+        self._times: list[Number] | None = None
         self._digit_runs: tuple[str, str] | None = None  # `_typo_written`
         self._windows: dict[str, tuple[Run, int, int]] | None = None  # for near misses
         self._by_length: dict[int, list[str]] | None = None
@@ -187,6 +189,12 @@ class Support:
                 self.dates.add((None, None, d))
                 if found.digits:
                     self._dates_by_length.setdefault(len(found.digits), []).append(found)
+
+    def _time_index(self) -> list[Number]:
+        """The times of the texts (`numbers.times`), in the order `_numbers` reads them."""
+        if self._times is None:
+            self._times = [t for i, x in enumerate(self.texts) for t in times(x, self._scanned(i))]
+        return self._times
 
     def _candidate_index(self) -> Candidates:
         """Every value and digit string the texts state as a number (`candidates`)."""
@@ -461,12 +469,16 @@ class Support:
             self._date_index()  # a date's near miss is a date
             others = self._dates_by_length.get(len(claim.digits), ())
         else:
-            # A version (`1.2.3`) is one typo from another version only, never from a
-            # time (`9:30`), and the candidates hold the digits of every version.
-            if ":" not in claim.digits and not self._may_be_typo(claim.digits):
+            # A time's near miss is a time (a version has dots, which `one_typo` never
+            # changes); a version (`1.2.3`) is one typo from another version only, and the
+            # candidates hold the digits of every version.
+            if ":" in claim.digits:
+                others = [t for t in self._time_index() if len(t.digits) == len(claim.digits)]
+            elif not self._may_be_typo(claim.digits):
                 return None  # no digit string of the body is one typo away
-            self._numbers()
-            others = self.by_length.get(len(claim.digits), ())
+            else:
+                self._numbers()
+                others = self.by_length.get(len(claim.digits), ())
         found: dict[str, Number] = {}
         for other in others:
             if other.year or other.version != claim.version:
@@ -534,16 +546,6 @@ class Support:
             if (CJK.search(alias) and alias in self.text) or self.has_key(term_key(alias)):
                 return True
         return False
-
-    def gloss_found(self, term: Term) -> bool:
-        """Whether the body has the term's Chinese gloss: for a gloss inside the brackets any
-        two neighbouring characters of it, for one before them its last two or more."""
-        gloss, text = term.gloss, self.text
-        if not gloss:
-            return False
-        if term.gloss_inside:
-            return any(gloss[i : i + 2] in text for i in range(len(gloss) - 1))
-        return any(gloss[-n:] in text for n in range(2, len(gloss) + 1))
 
     def term_near_miss(self, key: str, generic: frozenset[str] = frozenset()) -> Occurrence | None:
         """A body name a typo away, with evidence that grows with the name: nothing for

@@ -295,6 +295,17 @@ def gloss(text: Text, start: int, end: int) -> tuple[str, bool]:
     return "", False
 
 
+def gloss_found(term: Term, text: str) -> bool:
+    """Whether `text` has the term's Chinese gloss: for a gloss inside the brackets any two
+    neighbouring characters of it, for one before them its last two or more."""
+    gloss = term.gloss
+    if not gloss:
+        return False
+    if term.gloss_inside:
+        return any(gloss[i : i + 2] in text for i in range(len(gloss) - 1))
+    return any(gloss[-n:] in text for n in range(2, len(gloss) + 1))
+
+
 def terms(text: Text) -> Iterable[Term]:
     """The names of a text."""
     for term, _, _ in located_terms(text):
