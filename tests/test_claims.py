@@ -325,7 +325,16 @@ def test_a_name_the_body_lacks_needs_no_index_of_its_runs():
     assert not support._may_have("苹果")  # no run's key holds a Chinese character
     for key in ("openai", "2", "claude3.5sonnet", "3.5sonnet", "sonnet"):  # `'s`, `v` dropped
         assert support._may_have(key) and support.has_key(key)
-    assert support._named
+    assert not support._named  # found in the one line that may have them
+
+
+def test_a_name_is_looked_up_in_the_lines_that_may_have_it_only():
+    body = "GPT-4o 很强\n中文一行\nClaude 3.5 Sonnet 与 o3-mini-high\nSonnet 4"
+    support = Support([(lines(body), "body"), (lines("Gemini 2.5 Pro"), "title")])
+    assert support.has_key("claude3.5sonnet") and support.has_key("o3mini")
+    assert support.has_key("gemini2.5pro") and support.has_key("sonnet4")  # frontmatter, last line
+    assert not support.has_key("3.5son") and not support.has_key("sonnet3")  # mid-word; two lines
+    assert not support._named and sorted(support._lines._names) == [2, 3, 4]  # not `中文一行`
 
 
 def test_a_number_or_date_without_a_typo_in_the_texts_needs_no_index_of_their_numbers():

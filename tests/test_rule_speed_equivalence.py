@@ -10,6 +10,7 @@
   builds the full numbers index finds;
 - the names index (runs cut by one pattern, taken apart once per run) finds a name
   exactly where the word-by-word index does, and blanks the words `blank_names` blanks;
+  looked up line by line (`NameLines`), it finds what the whole index finds;
 - `sentence_starts`, which skips to the characters it acts on, and the image URL
   pattern spelled out without `re.IGNORECASE` agree with their plain forms.
 """
@@ -217,6 +218,20 @@ def test_the_names_index_finds_what_the_word_by_word_index_finds(value, wanted):
         if re.fullmatch(r"[\d.:]*", key):
             continue  # numbers as words are looked up in the numbers index
         assert support._found(key) == _found_word_by_word(value, key), key
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAMES, max_size=5), st.lists(NAMES, min_size=1, max_size=4))
+def test_names_looked_up_line_by_line_are_those_of_the_whole_index(rows, wanted):
+    parts = [(list(enumerate(rows, 1)), "body"), ([(1, "o3 mini")], "title")]
+    whole = Support(parts)
+    whole._names()
+    by_lines = Support(parts)
+    for written in [*wanted, *rows, "o3 mini", "mini"]:
+        key = term_key(written)
+        if by_lines._named:  # (a key the lines cannot tell about took the texts apart)
+            by_lines = Support(parts)
+        assert by_lines._in_runs(key) == whole._in_runs(key), key
 
 
 @settings(max_examples=400, deadline=None)

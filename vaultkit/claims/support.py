@@ -62,6 +62,7 @@ from vaultkit.claims.terms import (
     CJK,
     MAX_WINDOW,
     NO_NAME,
+    NameLines,
     Run,
     blank_names,
     names_of,
@@ -77,9 +78,6 @@ TYPO_VARIANTS_MAX_DIGITS = 40  # longer digit strings are matched by length, not
 NEAR_MISS_TWO = 12  # … before two edits can be one typo
 _LINK_PARTS = regexes.compile(r"[^\W_]+")
 _NOT_KEY = regexes.compile(r"[^a-z0-9.+]")  # what no run's key holds (`_may_have`)
-# All ASCII but the digits and the letters but `s` and `v`; what of that a key may hold.
-_NOT_KEPT = bytes(c for c in range(128) if not re.fullmatch(rb"[0-9a-rtuw-z]", bytes([c])))
-_DROPPED = b".+sv"
 _NUMERIC_KEY = regexes.compile(r"[\d.:]+")  # what a number's digits may be: `2024`, `3.2.0`, `9:30`
 
 
@@ -106,7 +104,7 @@ class Support:
         self._blanked: list[str | None] = [None] * len(self.texts)  # `_scanned`
         self._lower: str | None = None  # `text` case-folded, for names as written
         self._literal: dict[str, bool] = {}  # `literal_name`'s answers
-        self._squeezed: bytes | None = None  # `_may_have`
+        self._lines: NameLines | None = None  # `_may_have`, and `_in_runs` before `_names`
         self._named = False
         self._counted = False
         self._dated = False
@@ -305,7 +303,12 @@ class Support:
 
     def _in_runs(self, key: str) -> bool:
         """Whether a run has `key` from the start or end of one of its words (or parts) to
-        another's."""
+        another's. Until the texts are taken apart (`_names`), only the lines that may have
+        it are (`NameLines.has`)."""
+        if not self._named:
+            found = self._name_lines().has(key)
+            if found is not None:
+                return found
         self._names()
         joined, runs, starts, size = self._joined, self._runs, self._starts, len(key)
         at = joined.find(key)
@@ -319,19 +322,15 @@ class Support:
 
     def _may_have(self, key: str) -> bool:
         """False when no run of the texts can have `key` (`_found`), told without taking
-        the runs apart: a run's key is its words' ASCII letters, digits, `.` and `+`
-        (`term_key` drops the rest), so with the texts lower-cased and cut down to their
-        digits and letters but `s` and `v` (what `term_key` may drop: `OpenAI's`, `v2`),
-        it is in there too, cut down the same way."""
+        the runs apart (`NameLines.may_have`)."""
         if not key.isascii() or _NOT_KEY.search(key):
             return False  # (`苹果`: no run's key)
-        core = key.encode().translate(None, _DROPPED)
-        if not core:
-            return True
-        if self._squeezed is None:  # (a run is ASCII: the rest of the texts can go first)
-            ascii_only = self.text.encode("ascii", "ignore").lower()
-            self._squeezed = ascii_only.translate(None, _NOT_KEPT)
-        return core in self._squeezed
+        return self._name_lines().may_have(key)
+
+    def _name_lines(self) -> NameLines:
+        if self._lines is None:
+            self._lines = NameLines(self.text)
+        return self._lines
 
     def _name_windows(self) -> dict[str, tuple[Run, int, int]]:
         """Every name key the body has (groups of up to `MAX_WINDOW` neighbouring words and

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 from operator import itemgetter
 
 from vaultkit import regexes
@@ -264,6 +265,68 @@ def names_of(parts: list[str], facts: list[RunFacts]) -> list[Run]:
 
 def _next(parts: list[str], index: int) -> str:
     return parts[index] if index < len(parts) else ""
+
+
+# All ASCII but the digits, the letters but `s` and `v`, and the newline: what of the
+# ASCII a key may hold (`NameLines`); and what `term_key` may drop of it.
+_NOT_KEPT = bytes(c for c in range(128) if not re.fullmatch(rb"[0-9a-rtuw-z\n]", bytes([c])))
+_DROPPED = b".+sv"
+
+
+class NameLines:
+    """A text's lines cut down to what a name's key may hold, to tell that no name of the
+    text has a key without taking the text apart; and its names taken apart a line at a
+    time, in the lines that may have a key only (a run is on one line)."""
+
+    __slots__ = ("_lines", "_names", "_starts", "_text", "squeezed")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        # A run's key is its words' ASCII letters, digits, `.` and `+` (`term_key` drops
+        # the rest), so with the text lower-cased and cut down to its digits and letters
+        # but `s` and `v` (what `term_key` may drop: `OpenAI's`, `v2`), the key is in
+        # there too, cut down the same way, and on the run's line.
+        self.squeezed = text.encode("ascii", "ignore").lower().translate(None, _NOT_KEPT)
+        self._starts: list[int] | None = None  # where each line of `squeezed` but the first starts
+        self._lines: list[str] = []
+        self._names: dict[int, list[Run]] = {}
+
+    def may_have(self, key: str) -> bool:
+        """False when no name of the text can have `key` (an ASCII key)."""
+        core = key.encode().translate(None, _DROPPED)
+        return not core or core in self.squeezed
+
+    def has(self, key: str) -> bool | None:
+        """Whether a name of the text has `key` from the start or end of one of its words
+        (or parts) to another's; None when the lines cannot tell (a key that is not ASCII,
+        or without a character `squeezed` keeps)."""
+        core = key.encode().translate(None, _DROPPED)
+        if not core or not key.isascii():
+            return None
+        squeezed = self.squeezed
+        if self._starts is None:
+            self._starts = list(accumulate(map((1).__add__, map(len, squeezed.split(b"\n")))))
+            self._lines = self._text.split("\n")
+        starts = self._starts
+        at = squeezed.find(core)
+        while at >= 0:
+            line = bisect_right(starts, at)  # (the lines before `at`)
+            if self._line_has(key, line):
+                return True
+            at = squeezed.find(core, starts[line])  # (from the next line on)
+        return False
+
+    def _line_has(self, key: str, line: int) -> bool:
+        names = self._names.get(line)
+        if names is None:
+            names = self._names[line] = names_of(*split_runs(self._lines[line]))
+        for run in names:
+            at = run.key.find(key)
+            while at >= 0:
+                if at in run.bounds and at + len(key) in run.bounds:
+                    return True
+                at = run.key.find(key, at + 1)
+        return False
 
 
 def name_runs(value: str) -> Iterable[tuple[int, Run]]:
