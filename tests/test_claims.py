@@ -361,6 +361,16 @@ def test_a_time_is_compared_with_the_times_of_the_texts_only():
     assert compare("三点 3:03 结束", body) == [("number", "3:03", 1, 4, "三点半")]
 
 
+def test_names_enough_for_a_finding_of_their_own_need_no_near_miss():
+    summary = claims.extract(lines("支持 Docker、Kubernetes、Homebrew 与 FreeBSD Ports"))
+    support = Support([(lines("以 Kubernetse 部署，提供稳定的通用工程能力"), "body")])
+    first = claims.compare(summary, support, OPTIONS, enough=lambda found: True)
+    assert [f.claim.text for f in first] == ["Docker", "Kubernetes", "Homebrew", "FreeBSD Ports"]
+    assert all(f.near is None for f in first) and support._windows is None  # never searched
+    every = claims.compare(summary, support, OPTIONS, enough=lambda found: False)
+    assert [f.near.text if f.near else None for f in every] == [None, "Kubernetse", None, None]
+
+
 def test_a_digit_that_is_not_ascii_keeps_the_full_search():
     support = Support([(lines("收录 ١٢٣٤٥٦ 篇"), "body")])  # Arabic-Indic digits
     assert support._typo_written("123456", 6, False) and support._typo_written("123", 3, True)

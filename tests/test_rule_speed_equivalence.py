@@ -154,6 +154,23 @@ def test_skipping_numbers_without_a_near_miss_keeps_every_other_finding(summary,
     assert some == [f for f in every if f.kind != "number" or f.near is not None]
 
 
+@settings(max_examples=300, deadline=None)
+@given(LINES, LINES, LINES)
+def test_the_names_findings_shown_first_are_the_findings_but_their_near_misses(
+    summary, body, front
+):
+    # `summary-body-divergence` decides on them: it must see the names the full run reports.
+    parts = [(body, "body"), (front, "title")]
+    stated = claims.extract(summary)
+    every = claims.compare(stated, Support(parts), OPTIONS)
+    shown = []
+    first = claims.compare(stated, Support(parts), OPTIONS, enough=lambda f: not shown.append(f))
+    names = [f for f in every if f.kind == "term"]
+    assert first == shown[0]
+    assert [f.claim for f in first] == [f.claim for f in names]
+    assert all(f.near in (None, g.near) for f, g in zip(first, names, strict=True))
+
+
 # ------------------------------------------------------------------ names
 
 

@@ -19,7 +19,7 @@ Nothing here knows about notes: `vaultkit.rules.summary.claims` picks the lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from vaultkit.claims.model import (
     GENERIC,
@@ -62,7 +62,11 @@ def extract(lines: Iterable[Line] | Text, source: str = "summary") -> Claims:
 
 
 def compare(
-    summary: Claims, support: Support, options: Options, every_number: bool = True
+    summary: Claims,
+    support: Support,
+    options: Options,
+    every_number: bool = True,
+    enough: Callable[[list[Finding]], bool] | None = None,
 ) -> list[Finding]:
     """Every summary claim the support lacks, with the body's near miss when there is one.
 
@@ -73,45 +77,87 @@ def compare(
     unless the body has a near miss of the name itself; so is a name beside its
     acronym in brackets when the body has the other (`MCP（Model Context
     Protocol）`). Neighbouring words the body lacks are one finding (`Hugging
-    Face`), not one each."""
+    Face`), not one each.
+
+    `enough` is shown the names' findings first, near misses looked for only where they
+    decide which findings there are: when it says they are enough (a body that lacks
+    most names, reported once), they are the answer, and no other near miss is looked
+    for."""
+    partners = acronym_pairs(summary.terms)
+    missing_of = [support.missing_words(term, options) for term in summary.terms]
+    lacking = [
+        index
+        for index, missing in enumerate(missing_of)
+        if missing and all(missing_of[other] for other in partners.get(index, ()))
+    ]
+    nears: dict[int, Occurrence | None] = {}
+
+    def findings_of(index: int, every_near: bool) -> list[Finding]:
+        def near() -> Occurrence | None:
+            if index not in nears:
+                nears[index] = support.term_near_miss(summary.terms[index].key, options.generic)
+            return nears[index]
+
+        term = summary.terms[index]
+        return _term(term, missing_of[index], near, support, options, every_near)
+
+    if enough is not None:
+        sketch = [finding for index in lacking for finding in findings_of(index, False)]
+        sketch.sort(key=lambda f: (f.claim.line, f.claim.column))
+        if enough(sketch):
+            return sketch
     findings: list[Finding] = []
     stated = frozenset(value_key(n.value) for n in summary.numbers if n.value)
     for claim in summary.numbers:
         if not every_number:
-            near = support.number_mismatch(claim, options, stated)
-            if near is not None:
-                findings.append(Finding("number", claim.where, near.where))
+            close = support.number_mismatch(claim, options, stated)
+            if close is not None:
+                findings.append(Finding("number", claim.where, close.where))
         elif not support.number_supported(claim, options, stated):
-            near = support.number_near_miss(claim)
-            findings.append(Finding("number", claim.where, near.where if near else None))
-    partners = acronym_pairs(summary.terms)
-    missing_of: dict[int, list[Word]] = {}
-    for index, term in enumerate(summary.terms):
-        missing_of[index] = support.missing_words(term, options)
-    for index, term in enumerate(summary.terms):
-        missing = missing_of[index]
-        if not missing:
-            continue
-        if any(not missing_of[other] for other in partners.get(index, ())):
-            continue
-        near = support.term_near_miss(term.key, options.generic)
-        if near is not None:
-            findings.append(Finding("term", term.where, near))
-            continue
-        if gloss_found(term, support.text):
-            continue
-        if any(word.numeric for word in missing) or len(missing) == len(term.keys) > 1:
-            findings.append(Finding("term", term.where))  # `AIME 2025`: the name as a whole
-            continue
-        for group in _neighbours(term, missing):
-            near = (
-                support.term_near_miss(term_key(group.text), options.generic)
-                if len(term.keys) > 1
-                else None
-            )
-            findings.append(Finding("term", group, near))
+            close = support.number_near_miss(claim)
+            findings.append(Finding("number", claim.where, close.where if close else None))
+    for index in lacking:
+        findings += findings_of(index, True)
     findings.sort(key=lambda f: (f.claim.line, f.claim.column))
     return findings
+
+
+def _term(
+    term: Term,
+    missing: list[Word],
+    near: Callable[[], Occurrence | None],
+    support: Support,
+    options: Options,
+    every_near: bool,
+) -> list[Finding]:
+    """The findings of a name whose `missing` words the support lacks; `near` gives its
+    near miss. Without `every_near`, a near miss is looked for only where it decides
+    which findings there are: not for a name reported as a whole whatever its near miss
+    (an unglossed name of one word or with a number, or none of whose words the body
+    has), nor for its words."""
+    whole = any(word.numeric for word in missing) or len(missing) == len(term.keys) > 1
+    glossed = None
+    if not every_near and (whole or len(term.keys) == 1):
+        glossed = gloss_found(term, support.text)
+        if not glossed:
+            return [Finding("term", term.where)]  # (with a near miss or without)
+    found = near()
+    if found is not None:
+        return [Finding("term", term.where, found)]
+    if glossed or (glossed is None and gloss_found(term, support.text)):
+        return []
+    if whole:
+        return [Finding("term", term.where)]  # `AIME 2025`: the name as a whole
+    return [
+        Finding(
+            "term",
+            group,
+            support.term_near_miss(term_key(group.text), options.generic)
+            if every_near and len(term.keys) > 1
+            else None,
+        )
+        for group in _neighbours(term, missing)
+    ]
 
 
 def _neighbours(term: Term, missing: list[Word]) -> list[Occurrence]:
