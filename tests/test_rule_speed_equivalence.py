@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from vaultkit import claims
 from vaultkit.claims.model import Text, value_key
-from vaultkit.claims.numbers import candidates, dates, numbers, times
+from vaultkit.claims.numbers import WORDED, candidates, dates, digit_runs, numbers, times
 from vaultkit.claims.support import Support
 from vaultkit.claims.terms import (
     GENERIC,
@@ -80,6 +80,16 @@ def test_candidates_hold_every_number_of_the_full_reading(value):
             assert value_key(number.value) in keys, number
         if number.digits and ":" not in number.digits:
             assert number.digits in strings, number
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_the_digit_runs_hold_every_digit_string_of_the_candidates(value):
+    text = Text(list(enumerate(value.split("\n"), 1)), "body")
+    runs = digit_runs(text.value)[0]  # (of the text as written: `Support` has no other)
+    for scanned in (text.value, blank_names(text.value)):
+        for digits in candidates(text, scanned)[1]:
+            assert digits in runs or digits in WORDED, digits
 
 
 @settings(max_examples=400, deadline=None)

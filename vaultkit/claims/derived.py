@@ -1,7 +1,9 @@
-"""Figures a summary computed from the body's numbers: `Support.number_supported`'s last resort."""
+"""The last resorts of `Support.number_supported`: a figure the summary computed from the
+body's numbers, and a number the body writes at the end of a name."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from vaultkit.claims.model import Number, compatible, value_key
@@ -40,3 +42,15 @@ def derived(lines: Iterable[list[Number]], claim: Number, stated: frozenset[floa
                 if any(abs(value - c) <= slack for c in candidates):
                     return True
     return False
+
+
+def in_name(claim: Number, text: str, lower: str) -> bool:
+    """Whether `text` (`lower` case-folded) writes the number, with its Latin unit, at the
+    end of a name (`Claude100k` for `100k`, `GPT4o` aside: the unit must be in the claim)."""
+    written = claim.where.text.strip()
+    if not any(c.isascii() and c.isalpha() for c in written):
+        return False
+    if written.casefold() not in lower:
+        return False
+    pattern = rf"[A-Za-z]{re.escape(written)}(?![A-Za-z0-9.])"
+    return re.search(pattern, text, re.IGNORECASE) is not None

@@ -526,6 +526,10 @@ _DATE_RUN = regexes.compile(r"\d[\d 年月日号\n/.-]*")
 _NOT_DIGIT = regexes.compile(r"[^\d|]+")
 
 
+# The digits of numbers written in words (`一半`, `六成`, `0成`): in no digit run.
+WORDED = frozenset({"50", *(str(tenths * 10) for tenths in range(10))})
+
+
 def digit_runs(value: str) -> tuple[str, str]:
     """The digits of `value`'s numbers and of its dates, as runs joined by `|`: the digit
     string of every number `numbers` reads in `value` (names blanked or not: blanking

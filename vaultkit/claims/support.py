@@ -28,7 +28,6 @@ four neighbouring words.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
@@ -50,6 +49,7 @@ from vaultkit.claims.model import (
     value_key,
 )
 from vaultkit.claims.numbers import (
+    WORDED,
     Candidates,
     candidates,
     dates,
@@ -226,9 +226,19 @@ class Support:
         """False when no number (or `date`) of the texts can be one typo from `digits`
         (`count` digits), told from their digit runs (`numbers.digit_runs`) without
         taking the texts apart (`distance.typos_in`)."""
+        return typos_in(digits, count, self._written_digits()[date])
+
+    def _written_digits(self) -> tuple[str, str]:
         if self._digit_runs is None:
             self._digit_runs = digit_runs(self.text)
-        return typos_in(digits, count, self._digit_runs[date])
+        return self._digit_runs
+
+    def _may_be_number(self, digits: str) -> bool:
+        """Whether a number of the texts may be written with `digits` (`candidates`), told
+        first from their digit runs, which hold every number's but those of `WORDED`."""
+        if digits not in WORDED and digits not in self._written_digits()[0]:
+            return False
+        return digits in self._candidate_index().strings
 
     def _may_state(self, low: float, high: float) -> bool:
         """Whether a candidate value falls in [low, high] (widened for rounding)."""
@@ -297,7 +307,7 @@ class Support:
         """Whether `key` is a word, a part, or neighbouring words of a run of the body."""
         if self._may_have(key) and self._in_runs(key):  # (the index only when it may)
             return True
-        if _NUMERIC_KEY.fullmatch(key) and (":" in key or key in self._candidate_index().strings):
+        if _NUMERIC_KEY.fullmatch(key) and (":" in key or self._may_be_number(key)):
             return self._has_digits(key)  # a number as a word: `2024`, `3.2.0`
         return False
 
@@ -406,17 +416,9 @@ class Support:
         ) or self._in_name(claim)
 
     def _in_name(self, claim: Number) -> bool:
-        """Whether the body writes the number, with its Latin unit, at the end of a name
-        (`Claude100k` for `100k`, `GPT4o` aside: the unit must be in the claim)."""
-        written = claim.where.text.strip()
-        if not any(c.isascii() and c.isalpha() for c in written):
-            return False
         if self._lower is None:
             self._lower = self.text.casefold()
-        if written.casefold() not in self._lower:
-            return False
-        pattern = rf"[A-Za-z]{re.escape(written)}(?![A-Za-z0-9.])"
-        return re.search(pattern, self.text, re.IGNORECASE) is not None
+        return derived.in_name(claim, self.text, self._lower)
 
     def _has_digits(self, digits: str) -> bool:
         """Whether a body number is written with these digits (a version, a time)."""
