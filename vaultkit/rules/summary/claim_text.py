@@ -210,9 +210,9 @@ def english(note: Note, first: int, last: int) -> set[int]:
     for number in range(first, min(last, len(note.lines)) + 1):
         line = note.lines[number - 1]
         words = _LATIN_WORD.findall(line)
-        if len(words) < 4 or len(words) <= sum(map(len, _CJK_CHARS.findall(line))):
+        if len(words) < 4 or sum(word.casefold() in _FUNCTION_WORDS for word in words) < 2:
             continue
-        if sum(word.casefold() in _FUNCTION_WORDS for word in words) >= 2:
+        if len(words) > sum(map(len, _CJK_CHARS.findall(line))):  # (counted last: the dearest)
             found.add(number)
     return found
 
