@@ -24,7 +24,15 @@ from hypothesis import strategies as st
 
 from vaultkit import claims
 from vaultkit.claims.model import Text, value_key
-from vaultkit.claims.numbers import WORDED, candidates, dates, digit_runs, numbers, times
+from vaultkit.claims.numbers import (
+    WORDED,
+    candidates,
+    dates,
+    digit_runs,
+    numbers,
+    times,
+    written_with,
+)
 from vaultkit.claims.support import Support
 from vaultkit.claims.terms import (
     GENERIC,
@@ -94,6 +102,17 @@ def test_the_digit_runs_hold_every_digit_string_of_the_candidates(value):
 
 @settings(max_examples=400, deadline=None)
 @given(TEXTS)
+def test_a_number_written_with_digits_is_found_without_the_full_reading(value):
+    text = Text(list(enumerate(value.split("\n"), 1)), "body")
+    for scanned in (text.value, blank_names(text.value)):
+        every = {n.digits for n in numbers(text, scanned, strict=False) if n.digits and not n.date}
+        for digits in {*every, *candidates(text, scanned)[1], "50", "60", "12", "1234", "2.1.0"}:
+            if ":" not in digits:
+                assert written_with(text, scanned, digits) == (digits in every), digits
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
 def test_the_dates_alone_are_the_dates_of_the_full_reading(value):
     text = Text(list(enumerate(value.split("\n"), 1)), "body")
     every = [number for number in numbers(text, text.value, strict=False) if number.date]
@@ -124,6 +143,10 @@ class _FullSupport(Support):
 
     def _typo_written(self, digits: str, count: int, date: bool) -> bool:
         return True
+
+    def _has_digits(self, digits: str) -> bool:
+        self._numbers()
+        return super()._has_digits(digits)
 
     def _time_index(self):
         self._numbers()

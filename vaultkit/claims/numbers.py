@@ -467,10 +467,40 @@ def number_at(text: Text, at: int, written: str) -> Number | None:
     return _arabic(text, value, match, strict=False)
 
 
-def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Number | None:
+def _written(match: re.Match[str]) -> str:
+    """An `_ARABIC` match as the number is written: `1,234`, but `5` of `5,10` (a list)."""
     written = match.group().rstrip(",")
     if "," in written and not _GROUPED.fullmatch(written.partition(".")[0]):
         written = written.partition(",")[0]  # `5,10`: a list, not thousands
+    return written
+
+
+def written_with(text: Text, value: str, digits: str) -> bool:
+    """Whether a number of `numbers(text, value, strict=False)` but the dates and times has
+    these `digits` (no `:`), told without reading the others: a part of a time, `一半`
+    or `六成`, or an Arabic number whose digits these are."""
+    value, dated = _cut(value)
+    matches = _times(value)
+    if any(digits in match.group().split(":") for match in matches):
+        return True
+    spans = sorted([(start, end) for start, end, _ in dated] + [m.span() for m in matches])
+    value = blank(value, spans) if spans else value
+    if digits == "50" and "半" in value and _HALVES.search(value):
+        return True
+    for match in _TENTHS.finditer(value) if "成" in value else ():
+        tenths = match.group(1)
+        if str((int(tenths) if tenths.isdigit() else _CN_DIGITS[tenths]) * 10) == digits:
+            return True
+    for match in _ARABIC.finditer(value):
+        if _glued(value, match.start(), _NOT_BEFORE_NUMBER):
+            continue
+        if _written(match).replace(",", "") == digits and _arabic(text, value, match, False):
+            return True
+    return False
+
+
+def _arabic(text: Text, value: str, match: re.Match[str], strict: bool) -> Number | None:
+    written = _written(match)
     start, end = match.start(), match.start() + len(written)
     digits = written.replace(",", "")
     if digits.count(".") >= 2:  # a version: `1.2.3`

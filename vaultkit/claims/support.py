@@ -57,6 +57,7 @@ from vaultkit.claims.numbers import (
     number_at,
     numbers,
     times,
+    written_with,
 )
 from vaultkit.claims.terms import (
     CJK,
@@ -421,9 +422,14 @@ class Support:
         return derived.in_name(claim, self.text, self._lower)
 
     def _has_digits(self, digits: str) -> bool:
-        """Whether a body number is written with these digits (a version, a time)."""
-        self._numbers()
-        return digits in self._digits
+        """Whether a body number is written with these digits (a version, a time), told
+        without reading every number (`numbers.times`, `numbers.written_with`) until
+        they are read."""
+        if self._counted:
+            return digits in self._digits
+        if ":" in digits:
+            return any(time.digits == digits for time in self._time_index())
+        return any(written_with(x, self._scanned(i), digits) for i, x in enumerate(self.texts))
 
     def _has(self, low: float, high: float, unit: str) -> bool:
         """Whether the body states a value in [low, high] with a unit that fits."""
