@@ -246,13 +246,10 @@ def _check_vault(
     deferred = defer_vault_rules and not errors
     fixing_only = analysed.fixing_only
     if fixing_only and not deferred:  # the notes are reported as read: every rule on them
-        from vaultkit.fix.fixing_only import others
+        from vaultkit.fix.fixing_only import check_others
 
-        rest = analysis.Context(config, selection, others(note_rules), False)
-        for rel in sorted(fixing_only):
-            more, failed = analysis.check_note(vault.by_rel[rel], rest)
-            findings, errors = findings + more, errors + failed
-        fixing_only = set()
+        more, failed = check_others(vault, sorted(fixing_only), selection, note_rules)
+        findings, errors, fixing_only = findings + more, errors + failed, set()
     if deferred:
         rules = note_rules  # suppressions still apply to their findings
     result = lint(vault, selection, reported, note_findings=(findings, errors), rules=rules)

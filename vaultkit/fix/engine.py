@@ -228,6 +228,7 @@ class _VaultFixer:
         apply and may be written; say why for one that may not."""
         # A note reached through a link in the vault comes after the note at its real path.
         order = sorted(found, key=lambda rel: (_is_link(self.path(rel)), rel))
+        as_read = []  # refused: reported as read
         for rel in order:
             note, diagnostics = self.vault.by_rel[rel], found[rel]
             fixes = self.count(diagnostics)
@@ -239,7 +240,7 @@ class _VaultFixer:
                 continue
             checked = _writable(note, self.vault, self.claimed)
             if isinstance(checked, str):
-                self.complete([rel])  # reported as read
+                as_read.append(rel)
                 if checked:  # (else another path to the same file is fixed)
                     self.refused[rel] = fixes
                     self.warn(rel, f"not fixed: {checked}")
@@ -248,6 +249,7 @@ class _VaultFixer:
             snapshot, target = checked
             self.claimed.add(target)
             self.states[rel] = _State(note, diagnostics, snapshot, target)
+        self.complete(as_read)
 
     def rounds(self) -> None:
         """Fix and check again until no fix applies, for `MAX_ROUNDS` rounds at most."""

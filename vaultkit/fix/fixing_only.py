@@ -24,6 +24,22 @@ def others(rules: Iterable) -> list:
     return [rule for rule in rules if rule.fix is None]
 
 
+def check_others(
+    vault, rels: list[str], selection: Selection, rules: list
+) -> tuple[list[Diagnostic], list[str]]:
+    """The findings and failures of the note rules of `rules` that fix nothing, on the notes
+    of `rels` as read (before suppressions, as `analysis.check_note` gives them)."""
+    context = analysis.Context(
+        vault.config, selection, others(rule for rule in rules if rule.per_note), False
+    )
+    found: list[Diagnostic] = []
+    errors: list[str] = []
+    for more, failed in analysis.check_notes([vault.by_rel[rel] for rel in rels], context):
+        found += more
+        errors += failed
+    return found, errors
+
+
 def complete(run: linter.Run, rels: Iterable[str], selection: Selection, rules: list) -> list[str]:
     """Run the note rules of `rules` that fix nothing on the notes of `rels` (as read) that
     the check left them out of (`Run.fixing_only`), adding their findings and failures to the
@@ -31,19 +47,10 @@ def complete(run: linter.Run, rels: Iterable[str], selection: Selection, rules: 
     todo = sorted(rel for rel in rels if rel in run.fixing_only)
     if not todo:
         return []
-    vault = run.vault
-    context = analysis.Context(
-        vault.config, selection, others(rule for rule in rules if rule.per_note), False
-    )
-    found: list[Diagnostic] = []
-    errors: list[str] = []
-    notes = [vault.by_rel[rel] for rel in todo]
-    for more, failed in analysis.check_notes(notes, context):
-        found += more
-        errors += failed
+    found, errors = check_others(run.vault, todo, selection, rules)
     result = run.result
     result.diagnostics = sorted(
-        result.diagnostics + linter.unsuppressed(vault, found), key=lambda d: d.sort_key
+        result.diagnostics + linter.unsuppressed(run.vault, found), key=lambda d: d.sort_key
     )
     result.internal_errors += errors
     run.fixing_only.difference_update(todo)
