@@ -59,6 +59,8 @@ def check_fixing_first(
 
 def _in_order(found: list[Diagnostic], rules: list) -> list[Diagnostic]:
     """`found` in the order of `rules` (each rule's own in the order it gave them)."""
+    if len({d.code for d in found}) < 2:
+        return found
     order = {rule.code: index for index, rule in enumerate(rules)}
     return sorted(found, key=lambda d: order[d.code])
 
