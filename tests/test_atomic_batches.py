@@ -3,7 +3,7 @@ fsynced in threads, then renamed in the jobs' order.
 
 - more notes than a batch holds: every note written, each refusal its own (the
   first, a middle and the last job), no temporary file left;
-- a failed fsync refuses that note only, and leaves it as it was;
+- a failed fsync or close refuses that note only, and leaves it as it was;
 - an interrupt while a batch is renamed: the notes renamed before it are written,
   the rest are as they were, no temporary file is left and no descriptor is open.
 """
@@ -53,22 +53,23 @@ def test_more_notes_than_a_batch_are_all_written_and_refused_one_by_one(tmp_path
     assert not _left(vault)
 
 
-def test_a_failed_fsync_refuses_that_note_only(tmp_path, monkeypatch):
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names open files by /proc")
+@pytest.mark.parametrize("failing", ["fsync", "close"])
+def test_a_failed_sync_or_close_refuses_that_note_only(tmp_path, monkeypatch, failing):
     notes = {f"n{n}.md": f"note {n}\n" for n in range(6)}
     vault = write_vault(tmp_path / "v", notes)
     jobs = _jobs(vault, notes)
-    real_fsync = os.fsync
-    calls = []
+    real = getattr(os, failing)
 
-    def fsync(fd):
-        calls.append(fd)
-        if len(calls) == 3:
+    def fail_for_n2(fd):
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        real(fd)  # a close that fails still releases the descriptor
+        if os.path.basename(name).startswith(".n2.md."):  # n2's temporary file
             raise OSError(5, "Input/output error")
-        real_fsync(fd)
 
-    monkeypatch.setattr(atomic, "WRITERS", 1)  # the third fsync is the third note's
-    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, failing, fail_for_n2)
     problems = atomic.replace_files(jobs)
+    monkeypatch.undo()
     assert problems[2] == "cannot write it: Input/output error"
     assert (vault / "n2.md").read_text() == "note 2\n"
     assert [p for i, p in enumerate(problems) if i != 2] == [None] * 5

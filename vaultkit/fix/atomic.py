@@ -152,13 +152,13 @@ def _start(
 
 def _flush(fd: int) -> str | None:
     """fsync and close a temporary file (no Python objects touched: threads run it at once)."""
-    try:
-        os.fsync(fd)
-    except OSError as error:
-        return f"cannot write it: {error.strerror or error}"
-    finally:
-        os.close(fd)
-    return None
+    problem = None
+    for finish in (os.fsync, os.close):  # closed even when the sync fails
+        try:
+            finish(fd)
+        except OSError as error:
+            problem = problem or f"cannot write it: {error.strerror or error}"
+    return problem
 
 
 def _finish(
