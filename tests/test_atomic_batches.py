@@ -5,7 +5,8 @@ fsynced in threads, then renamed in the jobs' order.
   first, a middle and the last job), no temporary file left;
 - a failed fsync or close refuses that note only, and leaves it as it was;
 - an interrupt while a batch is renamed: the notes renamed before it are written,
-  the rest are as they were, no temporary file is left and no descriptor is open.
+  the rest are as they were, no temporary file is left and no descriptor is open;
+- the same for one note interrupted while its temporary file is synced.
 """
 
 from __future__ import annotations
@@ -101,5 +102,22 @@ def test_an_interrupt_while_renaming_leaves_each_note_whole_and_no_temporary_fil
     for n, rel in enumerate(notes):
         expected = f"fixed {rel}\n" if n < 5 else f"note {n}\n"
         assert (vault / rel).read_text() == expected
+    assert not _left(vault)
+    assert _open_descriptors() == before
+
+
+def test_one_note_interrupted_while_synced_is_left_whole(tmp_path, monkeypatch):
+    vault = write_vault(tmp_path / "v", {"a.md": "note\n"})
+    ((path, data, read, _, root),) = _jobs(vault, ["a.md"])
+
+    def fsync(fd):
+        raise KeyboardInterrupt
+
+    before = _open_descriptors()
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(KeyboardInterrupt):
+        atomic.replace_file(path, data, read, path, root)
+    monkeypatch.undo()
+    assert (vault / "a.md").read_text() == "note\n"
     assert not _left(vault)
     assert _open_descriptors() == before

@@ -100,7 +100,12 @@ def replace_file(
     started = _start(target, data, read, path, root, temps)
     if isinstance(started, str):
         return started
-    problem = _finish(target, started, _flush(started.fd), read, path, root)
+    try:
+        flushed = _flush(started.fd)
+    except BaseException:
+        _remove(started.name)
+        raise
+    problem = _finish(target, started, flushed, read, path, root)
     if problem is None and sync_folder:
         _sync_folder(target.parent)
     return problem
@@ -153,9 +158,13 @@ def _start(
 def _flush(fd: int) -> str | None:
     """fsync and close a temporary file (no Python objects touched: threads run it at once)."""
     problem = None
-    for finish in (os.fsync, os.close):  # closed even when the sync fails
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        problem = f"cannot write it: {error.strerror or error}"
+    finally:  # closed even when the sync fails or is interrupted
         try:
-            finish(fd)
+            os.close(fd)
         except OSError as error:
             problem = problem or f"cannot write it: {error.strerror or error}"
     return problem
