@@ -207,7 +207,7 @@ def replace_files(jobs: list[tuple[Path, bytes, Snapshot, Path, Path]]) -> list[
     batch's temporary files while threads fsync them, several at once (on a file
     system with a journal, their syncs share its commits), then renames them. The
     checks, writes and renames stay in this thread: in threads, their Python code
-    took turns on the interpreter lock, and 828 notes took 1.2-1.5x as long to write.
+    took turns on the interpreter lock, and 828 notes took up to 1.5x as long to write.
     On an interrupt, the temporary files not yet renamed are removed, and files not
     yet started are left untouched.
     """
