@@ -226,18 +226,20 @@ class _VaultFixer:
     def admit(self, found: dict[str, list[Diagnostic]]) -> None:
         """Start fixing each note of `found` (rel -> its findings as read) that has a fix to
         apply and may be written; say why for one that may not."""
-        # A note reached through a link in the vault comes after the note at its real path.
-        order = sorted(found, key=lambda rel: (_is_link(self.path(rel)), rel))
-        as_read = []  # refused: reported as read
-        for rel in order:
-            note, diagnostics = self.vault.by_rel[rel], found[rel]
+        fixable = []
+        for rel, diagnostics in found.items():
             fixes = self.count(diagnostics)
             if rel in self.refused:  # the whole check found more of its fixes (vault rules')
                 self.outcome.left += max(0, fixes - self.refused[rel])
                 self.refused[rel] = max(fixes, self.refused[rel])
-                continue
-            if not fixes:
-                continue
+            elif fixes:
+                fixable.append((rel, fixes))
+        # A note reached through a link in the vault comes after the note at its real path
+        # (only the notes with a fix are looked at: a vault's notes mostly have none).
+        fixable.sort(key=lambda item: (_is_link(self.path(item[0])), item[0]))
+        as_read = []  # refused: reported as read
+        for rel, fixes in fixable:
+            note, diagnostics = self.vault.by_rel[rel], found[rel]
             checked = _writable(note, self.vault, self.claimed)
             if isinstance(checked, str):
                 as_read.append(rel)
