@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import inspect
+import re
+
 from conftest import ARTICLE, write_vault
 
-from vaultkit import analysis, linter, vault_pass
+from vaultkit import analysis, linter, rules, vault_pass
 from vaultkit.rules.frontmatter.duplicates import DuplicateArticle
 from vaultkit.rules.links import BrokenWikilink
 
@@ -72,3 +75,13 @@ def test_few_notes_to_report_on_stay_in_one_process(tmp_path, monkeypatch):
     codes = here(monkeypatch)
     assert check(root, "2", monkeypatch).diagnostics
     assert {"LK001", "FM017"} <= set(codes)
+
+
+def test_rules_that_share_the_link_index_run_in_one_process():
+    """A vault rule whose module builds the link index or the topic map runs beside the link
+    rules: in the forked process it would build them a second time."""
+    builds = re.compile(r"\b(?:index_for|topic_map|deferred_links)\(")
+    vault_rules = [rule for rule in rules.all_rules() if issubclass(rule, rules.VaultRule)]
+    sharing = [r for r in vault_rules if builds.search(inspect.getsource(inspect.getmodule(r)))]
+    assert {"LK001", "IM001", "TP001"} <= {rule.code for rule in sharing}
+    assert [rule.code for rule in sharing if not vault_pass._stays_here(rule)] == []
