@@ -366,3 +366,25 @@ def test_a_check_finds_the_same_whether_notes_were_pickled_or_not(tmp_path, monk
     after = [_findings(EXAMPLE_VAULT), _findings(vault)]
     assert len(trips) > 60  # the notes really went through pickle
     assert after == before
+
+
+def test_a_released_note_holds_what_a_loaded_one_does_and_answers_the_same():
+    """What the per-note stage keeps of a note checked in this process (`Note.release`)."""
+    raw = ARTICLE + NOTES["tables and nested links"]
+    note = parse(raw)
+    expected = facts(note)  # reads everything: composes the YAML, caches lines and code lines
+    assert note.frontmatter.composed and "lines" in note.__dict__
+    note.release()
+    assert not {"lines", "code_lines", "_not_prose"} & note.__dict__.keys()
+    assert note.source._text is None and not note.source.lines.built
+    assert not note.frontmatter.composed
+    assert facts(note) == expected == facts(round_trip(parse(raw)))
+
+
+def test_a_note_without_frontmatter_or_text_releases(tmp_path):
+    problem = ReadProblem(ProblemKind.NOT_REGULAR, "this is a named pipe (FIFO)")
+    unread = Note(path=Path("/vault/p.md"), rel="p.md", problem=problem)
+    unread.release()
+    bare = parse("# 只有正文\n\n一段。\n")
+    bare.release()
+    assert facts(bare) == facts(parse("# 只有正文\n\n一段。\n"))

@@ -4,6 +4,7 @@ it; with the cache on they read a checked note's facts, and find the same again.
 
 from __future__ import annotations
 
+import pytest
 from test_incremental import FILES, key
 
 from vaultkit import config as config_module
@@ -103,6 +104,34 @@ def test_notes_from_workers_share_their_path_and_name_with_their_jobs(tmp_path, 
     notes = analysis.analyse(jobs, context, None).notes
     assert [note.rel for note in notes] == sorted(FILES)
     assert all(n.path is j.path and n.rel is j.rel for n, j in zip(notes, jobs, strict=True))
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_notes_checked_in_this_process_keep_no_more_than_pickled_ones(
+    tmp_path, monkeypatch, processes
+):
+    """Whether a note was checked here or in a helper, the parent keeps it released: no
+    decoded text, lines or composed YAML (`Note.release`)."""
+    from conftest import write_vault
+
+    from vaultkit import analysis
+    from vaultkit.linter import enabled_rules
+    from vaultkit.selection import CLI_ORIGINS, Selection, Stage
+
+    monkeypatch.setattr(analysis, "PARALLEL_MIN", 4)
+    monkeypatch.setenv("VAULTKIT_WORKERS", processes)
+    root = write_vault(tmp_path / "vault", FILES)
+    jobs = [analysis.Job(root / rel, rel, True) for rel in sorted(FILES)]
+    config = config_module.Config()
+    selection = Selection(config, Stage(None, [], [], CLI_ORIGINS))
+    rules = [rule for rule in enabled_rules(selection, False) if hasattr(rule, "check")]
+    context = analysis.Context(config, selection, rules, keep_blobs=False)
+    out = analysis.analyse(jobs, context, None)
+    assert out.findings and not out.errors  # the rules read the notes
+    for note in out.notes:
+        assert not {"lines", "code_lines", "_not_prose"} & note.__dict__.keys()
+        assert note.source._text is None and not note.source.lines.built
+        assert not note.frontmatter.composed
 
 
 def test_fm017_leaves_no_yaml_composed_on_the_notes_it_compares(tmp_path):

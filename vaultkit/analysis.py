@@ -133,6 +133,7 @@ def _analyse_one(job: Job, context: Context) -> tuple:
         findings, errors, ahead = check_fixing_first(note, context)
     if context.keep_blobs:
         note.facts = _facts(note, context, errors)
+    note.release()
     return note, blob, findings, errors, ahead
 
 

@@ -136,6 +136,10 @@ class Frontmatter:
         self._duplicates: list[Field] = []
         self._plain: bool | None = None  # no line break but `\n` (`position`), once known
 
+    def release(self) -> None:
+        """Drop the composed YAML, as a pickle does: it is composed again on use."""
+        self.__init__(self.text, self.first_line, self.closed, self.body_start)
+
     @property
     def root(self) -> yaml.Node | None:
         if not self._composed:

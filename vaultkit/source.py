@@ -153,7 +153,7 @@ class SourceText:
 
     A pickle holds only the bytes and the facts: the text is decoded again on
     first use and the line index rebuilds itself lazily, so a note loaded from
-    the cache or from a worker process costs little until it is read.
+    the cache or from a helper process costs little until it is read.
     """
 
     __slots__ = ("_text", "crlf_lines", "data", "has_bom", "lf_lines", "lines")
@@ -178,6 +178,11 @@ class SourceText:
     def decoded(self) -> str:
         """`text` without keeping it (the text when it is kept already)."""
         return self._text if self._text is not None else self.data.decode("utf-8")
+
+    def release(self) -> None:
+        """Drop the decoded text and the line index, as a pickle does."""
+        self._text = None
+        self.lines = LineIndex(self.data)
 
     def __reduce__(self) -> tuple:
         return SourceText, (None, self.data, self.has_bom, self.crlf_lines, self.lf_lines)
