@@ -8,12 +8,13 @@ stage that runs in parallel:
   configuration and rule selection are the same too; a note that is not
   reported comes as its facts (`vaultkit.facts`) and a `LazyNote`, whose
   record is unpickled only if a vault rule reads more than the facts;
-- the others are read, parsed and checked, in worker processes when there
-  are enough of them to pay for the workers (`PARALLEL_MIN` notes, more than
-  one usable core, and `fork` available so workers start with the rules
-  already imported), else in this process. Workers send back each note
-  pickled, which is also the form the cache stores, so the result is the
-  same whichever way it was computed.
+- the others are read, parsed and checked, shared between this process and
+  forked helpers (`vaultkit.parallel`) when there are enough of them to pay
+  for the helpers (`PARALLEL_MIN` notes, more than one usable core, and
+  `fork` available so helpers start with the rules already imported), else in
+  this process alone. Helpers send back each note pickled, which is also the
+  form the cache stores, so the result is the same whichever way it was
+  computed.
 
 Vault rules, which need every note at once, run after this stage, in
 `vaultkit.linter`.
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vaultkit import facts as facts_module
+from vaultkit import parallel
 from vaultkit.cache import NoteCache, Stat
 from vaultkit.diagnostics import Diagnostic, Position, Severity
 from vaultkit.note import LazyNote, Note
@@ -71,7 +73,7 @@ class Analysed:
 
 @dataclass
 class Context:
-    """What a worker needs to check a note; inherited by forked workers, never pickled."""
+    """What checking a note needs; inherited by forked helpers, never pickled."""
 
     config: object  # vaultkit.config.Config
     selection: Selection
@@ -150,18 +152,6 @@ def _facts(note: Note, context: Context, errors: list[str]):
         return None
 
 
-_CONTEXT: Context | None = None  # set in the parent before forking workers
-
-
-def _work(chunk: list[Job]) -> list[tuple]:
-    """In a worker: analyse a chunk, sending notes back pickled (protocol 5)."""
-    out = []
-    for job in chunk:
-        note, blob, findings, errors, ahead = _analyse_one(job, _CONTEXT)
-        out.append((blob or pickle.dumps(note, protocol=5), findings, errors, note.facts, ahead))
-    return out
-
-
 def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -170,6 +160,7 @@ def _cores() -> int:
 
 
 def pool_size(count: int) -> int:
+    """How many processes share the work on `count` notes: this one and forked helpers."""
     if count < PARALLEL_MIN:
         return 1  # without importing multiprocessing: the hook's few notes never need it
     import multiprocessing
@@ -184,54 +175,47 @@ def pool_size(count: int) -> int:
 
 def _parse_all(jobs: list[Job], context: Context, progress: Callable[[int], None]) -> Iterable:
     """(note, blob, findings, errors, ahead) per job, in order, in parallel when it pays."""
-    workers = pool_size(len(jobs))
-    if workers == 1:
-        for job in jobs:
-            yield _analyse_one(job, context)
-            progress(1)
-        return
-    import multiprocessing
 
-    global _CONTEXT
-    _CONTEXT = context
+    def here(chunk: list[Job]) -> list[tuple]:
+        return [_analyse_one(job, context) for job in chunk]
+
+    def there(chunk: list[Job]) -> list[tuple]:  # in a helper: notes travel pickled
+        out = []
+        for job in chunk:
+            note, blob, findings, errors, ahead = _analyse_one(job, context)
+            out.append(
+                (blob or pickle.dumps(note, protocol=5), findings, errors, note.facts, ahead)
+            )
+        return out
+
     chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for results in pool.imap(_work, chunks):
-                for blob, findings, errors, facts, ahead in results:
-                    note = pickle.loads(blob)
-                    note.facts = facts
-                    yield note, blob, findings, errors, ahead
-                progress(len(results))
-    finally:
-        _CONTEXT = None
+    for results in parallel.shared(chunks, pool_size(len(jobs)), here, there, _unpack):
+        yield from results
+        progress(len(results))
 
 
-_NOTES: list[Note] = []  # the notes `check_notes` gives its forked workers
-
-
-def _check_chunk(bounds: tuple[int, int]) -> list[tuple[list[Diagnostic], list[str]]]:
-    """In a worker: `check_note` on the parent's notes `bounds[0]:bounds[1]`."""
-    return [check_note(note, _CONTEXT) for note in _NOTES[bounds[0] : bounds[1]]]
+def _unpack(sent: list[tuple]) -> list[tuple]:
+    """A helper's chunk as `_analyse_one` returns it."""
+    out = []
+    for blob, findings, errors, facts, ahead in sent:
+        note = pickle.loads(blob)
+        note.facts = facts
+        out.append((note, blob, findings, errors, ahead))
+    return out
 
 
 def check_notes(notes: list[Note], context: Context) -> list[tuple[list[Diagnostic], list[str]]]:
-    """`check_note` of each of the parsed `notes`, in order; in forked workers when there
-    are enough of them (the fix rounds' notes, held in memory: only findings travel)."""
-    workers = pool_size(len(notes))
-    if workers == 1:
-        return [check_note(note, context) for note in notes]
-    import multiprocessing
-
-    global _CONTEXT, _NOTES
-    _CONTEXT, _NOTES = context, notes
-    step = max(_CHUNK, len(notes) // (workers * 8))
+    """`check_note` of each of the parsed `notes`, in order; shared with forked helpers when
+    there are enough of them (the fix rounds' notes, held in memory: only findings travel)."""
+    processes = pool_size(len(notes))
+    step = max(_CHUNK, len(notes) // (processes * 8))
     chunks = [(lo, min(lo + step, len(notes))) for lo in range(0, len(notes), step)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [found for chunk in pool.imap(_check_chunk, chunks) for found in chunk]
-    finally:
-        _CONTEXT, _NOTES = None, []
+
+    def check(bounds: tuple[int, int]) -> list[tuple[list[Diagnostic], list[str]]]:
+        return [check_note(note, context) for note in notes[bounds[0] : bounds[1]]]
+
+    done = parallel.shared(chunks, processes, check, check, lambda sent: sent)
+    return [found for chunk in done for found in chunk]
 
 
 @contextlib.contextmanager

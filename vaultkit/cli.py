@@ -287,7 +287,7 @@ def check(
         output_key = printed.key(use_color(no_color)) if replayable else None
         # The fixes' rounds run the vault rules on the fixed notes: not on the notes as read.
         defer = (fix or fix_only) and not (show_diff or changed or online or write_baseline)
-        ahead = unsafe_fixes if defer else None  # each note's first fix round, in its worker
+        ahead = unsafe_fixes if defer else None  # each note's first fix round, where it is checked
         run = checker(output_key=output_key, defer_vault_rules=defer, fix_ahead=ahead)
         if run.printed is not None:
             printed.replay(run.printed, echo, fail)

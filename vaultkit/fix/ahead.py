@@ -1,8 +1,8 @@
-"""A note's first fix round, done ahead where the note is checked (a worker of the per-note stage).
+"""A note's first fix round, done ahead where the note is checked (in the per-note stage).
 
 With `--fix`, the per-note stage checks a note with the rules that can fix
 (`Rule.fix`) first. When fixes of theirs apply, it applies them once, parses
-the new bytes and checks them with every note rule, in the same worker; the
+the new bytes and checks them with every note rule, in the same process; the
 other note rules then never run on the note as read, since it will be
 written as fixed (`check_fixing_first`). The fix rounds (`vaultkit.fix.engine`)
 take that check for a note's first round when their own fixes give exactly the

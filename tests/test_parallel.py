@@ -1,0 +1,87 @@
+"""`vaultkit.parallel.shared`: every task done once, results in order, helpers' failures
+redone here, no helper left behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+
+import pytest
+
+from vaultkit import parallel
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="helpers are forked"
+)
+
+PARENT = os.getpid()
+
+
+def here(task: int) -> tuple[int, int]:
+    time.sleep(0.01)  # long enough for the helpers to start and take some tasks
+    return task * task, os.getpid()
+
+
+def there(task: int) -> tuple[int, int]:
+    return here(task)
+
+
+def test_results_come_in_order_and_helpers_share_the_work():
+    results = list(parallel.shared(range(40), 3, here, there, tuple))
+    assert [square for square, _ in results] == [n * n for n in range(40)]
+    by = {pid for _, pid in results}
+    assert PARENT in by  # this process took tasks too
+    assert len(by) > 1  # and so did helpers
+    assert multiprocessing.active_children() == []
+
+
+def test_one_process_forks_nothing():
+    results = list(parallel.shared(range(5), 1, here, there, tuple))
+    assert results == [(n * n, PARENT) for n in range(5)]
+
+
+def test_a_result_larger_than_a_pipe_travels_whole():
+    def big(task: int) -> bytes:
+        time.sleep(0.01)
+        return bytes([task]) * 300_000
+
+    results = list(parallel.shared(range(12), 2, big, big, bytes))
+    assert results == [bytes([n]) * 300_000 for n in range(12)]
+
+
+def test_a_helper_that_raises_leaves_its_tasks_to_this_process():
+    def failing(task: int) -> tuple[int, int]:
+        raise RuntimeError("helper bug")
+
+    results = list(parallel.shared(range(20), 2, here, failing, tuple))
+    assert results == [(n * n, PARENT) for n in range(20)]
+
+
+def test_a_helper_killed_mid_task_leaves_its_tasks_to_this_process():
+    def dying(task: int) -> tuple[int, int]:
+        os._exit(1)
+
+    results = list(parallel.shared(range(20), 3, here, dying, tuple))
+    assert results == [(n * n, PARENT) for n in range(20)]
+
+
+def test_an_error_raises_here_as_in_one_process():
+    def bad(task: int) -> int:
+        time.sleep(0.01)
+        if task == 7:
+            raise ValueError("task 7")
+        return task
+
+    done = []
+    with pytest.raises(ValueError, match="task 7"):
+        done.extend(parallel.shared(range(20), 2, bad, bad, int))
+    assert done == list(range(7))
+    assert multiprocessing.active_children() == []
+
+
+def test_helpers_end_when_the_reader_stops_early():
+    results = parallel.shared(range(200), 2, here, there, tuple)
+    assert next(results)[0] == 0
+    results.close()
+    assert multiprocessing.active_children() == []
