@@ -156,24 +156,26 @@ def frontmatter(note: Note, urls: list[str]) -> tuple[list[claims.Line], list[st
         urls.append(url.group())
         return " " * len(url.group())
 
-    def walk(node: yaml.Node, key: str, depth: int = 0) -> None:
-        if isinstance(node, yaml.ScalarNode):
-            first = front.position(node.start_mark).line
-            for offset, part in enumerate(str(node.value).split("\n")):
-                if "://" in part or "www." in part:  # (what every URL holds)
-                    part = _URL.sub(blank, part)
-                lines.append((first + offset, part))
-                sources.append(key)
-        elif isinstance(node, yaml.SequenceNode | yaml.MappingNode) and depth < 4:
-            items = (
-                node.value if isinstance(node, yaml.SequenceNode) else [v for _, v in node.value]
-            )
-            for item in items:
-                walk(item, key, depth + 1)
-
     for key, value in front.fields.items():
-        walk(value.node, str(key))
+        _walk(front, value.node, str(key), blank, lines, sources)
     return lines, sources
+
+
+def _walk(front, node: yaml.Node, key: str, blank, lines: list, sources: list, depth=0) -> None:
+    """`frontmatter`'s lines of one value, nested up to four deep. (A module function: a
+    nested one that calls itself is a reference cycle, and each note's lines would wait for
+    the cyclic collector, which the per-note stage pauses.)"""
+    if isinstance(node, yaml.ScalarNode):
+        first = front.position(node.start_mark).line
+        for offset, part in enumerate(str(node.value).split("\n")):
+            if "://" in part or "www." in part:  # (what every URL holds)
+                part = _URL.sub(blank, part)
+            lines.append((first + offset, part))
+            sources.append(key)
+    elif isinstance(node, yaml.SequenceNode | yaml.MappingNode) and depth < 4:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [v for _, v in node.value]
+        for item in items:
+            _walk(front, item, key, blank, lines, sources, depth + 1)
 
 
 def links(note: Note, ranges: list[tuple[int, int]]) -> list[str]:
