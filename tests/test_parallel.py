@@ -3,9 +3,11 @@ redone here, no helper left behind."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +87,49 @@ def test_helpers_end_when_the_reader_stops_early():
     assert next(results)[0] == 0
     results.close()
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("stage", ["per-note stage", "vault pass"])
+def test_ctrl_c_during_a_check_stops_it_and_leaves_no_process(tmp_path, stage):
+    """The real CLI, interrupted while a forked process works beside it (a helper of the
+    per-note stage, or the vault pass's second group): it stops at once, as click does
+    ("Aborted!"), without a traceback from any process, and no process of its group is
+    left."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ARTICLE, write_vault
+
+    notes = {f"01-博客/甲/n{n}.md": ARTICLE + f"\n第{n}篇。\n" for n in range(3000)}
+    root = write_vault(tmp_path / "vault", notes)
+    env = {**os.environ, "VAULTKIT_WORKERS": "2"}
+    check = subprocess.Popen(
+        [sys.executable, "-m", "vaultkit", "check", str(root), "--no-cache", "-o", os.devnull],
+        start_new_session=True, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+
+    def children() -> set[str]:  # the other processes of the check's group (Linux's /proc)
+        found = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                fields = stat.read_text().rpartition(")")[2].split()
+                if fields[2] == str(check.pid) and fields[0] != "Z":  # group id; not a zombie
+                    found.add(stat.parent.name)
+        return found - {str(check.pid)}
+
+    first: set[str] = set()  # the per-note stage's helper
+    deadline = time.monotonic() + 60
+    while check.poll() is None and time.monotonic() < deadline:
+        now = children()
+        first = first or now
+        if now and (stage == "per-note stage" or not now & first):
+            break
+        time.sleep(0.002)
+    assert check.poll() is None, f"the check ended before its {stage} could be interrupted"
+    os.killpg(check.pid, signal.SIGINT)
+    _, errors = check.communicate(timeout=30)
+    assert check.returncode != 0
+    assert errors.strip() == "Aborted!"
+    time.sleep(0.2)
+    assert children() == set()

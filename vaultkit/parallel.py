@@ -16,20 +16,29 @@ take the interpreter lock from the busy main thread: profiled, a helper spent
 helper's pipe is widened to 1 MiB where Linux allows it. On the real vault the
 per-note stage took ~3.5 s of wall time in a pool of two, ~2.8 s this way.
 
+`beside(here, there)` runs `there()` in one forked helper while this process
+runs `here()`: the vault pass's two groups of rules.
+
 A helper that fails (an exception in `there`, or killed) stops taking tasks;
 the tasks it took and did not send are done here, so an exception is raised
 here as it would be in one process. Helpers ignore Ctrl-C, which this process
-gets too, and are ended when it stops reading.
+gets too, and are ended when it stops reading, however it stops: Ctrl-C
+waits while a helper starts, so that none can run on unknown to this process.
+(The vault pass used a `Pool`: its worker printed a traceback of its own under
+`Aborted!`, and once made to ignore Ctrl-C it was left running after one
+interrupted check in five.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 
 _PIPE_SIZE = 1 << 20  # bytes: /proc/sys/fs/pipe-max-size's default
 
@@ -59,17 +68,11 @@ def shared(
             counter.value = index + 1
         return index
 
-    helpers = []
-    readers = []
-    try:
-        for _ in range(min(processes, len(tasks)) - 1):
-            reader, writer = fork.Pipe(duplex=False)
-            helper = fork.Process(target=_help, args=(tasks, claim, there, writer), daemon=True)
-            helper.start()
-            writer.close()
-            _widen(reader)
-            helpers.append(helper)
-            readers.append(reader)
+    def help_(writer) -> None:
+        while (index := claim()) < len(tasks):
+            writer.send((index, there(tasks[index])))
+
+    with _forked(min(processes, len(tasks)) - 1, help_) as readers:
         done: dict[int, Result] = {}
 
         def receive(timeout: float | None) -> None:
@@ -96,6 +99,44 @@ def shared(
             result = done.pop(next_out, None)
             yield here(tasks[next_out]) if result is None else result
             next_out += 1
+
+
+def beside(here: Callable[[], Result], there: Callable[[], Other]) -> tuple[Result, Other]:
+    """`here()` in this process while `there()` runs in one forked helper (its result comes
+    pickled); `there()` runs here after all if the helper fails."""
+    with _forked(1, lambda writer: writer.send(there())) as (reader,):
+        mine = here()
+        try:
+            theirs = reader.recv()
+        except (EOFError, OSError):  # the helper has stopped
+            theirs = there()
+    return mine, theirs
+
+
+@contextlib.contextmanager
+def _forked(count: int, work: Callable[[object], None]) -> Iterator[list]:
+    """`count` forked helpers, each running `work(writer)` and then closing its pipe; the
+    pipes' reading ends. Ctrl-C waits while a helper starts, so that none runs without this
+    process knowing it; all are ended when the block ends, however it ends."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    helpers = []
+    readers = []
+    try:
+        for _ in range(count):
+            reader, writer = fork.Pipe(duplex=False)
+            readers.append(reader)
+            helper = fork.Process(target=_help, args=(work, writer), daemon=True)
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                helper.start()
+                helpers.append(helper)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            writer.close()
+            _widen(reader)
+        yield readers
     finally:
         for helper in helpers:
             if helper.is_alive():
@@ -105,13 +146,15 @@ def shared(
             reader.close()
 
 
-def _help(tasks: Sequence, claim: Callable[[], int], there: Callable, writer) -> None:
-    """In a helper: do the next task and send its result, until none is left."""
+def _help(work: Callable[[object], None], writer) -> None:
+    """In a helper: ignore Ctrl-C, which the whole process group gets (this process's
+    parent stops on it and ends its helpers; a helper stopping too would print its own
+    traceback under the parent's `Aborted!`), and do the work."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        while (index := claim()) < len(tasks):
-            writer.send((index, there(tasks[index])))
-    except BaseException:  # the task is done again here, where it raises
+        work(writer)
+    except BaseException:  # what failed is done again in the parent, where it raises
         pass
     finally:
         writer.close()

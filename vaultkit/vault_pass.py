@@ -16,12 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from vaultkit import analysis
+from vaultkit import analysis, parallel
 from vaultkit.diagnostics import Diagnostic
 
 Outcome = list[tuple[list[Diagnostic], str | None]]  # per rule: its findings, its failure
-
-_JOB: tuple | None = None  # (vault, rules, keep), inherited by the forked process
 
 
 def run(
@@ -53,22 +51,10 @@ def _in_two(vault, first, second, keep, reported: int) -> Outcome:
     """The outcomes of `first + second`, the second group in a forked process if it pays."""
     if not first or not second or analysis.pool_size(reported) < 2:
         return _run(vault, first + second, keep)
-    import multiprocessing
-
-    global _JOB
-    _JOB = (vault, second, keep)
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            pending = pool.apply_async(_child)
-            here = _run(vault, first, keep)
-            return here + pending.get()
-    finally:
-        _JOB = None
-
-
-def _child() -> Outcome:
-    vault, rules, keep = _JOB
-    return _run(vault, rules, keep)
+    here, there = parallel.beside(
+        lambda: _run(vault, first, keep), lambda: _run(vault, second, keep)
+    )
+    return here + there
 
 
 def _run(vault, rules: list, keep) -> Outcome:
