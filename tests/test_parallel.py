@@ -89,6 +89,23 @@ def test_helpers_end_when_the_reader_stops_early():
     assert multiprocessing.active_children() == []
 
 
+def test_beside_runs_the_other_work_in_a_helper_and_returns_both():
+    mine, theirs = parallel.beside(lambda: ("here", os.getpid()), lambda: ("there", os.getpid()))
+    assert mine == ("here", PARENT)
+    assert theirs[0] == "there" and theirs[1] != PARENT
+    assert multiprocessing.active_children() == []
+
+
+def test_beside_does_the_other_work_here_when_the_helper_fails():
+    def once_per_process() -> int:
+        if os.getpid() != PARENT:
+            os._exit(1)  # killed, as by the out-of-memory killer
+        return os.getpid()
+
+    assert parallel.beside(lambda: 1, once_per_process) == (1, PARENT)
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.parametrize("stage", ["per-note stage", "vault pass"])
 def test_ctrl_c_during_a_check_stops_it_and_leaves_no_process(tmp_path, stage):
     """The real CLI, interrupted while a forked process works beside it (a helper of the
