@@ -111,7 +111,8 @@ def test_ctrl_c_during_a_check_stops_it_and_leaves_no_process(tmp_path, stage):
     """The real CLI, interrupted while a forked process works beside it (a helper of the
     per-note stage, or the vault pass's second group): it stops at once, as click does
     ("Aborted!"), without a traceback from any process, and no process of its group is
-    left."""
+    left. (Ctrl-C is restored for the check: a shell that runs the tests in the background
+    ignores it, and the check would inherit that.)"""
     import signal
     import subprocess
     import sys
@@ -124,6 +125,7 @@ def test_ctrl_c_during_a_check_stops_it_and_leaves_no_process(tmp_path, stage):
     check = subprocess.Popen(
         [sys.executable, "-m", "vaultkit", "check", str(root), "--no-cache", "-o", os.devnull],
         start_new_session=True, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as at a terminal
     )  # fmt: skip
 
     def children() -> set[str]:  # the other processes of the check's group (Linux's /proc)
