@@ -381,10 +381,12 @@ def test_a_released_note_holds_what_a_loaded_one_does_and_answers_the_same():
     assert facts(note) == expected == facts(round_trip(parse(raw)))
 
 
-def test_a_note_without_frontmatter_or_text_releases(tmp_path):
+def test_a_note_without_frontmatter_or_text_releases():
     problem = ReadProblem(ProblemKind.NOT_REGULAR, "this is a named pipe (FIFO)")
     unread = Note(path=Path("/vault/p.md"), rel="p.md", problem=problem)
+    expected = facts(unread)
     unread.release()
+    assert facts(unread) == expected
     bare = parse("# 只有正文\n\n一段。\n")
     bare.release()
     assert facts(bare) == facts(parse("# 只有正文\n\n一段。\n"))
